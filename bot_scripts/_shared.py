@@ -1,0 +1,60 @@
+"""Wiring shared by the bots: connect, report problems, write JSON. No logic here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from coacte import config as settings
+from coacte.i18n import language
+from coacte.problems import Problem
+from coacte.publish import CONFLICT, UNCHANGED, Outcome
+from coacte.wiki import Wiki, WikiError, connect
+
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Print the diffs of what would change; write nothing."
+)
+json_option = click.option(
+    "--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the result as JSON to this file ('-' for standard output).",
+)
+
+
+def open_wiki() -> Wiki:
+    """Log in to the configured wiki, or stop with a message that says what to do."""
+    try:
+        return connect(settings.load())
+    except WikiError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def echo_problems(problems: list[Problem], lang: str | None = None) -> None:
+    lang = lang or language()
+    for p in problems:
+        click.echo(f"{p.location(lang)}: {p.message(lang)}", err=True)
+
+
+def echo_outcome(outcome: Outcome, n: int, total: int, lang: str | None = None) -> None:
+    """One line per page written, refused or (in a dry run) to be written."""
+    if outcome.status == UNCHANGED:
+        return
+    line = f"[{n}/{total}] {outcome.title}: {outcome.status}"
+    if outcome.status == CONFLICT:
+        from coacte.i18n import message
+
+        line += " — " + message(outcome.reason, lang=lang or language())
+    click.echo(line, err=outcome.status == CONFLICT)
+    if outcome.diff and click.get_current_context().params.get("dry_run"):
+        click.echo(outcome.diff)
+
+
+def write_json(path: Path | None, data: object) -> None:
+    if path is None:
+        return
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if str(path) == "-":
+        click.echo(text, nl=False)
+    else:
+        path.write_text(text, encoding="utf-8")

@@ -1,0 +1,34 @@
+"""The ``coacte`` command: one sub-command per bot in ``bot_scripts/``.
+
+Each bot module exposes a click command named ``command``; this file only collects them,
+so ``coacte --help`` lists every bot and each bot's ``--help`` is its documentation.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from coacte import __version__
+
+#: Bot modules, in the order ``coacte --help`` lists them.
+BOTS = ("demo", "wiki", "install", "check", "synthesize")
+
+
+class _BotGroup(click.Group):
+    """Imports a bot only when it is run, so ``coacte --help`` stays fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(BOTS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in BOTS:
+            return None
+        return importlib.import_module(f"bot_scripts.{name}").command
+
+
+@click.group(cls=_BotGroup)
+@click.version_option(__version__, prog_name="coacte")
+def main() -> None:
+    """CO-ACTE Synthèse: turn debate post-its on a MediaWiki into syntheses."""

@@ -1,0 +1,111 @@
+"""Where the bots find their wiki and their settings.
+
+One TOML file (``coacte.toml``) holds the settings; ``coacte wiki up`` writes it for the
+local wiki. Environment variables override it, so the same commands run against any
+existing MediaWiki: ``COACTE_WIKI_URL``, ``COACTE_BOT_USER``, ``COACTE_BOT_PASSWORD``.
+The file lives in the project's ignored ``.coacte/`` folder (or ``COACTE_HOME``), so a
+password never lands in the repository; it is never printed either (see ``__repr__``).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import tomli_w
+
+#: Settings a wiki administrator may change in the ``[wiki]``/``[bot]`` tables.
+DEFAULTS = {
+    "header_template": "CO-ACTE débat",
+    "postit_template": "CO-ACTE post-it",
+    "grid_page": "CO-ACTE/Grille",
+    "report_page": "CO-ACTE/Rapport de vérification",
+    "stop_page": "CO-ACTE/Arrêt",
+    "debate_namespace": 3000,
+    "synthesis_namespace": 3002,
+    "edit_tag": "",
+    "near_duplicate_threshold": 92,
+}
+
+
+def home() -> Path:
+    """The project-local state folder: ``$COACTE_HOME`` or ``./.coacte``."""
+    return Path(os.environ.get("COACTE_HOME") or ".coacte").absolute()
+
+
+def config_path() -> Path:
+    """The settings file: ``$COACTE_CONFIG`` or ``<home>/coacte.toml``."""
+    explicit = os.environ.get("COACTE_CONFIG")
+    return Path(explicit).absolute() if explicit else home() / "coacte.toml"
+
+
+@dataclass
+class Config:
+    """Everything a bot needs to talk to one wiki."""
+
+    wiki_url: str = ""
+    bot_user: str = ""
+    bot_password: str = field(default="", repr=False)
+    header_template: str = DEFAULTS["header_template"]
+    postit_template: str = DEFAULTS["postit_template"]
+    grid_page: str = DEFAULTS["grid_page"]
+    report_page: str = DEFAULTS["report_page"]
+    stop_page: str = DEFAULTS["stop_page"]
+    debate_namespace: int = DEFAULTS["debate_namespace"]
+    synthesis_namespace: int = DEFAULTS["synthesis_namespace"]
+    edit_tag: str = DEFAULTS["edit_tag"]
+    near_duplicate_threshold: int = DEFAULTS["near_duplicate_threshold"]
+    #: Extra sections of the file (e.g. ``[local]`` written by ``coacte wiki up``).
+    extra: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def api_url(self) -> str:
+        return self.wiki_url.rstrip("/") + "/api.php"
+
+    def page_url(self, title: str) -> str:
+        """A reader's address for a page (``index.php?title=``, which every setup serves)."""
+        from urllib.parse import quote
+
+        return f"{self.wiki_url.rstrip('/')}/index.php?title={quote(title.replace(' ', '_'))}"
+
+
+_ENV = {
+    "wiki_url": "COACTE_WIKI_URL",
+    "bot_user": "COACTE_BOT_USER",
+    "bot_password": "COACTE_BOT_PASSWORD",
+}
+
+
+def load(path: Path | None = None) -> Config:
+    """Read the settings file (if any), then apply the environment overrides."""
+    path = path or config_path()
+    data: dict = {}
+    if path.exists():
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    flat: dict = {}
+    for table in ("wiki", "bot"):
+        flat.update(data.get(table, {}))
+    known = {f.name for f in fields(Config)} - {"extra"}
+    kwargs = {k: v for k, v in flat.items() if k in known}
+    extra = {k: v for k, v in data.items() if k not in ("wiki", "bot")}
+    for name, var in _ENV.items():
+        if os.environ.get(var):
+            kwargs[name] = os.environ[var]
+    return Config(**kwargs, extra=extra)
+
+
+def save(config: Config, path: Path | None = None) -> Path:
+    """Write the settings file, readable by its owner only (it holds a password)."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    values = asdict(config)
+    extra = values.pop("extra")
+    wiki = {k: values.pop(k) for k in ("wiki_url", "bot_user", "bot_password")}
+    doc = {"wiki": wiki, "bot": values, **extra}
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    return path

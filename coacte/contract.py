@@ -1,0 +1,255 @@
+"""The wiki contract: which templates pages are made of, and their parameters.
+
+This is the single description of design §5 that everything else reads: the parser and
+the validator (what a parameter is called, in French and in English, whether it is
+required, which values it takes), ``coacte install`` (the TemplateData each template
+shows to VisualEditor users) and the renderer (the names it writes). Template and
+parameter names are French, the network's working language; each parameter also accepts
+its English alias.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Who can act on a blocker or a lever (design §5, spiral.md "Responsibility sharing").
+LEVELS = ("local", "régional", "national", "européen", "mondial")
+#: The kit's "à la carte" formulas.
+FORMULAS = ("programme d'actions", "démarche affaiblie", "nouveau territoire", "réseau thématique")
+#: Question 3 post-its are either a blocker or a lever.
+KINDS = ("blocage", "levier")
+#: The CO-ACTE question set (configurable question sets come later).
+QUESTIONS = (1, 2, 3)
+QUESTION_LABELS = {
+    "fr": {
+        1: "Qu'avons-nous réussi : jusqu'où avons-nous progressé vers la coresponsabilité ?",
+        2: "Qu'est-ce que nous n'avons pas réussi et qu'il serait important de faire ?",
+        3: "Quels sont les blocages et les leviers pour y parvenir ?",
+    },
+    "en": {
+        1: "What have we achieved: how far did we progress towards co-responsibility?",
+        2: "What did we not achieve that would be important?",
+        3: "What are the blockers and the levers to get there?",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """One template parameter: French name, English alias and what it accepts.
+
+    ``type`` is the TemplateData type; ``choices`` the allowed values (checked by the
+    validator, offered as ``suggestedvalues``); ``is_list`` marks comma-separated lists.
+    """
+
+    name: str
+    alias: str | None
+    label_fr: str
+    label_en: str
+    description_fr: str
+    description_en: str
+    type: str = "string"
+    required: bool = False
+    suggested: bool = False
+    choices: tuple[str, ...] = ()
+    is_list: bool = False
+    example: str = ""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, self.alias) if self.alias else (self.name,)
+
+
+@dataclass(frozen=True)
+class Template:
+    """One template of the contract, with the file (``templates/<slug>.wikitext``) that
+    holds what it displays on the wiki."""
+
+    name: str
+    slug: str
+    description_fr: str
+    description_en: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+    format: str = "block"
+
+    def param(self, given: str) -> Param | None:
+        """The parameter that a name (French or English, any case) stands for."""
+        key = given.strip().casefold()
+        for p in self.params:
+            if key in (n.casefold() for n in p.names):
+                return p
+        return None
+
+
+DEBATE = Template(
+    "CO-ACTE débat",
+    "debat",
+    "En-tête d'une page de débat : un territoire, un tour.",
+    "Header of a debate page: one territory, one round.",
+    (
+        Param("territoire", "territory", "Territoire", "Territory",
+              "Le territoire de coresponsabilité qui a tenu le débat.",
+              "The territory of co-responsibility that held the debate.",
+              required=True, example="Mulhouse"),
+        Param("tour", "round", "Tour", "Round",
+              "Le tour du débat (1 pour le premier, 2 et 3 pour les tours Delphi).",
+              "The debate round (1 for the first, 2 and 3 for the Delphi rounds).",
+              type="number", required=True, example="1"),
+        Param("pays", "country", "Pays", "Country",
+              "Code ISO du pays, deux lettres.", "ISO country code, two letters.",
+              suggested=True, example="FR"),
+        Param("date", None, "Date", "Date",
+              "Date du débat, au format AAAA-MM-JJ.", "Date of the debate, as YYYY-MM-DD.",
+              type="date", suggested=True, example="2016-01-12"),
+        Param("formule", "formula", "Formule", "Formula",
+              "La formule « à la carte » du kit.", "The kit's \"à la carte\" formula.",
+              choices=FORMULAS, suggested=True),
+        Param("participants", None, "Participants", "Participants",
+              "Nombre de participants.", "Number of participants.",
+              type="number", example="24"),
+        Param("langue", "language", "Langue", "Language",
+              "Langue des post-its (code ISO 639-1).", "Language of the post-its (ISO 639-1).",
+              example="fr"),
+    ),
+)
+
+POSTIT = Template(
+    "CO-ACTE post-it",
+    "post-it",
+    "Un post-it : une idée écrite par un participant et validée par son groupe.",
+    "One post-it: one idea written by one participant and validated by their group.",
+    (
+        Param("question", None, "Question", "Question",
+              "La question à laquelle le post-it répond : 1, 2 ou 3.",
+              "The question the post-it answers: 1, 2 or 3.",
+              type="number", required=True, choices=("1", "2", "3")),
+        Param("texte", "text", "Texte", "Text",
+              "Le texte du post-it, tel qu'écrit.", "The post-it's text, as written.",
+              type="content", required=True),
+        Param("groupe", "group", "Groupe", "Group",
+              "Le groupe homogène qui l'a validé (élus, jeunes, retraités…).",
+              "The homogeneous group that validated it (elected officials, youth…).",
+              suggested=True, example="Élus"),
+        Param("nature", "kind", "Nature", "Kind",
+              "Question 3 seulement : blocage ou levier.",
+              "Question 3 only: blocker (blocage) or lever (levier).",
+              choices=KINDS, suggested=True),
+        Param("code", None, "Code", "Code",
+              "Code SPIRAL : objet[/sens[/bénéficiaire]], par ex. C01/P15.",
+              "SPIRAL code: object[/meaning[/beneficiary]], e.g. C01/P15.",
+              suggested=True, example="C01/P15"),
+        Param("niveau", "level", "Niveau", "Level",
+              "Qui peut agir : local, régional, national, européen, mondial (liste).",
+              "Who can act: local, régional, national, européen, mondial (list).",
+              choices=LEVELS, is_list=True),
+        Param("acteurs", "actors", "Acteurs", "Actors",
+              "Les acteurs qui peuvent agir (liste séparée par des virgules).",
+              "The actors who can act (comma-separated list).",
+              is_list=True, example="État, collectivités"),
+    ),
+)
+
+GRID_CODE = Template(
+    "CO-ACTE code",
+    "code",
+    "Une entrée de la grille de classement SPIRAL.",
+    "One entry of the SPIRAL classification grid.",
+    (
+        Param("code", None, "Code", "Code",
+              "Le code : une lettre de dimension (A), un composant (A01) ou un code sens (P15).",
+              "The code: a dimension letter (A), a component (A01) or a meaning code (P15).",
+              required=True, example="A01"),
+        Param("libellé", "label", "Libellé", "Label",
+              "Le libellé affiché.", "The label shown.", required=True,
+              example="Alimentation"),
+        Param("parent", None, "Parent", "Parent",
+              "Le code parent (la dimension d'un composant).",
+              "The parent code (the dimension of a component).", example="A"),
+        Param("type", "kind", "Type", "Type",
+              "objet (par défaut) ou sens (code sens : R, P, O, Q, S et leurs raffinements).",
+              "objet (default) or sens (meaning code: R, P, O, Q, S and refinements).",
+              choices=("objet", "sens")),
+    ),
+    format="inline",
+)
+
+SYNTHESIS = Template(
+    "CO-ACTE synthèse",
+    "synthese",
+    "En-tête d'une page de synthèse, écrit par le bot.",
+    "Header of a synthesis page, written by the bot.",
+    (
+        Param("territoire", "territory", "Territoire", "Territory",
+              "Le territoire synthétisé.", "The territory summarised.", required=True),
+        Param("tour", "round", "Tour", "Round", "Le tour.", "The round.", type="number",
+              required=True),
+        Param("débats", "debates", "Débats", "Debates",
+              "Les pages de débat lues.", "The debate pages read.", type="content"),
+        Param("post-its", None, "Post-its", "Post-its",
+              "Nombre de post-its valides.", "Number of valid post-its.", type="number"),
+        Param("idées", "ideas", "Idées", "Ideas",
+              "Nombre d'idées après fusion des doublons.",
+              "Number of ideas after merging duplicates.", type="number"),
+        Param("groupes", "groups", "Groupes", "Groups",
+              "Les groupes homogènes.", "The homogeneous groups."),
+        Param("écartés", "excluded", "Écartés", "Excluded",
+              "Post-its écartés car invalides (voir le rapport de vérification).",
+              "Post-its left out as invalid (see the check report).", type="number"),
+    ),
+)
+
+IDEA = Template(
+    "CO-ACTE idée",
+    "idee",
+    "Une idée d'une synthèse : des post-its qui disent la même chose.",
+    "One idea of a synthesis: post-its that say the same thing.",
+    (
+        Param("clé", "key", "Clé", "Key", "Identifiant stable de l'idée.",
+              "Stable identifier of the idea.", required=True),
+        Param("question", None, "Question", "Question", "La question.", "The question.",
+              type="number", required=True),
+        Param("nature", "kind", "Nature", "Kind", "Blocage ou levier (question 3).",
+              "Blocker or lever (question 3).", choices=KINDS),
+        Param("code", None, "Code", "Code", "Code SPIRAL.", "SPIRAL code."),
+        Param("énoncé", "statement", "Énoncé", "Statement",
+              "L'énoncé de l'idée (le texte le plus fréquent).",
+              "The idea's statement (its most frequent wording).", type="content",
+              required=True),
+        Param("variantes", "variants", "Variantes", "Variants",
+              "Les autres formulations fusionnées.", "The other wordings merged into it.",
+              type="content"),
+        Param("occurrences", None, "Occurrences", "Occurrences",
+              "Nombre de post-its.", "Number of post-its.", type="number"),
+        Param("groupes", "groups", "Groupes", "Groups", "Groupes homogènes.",
+              "Homogeneous groups."),
+        Param("territoires", "territories", "Territoires", "Territories",
+              "Territoires concernés.", "Territories concerned."),
+        Param("niveaux", "levels", "Niveaux", "Levels", "Niveaux qui peuvent agir.",
+              "Levels that can act."),
+        Param("acteurs", "actors", "Acteurs", "Actors", "Acteurs qui peuvent agir.",
+              "Actors who can act."),
+        Param("sources", None, "Sources", "Sources", "Les post-its d'origine.",
+              "The source post-its.", type="content"),
+    ),
+)
+
+#: Every template ``coacte install`` puts on the wiki.
+TEMPLATES: tuple[Template, ...] = (DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA)
+
+
+def template_named(name: str) -> Template | None:
+    """The contract template a call's name stands for (MediaWiki's title rules: first
+    letter case-insensitive, ``_`` = space, optional ``Modèle:``/``Template:`` prefix)."""
+    key = normalize_template_name(name)
+    for t in TEMPLATES:
+        if normalize_template_name(t.name) == key:
+            return t
+    return None
+
+
+def normalize_template_name(name: str) -> str:
+    text = " ".join(name.replace("_", " ").split())
+    for prefix in ("modèle:", "template:"):
+        if text.casefold().startswith(prefix):
+            text = text[len(prefix):].strip()
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,49 @@
+"""Messages in the MediaWiki format (``en.json``, ``fr.json``, ``qqq.json``).
+
+The extension and the Python side share one format: a key, a text with ``$1``, ``$2``…
+placeholders, and ``qqq.json`` documenting each key for translators. A missing
+translation falls back to English, then to the key itself, so a message is never lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("fr", "en")
+_DIR = Path(__file__).parent
+
+
+@cache
+def _messages(lang: str) -> dict[str, str]:
+    path = _DIR / f"{lang}.json"
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("@metadata", None)
+    return data
+
+
+def language() -> str:
+    """The user's language: ``COACTE_LANG``, else the locale's (``LANG``), else French,
+    the network's working language."""
+    for var in ("COACTE_LANG", "LC_ALL", "LANG"):
+        code = os.environ.get(var, "")[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return "fr"
+
+
+def message(key: str, *params: object, lang: str | None = None) -> str:
+    """The text of message ``key`` in ``lang``, with ``$1``… replaced by ``params``."""
+    lang = lang or language()
+    text = _messages(lang).get(key) or _messages("en").get(key) or key
+    for i in range(len(params), 0, -1):
+        text = text.replace(f"${i}", str(params[i - 1]))
+    return text
+
+
+def keys(lang: str) -> set[str]:
+    return set(_messages(lang))

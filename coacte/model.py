@@ -1,0 +1,154 @@
+"""The method's concepts as plain data: post-its, debates, the grid, ideas, syntheses.
+
+Nothing here reads or writes a wiki; :mod:`coacte.validate` builds these objects from
+parsed pages and :mod:`coacte.synthesis` consolidates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PageRevision:
+    """One revision of a wiki page, as read in a batch: what a bot bases its work on."""
+
+    title: str
+    revid: int
+    timestamp: str
+    text: str
+    #: Who saved this revision (to tell the bot's own revisions from humans').
+    user: str = ""
+
+
+@dataclass(frozen=True)
+class PostIt:
+    """One criterion: an idea written by one participant and validated by their group.
+
+    ``index`` is the post-it's ordinal on its page (1-based, in document order), which
+    is how problems and sources point back at it. Post-its are anonymous: no author.
+    """
+
+    page: str
+    revid: int
+    index: int
+    question: int
+    text: str
+    group: str = ""
+    kind: str = ""
+    code: str = ""
+    levels: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+
+
+@dataclass
+class Debate:
+    """One debate page: a territory's answers for one round."""
+
+    page: str
+    revid: int
+    territory: str
+    round: int
+    country: str = ""
+    date: str = ""
+    formula: str = ""
+    participants: int | None = None
+    language: str = ""
+    postits: list[PostIt] = field(default_factory=list)
+    #: Post-its left out because they are invalid (their problems say why).
+    excluded: int = 0
+
+
+@dataclass(frozen=True)
+class GridEntry:
+    """A code of the classification grid: a dimension (``A``), a component (``A01``) or
+    a meaning code (``P``, ``P15``)."""
+
+    code: str
+    label: str
+    parent: str = ""
+    kind: str = "objet"
+
+
+@dataclass
+class Grid:
+    """The classification grid, read from the wiki so moderators adapt it without a
+    release (design §5)."""
+
+    entries: dict[str, GridEntry] = field(default_factory=dict)
+
+    def dimension_of(self, code: str) -> GridEntry | None:
+        """The dimension an object code belongs to (``C01/P15`` → ``C``)."""
+        letter = code[:1].upper()
+        entry = self.entries.get(letter)
+        return entry if entry and entry.kind == "objet" else None
+
+    def dimensions(self) -> list[GridEntry]:
+        return [e for e in self.entries.values() if e.kind == "objet" and not e.parent]
+
+    def knows(self, code: str, kind: str) -> bool:
+        entry = self.entries.get(code)
+        return entry is not None and entry.kind == kind
+
+
+@dataclass
+class Idea:
+    """Post-its of one territory that say the same thing, merged into one idea.
+
+    Every source post-it stays listed, so the statement can be traced back to them.
+    """
+
+    key: str
+    question: int
+    kind: str
+    code: str
+    statement: str
+    variants: list[str]
+    sources: list[PostIt]
+
+    @property
+    def occurrences(self) -> int:
+        return len(self.sources)
+
+    @property
+    def groups(self) -> list[str]:
+        return _distinct(p.group for p in self.sources)
+
+    @property
+    def levels(self) -> list[str]:
+        return _distinct(level for p in self.sources for level in p.levels)
+
+    @property
+    def actors(self) -> list[str]:
+        return _distinct(actor for p in self.sources for actor in p.actors)
+
+
+@dataclass
+class Synthesis:
+    """A territory's synthesis for one round: every valid post-it in exactly one idea."""
+
+    territory: str
+    round: int
+    debates: list[Debate]
+    ideas: list[Idea]
+
+    @property
+    def postits(self) -> int:
+        return sum(len(d.postits) for d in self.debates)
+
+    @property
+    def excluded(self) -> int:
+        return sum(d.excluded for d in self.debates)
+
+    @property
+    def groups(self) -> list[str]:
+        return _distinct(p.group for d in self.debates for p in d.postits)
+
+
+def _distinct(values) -> list[str]:
+    """Distinct non-empty values in first-seen order, compared without case."""
+    seen: dict[str, str] = {}
+    for value in values:
+        if value and value.casefold() not in seen:
+            seen[value.casefold()] = value
+    return list(seen.values())

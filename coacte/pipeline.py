@@ -1,0 +1,40 @@
+"""The read half of every bot run: wiki → pages → grid and debates, with problems.
+
+``coacte check`` and ``coacte synthesize`` both start here, so they can never disagree
+on what a debate page says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from coacte.model import Debate, Grid, PageRevision
+from coacte.problems import Problem
+from coacte.validate import read_debates, read_grid
+from coacte.wiki import Wiki
+
+
+@dataclass
+class Inputs:
+    pages: list[PageRevision]
+    grid: Grid
+    debates: list[Debate]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def postits(self) -> int:
+        return sum(len(d.postits) for d in self.debates)
+
+
+def read_inputs(wiki: Wiki) -> Inputs:
+    """Read the grid page and every debate page (found by transclusion of the header,
+    whatever their namespace) in batches, then validate them."""
+    config = wiki.config
+    grid_page = wiki.read([config.grid_page])[config.grid_page]
+    grid, problems = read_grid(grid_page)
+    if grid_page is None:
+        problems.append(Problem(config.grid_page, None, None, "coacte-problem-no-grid",
+                                blocking=False))
+    pages = wiki.transcluding(config.header_template)
+    debates, found = read_debates(pages, grid)
+    return Inputs(pages, grid, debates, problems + found)

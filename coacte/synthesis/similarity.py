@@ -1,0 +1,44 @@
+"""When two post-its of a territory say the same thing.
+
+Within a territory, the same idea is often typed again by another group with other case,
+accents, punctuation or spacing, or one small word more: those are merged. A merge must
+never hide a minority view, so the rule is conservative: after normalisation the texts
+must be equal, or nearly equal by rapidfuzz's ratio (default 92/100), and never when one
+of them carries a negation the other lacks ("les jeunes participent" is the opposite of
+"les jeunes ne participent pas", however similar the letters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+#: Negation words in the network's languages (accents already folded).
+NEGATIONS = frozenset((
+    "ne", "n", "pas", "non", "sans", "jamais", "aucun", "aucune", "rien", "ni", "plus",
+    "not", "no", "never", "without", "none", "nor", "t",
+    "nao", "nem", "nunca", "sem", "nenhum", "nenhuma",
+))
+_WORD = re.compile(r"[^\W_]+")
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, no punctuation, single spaces: the text's letters only."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(_WORD.findall(folded))
+
+
+def _negations(normalized: str) -> frozenset[str]:
+    return frozenset(w for w in normalized.split() if w in NEGATIONS)
+
+
+def same_idea(a: str, b: str, threshold: float) -> bool:
+    """Whether two *normalised* texts are the same idea (see the module's rule)."""
+    if a == b:
+        return True
+    if _negations(a) != _negations(b):
+        return False
+    return fuzz.ratio(a, b) >= threshold

@@ -1,0 +1,46 @@
+"""TemplateData for the contract's templates, generated from :mod:`coacte.contract`.
+
+VisualEditor shows it as a form: French labels and descriptions (English too), the
+English aliases, types, required and suggested flags, accepted values. Generated, so the
+form on the wiki can never disagree with what the validator accepts.
+"""
+
+from __future__ import annotations
+
+import json
+
+from coacte.contract import Param, Template
+
+
+def _bilingual(fr: str, en: str) -> dict[str, str]:
+    return {"fr": fr, "en": en}
+
+
+def _param(p: Param) -> dict:
+    data: dict = {
+        "label": _bilingual(p.label_fr, p.label_en),
+        "description": _bilingual(p.description_fr, p.description_en),
+        "type": p.type,
+        "required": p.required,
+        "suggested": p.suggested,
+    }
+    if p.alias:
+        data["aliases"] = [p.alias]
+    if p.choices:
+        data["suggestedvalues"] = list(p.choices)
+    if p.example:
+        data["example"] = p.example
+    return data
+
+
+def templatedata(template: Template) -> dict:
+    return {
+        "description": _bilingual(template.description_fr, template.description_en),
+        "params": {p.name: _param(p) for p in template.params},
+        "paramOrder": [p.name for p in template.params],
+        "format": template.format,
+    }
+
+
+def templatedata_json(template: Template) -> str:
+    return json.dumps(templatedata(template), ensure_ascii=False, indent="\t")

@@ -1,0 +1,305 @@
+"""Where a post-it is validated: template calls → model objects, with located problems.
+
+``coacte check`` and ``coacte synthesize`` (and later the forms and the importer) share
+this one path, so a facilitator sees the same verdict wherever they type. The rules are
+the wiki contract's (design §5) and the grid's (the ``CO-ACTE/Grille`` page).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from coacte import contract
+from coacte.model import Debate, Grid, GridEntry, PageRevision, PostIt
+from coacte.problems import Problem
+from coacte.wikitext.parse import Call, calls
+from coacte.wikitext.values import decode, split_list
+
+#: ``object[/meaning[/beneficiary]]``: ``C01``, ``A01-11/P15/k``, ``B/O``.
+_CODE = re.compile(
+    r"^(?P<object>[A-Z](?:\d{2}(?:-\d{2})?)?)"
+    r"(?:/(?P<meaning>[A-Z](?:\d{2})?)(?:/(?P<beneficiary>[a-z0-9]+))?)?$"
+)
+#: Characters MediaWiki forbids in titles: a territory is part of the synthesis title.
+_TITLE_FORBIDDEN = set("#<>[]|{}")
+#: English (and unaccented) spellings of the contract's values, read as the French ones.
+_VALUE_ALIASES = {
+    "blocker": "blocage",
+    "lever": "levier",
+    "regional": "régional",
+    "european": "européen",
+    "europeen": "européen",
+    "world": "mondial",
+    "global": "mondial",
+}
+
+
+def _fold(text: str) -> str:
+    return text.strip().casefold()
+
+
+def _choice(value: str, choices: Iterable[str]) -> str | None:
+    """The contract value ``value`` stands for (any case; English alias accepted)."""
+    key = _VALUE_ALIASES.get(_fold(value), _fold(value))
+    for choice in choices:
+        if _fold(choice) == key or _strip_accents(_fold(choice)) == _strip_accents(key):
+            return choice
+    return None
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+
+
+class _Reader:
+    """Reads one call's parameters, reporting unknown, duplicate and positional ones."""
+
+    def __init__(self, page: str, call: Call, index: int | None, problems: list[Problem]):
+        self.page, self.index, self.problems = page, index, problems
+        self.values: dict[str, str] = {}
+        self.duplicated: set[str] = set()
+        for value in call.positional:
+            self.report(None, "coacte-problem-positional", decode(value), blocking=False)
+        for name, raw in call.params:
+            param = call.template.param(name)
+            if param is None:
+                self.report(name, "coacte-problem-unknown-param", name, call.template.name,
+                            blocking=False)
+                continue
+            if param.name in self.values or param.name in self.duplicated:
+                self.duplicated.add(param.name)
+                self.report(param.name, "coacte-problem-duplicate-param", param.name)
+            self.values[param.name] = decode(raw)
+
+    def report(self, field: str | None, key: str, *params, blocking: bool = True) -> None:
+        self.problems.append(Problem(self.page, self.index, field, key, params, blocking))
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, "")
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.duplicated)
+
+
+def read_grid(page: PageRevision | None) -> tuple[Grid, list[Problem]]:
+    """The classification grid from its wiki page (``{{CO-ACTE code}}`` calls)."""
+    grid = Grid()
+    problems: list[Problem] = []
+    if page is None:
+        return grid, problems
+    for call in calls(page.text):
+        if call.template is not contract.GRID_CODE:
+            continue
+        r = _Reader(page.title, call, None, problems)
+        code, label = r.get("code").strip(), r.get("libellé").strip()
+        kind = _choice(r.get("type") or "objet", ("objet", "sens"))
+        if not code or not label:
+            r.report("code" if not code else "libellé", "coacte-problem-grid-entry",
+                     call.ordinal)
+            continue
+        if kind is None:
+            r.report("type", "coacte-problem-choice", r.get("type"), "objet, sens")
+            continue
+        if code in grid.entries:
+            r.report("code", "coacte-problem-grid-duplicate", code)
+            continue
+        grid.entries[code] = GridEntry(code, label, r.get("parent").strip(), kind)
+    for entry in grid.entries.values():
+        if entry.parent and entry.parent not in grid.entries:
+            problems.append(Problem(page.title, None, "parent", "coacte-problem-grid-parent",
+                                    (entry.code, entry.parent), blocking=False))
+    return grid, problems
+
+
+def read_debate(page: PageRevision, grid: Grid) -> tuple[Debate | None, list[Problem]]:
+    """One debate page → its debate and valid post-its, plus every problem found.
+
+    A page without a usable header (no territory, no valid round, several headers) is
+    left out whole; an invalid post-it is left out alone and counted in ``excluded``.
+    """
+    problems: list[Problem] = []
+    found = calls(page.text)
+    headers = [c for c in found if c.template is contract.DEBATE]
+    if not headers:
+        problems.append(Problem(page.title, None, None, "coacte-problem-no-header",
+                                (contract.DEBATE.name,)))
+        return None, problems
+    if len(headers) > 1:
+        problems.append(Problem(page.title, None, None, "coacte-problem-several-headers",
+                                (len(headers), contract.DEBATE.name)))
+        return None, problems
+    debate = _read_header(page, headers[0], problems)
+    for call in found:
+        if call.template is contract.POSTIT:
+            postit = _read_postit(page, call, grid, problems)
+            if debate is None:
+                continue
+            if postit is None:
+                debate.excluded += 1
+            else:
+                debate.postits.append(postit)
+    return debate, problems
+
+
+def _read_header(page: PageRevision, call: Call, problems: list[Problem]) -> Debate | None:
+    r = _Reader(page.title, call, None, problems)
+    territory = " ".join(r.get("territoire").split())
+    ok = not r.blocked
+    if not territory:
+        r.report("territoire", "coacte-problem-required", "territoire")
+        ok = False
+    elif _TITLE_FORBIDDEN & set(territory):
+        r.report("territoire", "coacte-problem-territory-chars", territory,
+                 " ".join(sorted(_TITLE_FORBIDDEN)))
+        ok = False
+    round_ = _integer(r, "tour", minimum=1, required=True, blocking=True)
+    if round_ is None:
+        ok = False
+    participants = _integer(r, "participants", minimum=0, required=False, blocking=False)
+    country = r.get("pays").strip()
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        r.report("pays", "coacte-problem-country", country, blocking=False)
+    when = r.get("date").strip()
+    if when:
+        try:
+            date.fromisoformat(when)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
+                raise ValueError(when)
+        except ValueError:
+            r.report("date", "coacte-problem-date", when, blocking=False)
+    formula = r.get("formule").strip()
+    if formula:
+        chosen = _choice(formula, contract.FORMULAS)
+        if chosen is None:
+            r.report("formule", "coacte-problem-choice", formula,
+                     ", ".join(contract.FORMULAS), blocking=False)
+        formula = chosen or formula
+    language = r.get("langue").strip().lower()
+    if language and not re.fullmatch(r"[a-z]{2,3}", language):
+        r.report("langue", "coacte-problem-language", language, blocking=False)
+    if not ok:
+        return None
+    return Debate(page.title, page.revid, territory, round_, country, when, formula,
+                  participants, language)
+
+
+def _integer(r: _Reader, name: str, *, minimum: int, required: bool,
+             blocking: bool) -> int | None:
+    raw = r.get(name).strip()
+    if not raw:
+        if required:
+            r.report(name, "coacte-problem-required", name)
+        return None
+    if not re.fullmatch(r"\d+", raw) or int(raw) < minimum:
+        r.report(name, "coacte-problem-integer", raw, minimum, blocking=blocking)
+        return None
+    return int(raw)
+
+
+def _read_postit(page: PageRevision, call: Call, grid: Grid,
+                 problems: list[Problem]) -> PostIt | None:
+    r = _Reader(page.title, call, call.ordinal, problems)
+    ok = not r.blocked
+    question_raw = r.get("question").strip()
+    question = None
+    if not question_raw:
+        r.report("question", "coacte-problem-required", "question")
+    elif question_raw not in {str(q) for q in contract.QUESTIONS}:
+        r.report("question", "coacte-problem-question", question_raw,
+                 ", ".join(str(q) for q in contract.QUESTIONS))
+    else:
+        question = int(question_raw)
+    ok = ok and question is not None
+    text = r.get("texte")
+    if not text:
+        r.report("texte", "coacte-problem-required", "texte")
+        ok = False
+    kind_raw = r.get("nature").strip()
+    kind = ""
+    if question == 3:
+        if not kind_raw:
+            r.report("nature", "coacte-problem-kind-missing")
+            ok = False
+        else:
+            kind = _choice(kind_raw, contract.KINDS) or ""
+            if not kind:
+                r.report("nature", "coacte-problem-choice", kind_raw,
+                         ", ".join(contract.KINDS))
+                ok = False
+    elif kind_raw and question is not None:
+        r.report("nature", "coacte-problem-kind-not-q3", kind_raw, question, blocking=False)
+    code = r.get("code").strip()
+    if code:
+        _check_code(r, code, grid)
+    levels = []
+    for level in split_list(r.get("niveau")):
+        chosen = _choice(level, contract.LEVELS)
+        if chosen is None:
+            r.report("niveau", "coacte-problem-level", level, ", ".join(contract.LEVELS),
+                     blocking=False)
+        elif chosen not in levels:
+            levels.append(chosen)
+    if not ok:
+        return None
+    return PostIt(page.title, page.revid, call.ordinal, question, text,
+                  " ".join(r.get("groupe").split()), kind, code, tuple(levels),
+                  split_list(r.get("acteurs")))
+
+
+def _check_code(r: _Reader, code: str, grid: Grid) -> None:
+    """A SPIRAL code must be well formed and, when the grid is known, use its codes."""
+    match = _CODE.match(code)
+    if match is None:
+        r.report("code", "coacte-problem-code-format", code, blocking=False)
+        return
+    if not grid.entries:
+        return
+    obj = match["object"]
+    if not (grid.knows(obj, "objet") or grid.knows(obj.split("-")[0], "objet")):
+        r.report("code", "coacte-problem-code-unknown", obj, code, blocking=False)
+    meaning = match["meaning"]
+    if meaning and not grid.knows(meaning, "sens"):
+        r.report("code", "coacte-problem-code-unknown", meaning, code, blocking=False)
+
+
+def check_debates(debates: list[Debate]) -> list[Problem]:
+    """Problems across pages: two debate pages for the same territory and round.
+
+    Both pages stay in the synthesis (nothing is lost); the facilitators are told.
+    """
+    by_key: dict[tuple[str, int], list[Debate]] = defaultdict(list)
+    for debate in debates:
+        by_key[(debate.territory.casefold(), debate.round)].append(debate)
+    problems = []
+    for same in by_key.values():
+        if len(same) < 2:
+            continue
+        for debate in same:
+            others = ", ".join(d.page for d in same if d is not debate)
+            problems.append(Problem(debate.page, None, "territoire",
+                                    "coacte-problem-same-territory-round",
+                                    (debate.territory, debate.round, others),
+                                    blocking=False))
+    return problems
+
+
+def read_debates(pages: Iterable[PageRevision],
+                 grid: Grid) -> tuple[list[Debate], list[Problem]]:
+    """Every debate page → the debates and all problems, sorted by place."""
+    debates: list[Debate] = []
+    problems: list[Problem] = []
+    for page in pages:
+        debate, found = read_debate(page, grid)
+        problems.extend(found)
+        if debate is not None:
+            debates.append(debate)
+    problems.extend(check_debates(debates))
+    problems.sort(key=Problem.sort_key)
+    return debates, problems

@@ -1,0 +1,260 @@
+"""The only module that talks to MediaWiki: batched reads, safe writes, a polite bot.
+
+Bot etiquette (design §7, mediawiki-notes.md): a descriptive User-Agent; ``maxlag=5`` on
+every call, waited out with backoff (mwclient sleeps on ``X-Database-Lag``); reads in
+batches of 50 titles (500 with ``apihighlimits``), never one request per page; writes
+with ``assert=bot``, ``bot=1``, the change tag if one is set, ``basetimestamp`` and
+``starttimestamp`` so an edit conflict is detected and never resolved by overwriting;
+``createonly``/``nocreate`` so a page created or deleted meanwhile is not clobbered; an
+emergency stop page read before every write. Every request is counted by kind so runs
+and benchmarks can report what they cost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import mwclient
+import mwclient.errors
+import requests
+
+from coacte import __version__
+from coacte.config import Config
+from coacte.model import PageRevision
+
+USER_AGENT = f"CO-ACTE-Synthese/{__version__} (coacte bot; contact: wiki administrator)"
+MAXLAG = 5
+#: Words that, alone on a line of the stop page, halt every bot before its next write.
+STOP_WORDS = {"STOP", "ARRÊT", "ARRET"}
+
+
+class WikiError(Exception):
+    """A failure talking to the wiki, with a message that says what to do."""
+
+
+class StopRequested(WikiError):
+    """The emergency stop page asks the bots to halt."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """Outcome of one write: ``saved`` or ``conflict`` (with the API's error code)."""
+
+    title: str
+    status: str
+    revid: int | None = None
+    code: str = ""
+
+
+class Wiki:
+    """A logged-in bot session on one wiki."""
+
+    def __init__(self, config: Config, *, timeout: float = 30, max_retries: int = 4,
+                 retry_timeout: float = 2):
+        if not config.wiki_url:
+            raise WikiError(
+                "No wiki configured: run `coacte wiki up` for the local wiki, or set "
+                "COACTE_WIKI_URL, COACTE_BOT_USER and COACTE_BOT_PASSWORD."
+            )
+        self.config = config
+        self.requests: Counter[str] = Counter()
+        self.start_timestamp = ""
+        url = urlsplit(config.wiki_url.rstrip("/") + "/")
+        session = requests.Session()
+        session.hooks["response"].append(self._count)
+        self.site = mwclient.Site(
+            url.netloc, path=url.path, scheme=url.scheme or "https", pool=session,
+            clients_useragent=USER_AGENT, do_init=False, max_retries=max_retries,
+            retry_timeout=retry_timeout, connection_options={"timeout": timeout},
+        )
+        self.site.connection.headers["User-Agent"] = (
+            f"{USER_AGENT} mwclient/{mwclient.__version__}"
+        )
+
+    # -- session ------------------------------------------------------------------
+
+    def login(self) -> Wiki:
+        """Log in with the BotPassword and learn the site (namespaces, rights)."""
+        user = self.config.bot_user
+        try:
+            if user:
+                self.site.login(user, self.config.bot_password)
+            else:
+                self.site.site_init()
+        except mwclient.errors.LoginError as exc:
+            reason = getattr(exc, "info", None) or getattr(exc, "code", "") or exc
+            raise WikiError(
+                f"The wiki at {self.config.wiki_url} refused the login of {user!r} "
+                f"({reason}). Check COACTE_BOT_USER / COACTE_BOT_PASSWORD (a BotPassword "
+                "is written User@AppId)."
+            ) from None
+        except (requests.RequestException, mwclient.errors.MwClientError) as exc:
+            raise self._unreachable(exc) from None
+        return self
+
+    @property
+    def rights(self) -> list[str]:
+        return list(self.site.rights)
+
+    @property
+    def batch_size(self) -> int:
+        """Titles per read: 500 with ``apihighlimits`` (bots), 50 otherwise."""
+        return 500 if "apihighlimits" in self.site.rights else 50
+
+    @property
+    def language(self) -> str:
+        lang = (getattr(self.site, "site", None) or {}).get("lang", "fr")
+        return "fr" if lang.startswith("fr") else "en" if lang.startswith("en") else lang
+
+    def namespace_prefix(self, ns: int, fallback: str) -> str:
+        """The local name of namespace ``ns``, or ``fallback`` (used as a plain title
+        prefix) on a wiki where the CoActe extension is not installed."""
+        return self.site.namespaces.get(ns) or fallback
+
+    # -- reads ----------------------------------------------------------------------
+
+    def transcluding(self, template: str) -> list[PageRevision]:
+        """Every page that transcludes ``Template:<template>``, with its current text,
+        read in batches through a generator (one request per batch of pages)."""
+        return self._revisions(
+            generator="embeddedin", geititle=f"Template:{template}",
+            geilimit=self.batch_size,
+        )
+
+    def read(self, titles: Iterable[str]) -> dict[str, PageRevision | None]:
+        """The current revision of each title (``None`` for a missing page), in batches.
+
+        Also records ``start_timestamp`` (the server's time of the first read), which
+        writes send as ``starttimestamp``.
+        """
+        titles = list(dict.fromkeys(titles))
+        found: dict[str, PageRevision | None] = dict.fromkeys(titles)
+        for i in range(0, len(titles), self.batch_size):
+            chunk = titles[i : i + self.batch_size]
+            normalized = {}
+            for rev in self._revisions(titles="|".join(chunk), aliases=normalized):
+                found[normalized.get(rev.title, rev.title)] = rev
+        return found
+
+    def _revisions(self, aliases: dict | None = None, **params) -> list[PageRevision]:
+        """Run a ``prop=revisions`` query with its continuations; collect each page once."""
+        params.update(prop="revisions", rvprop="content|ids|timestamp|user", rvslots="main",
+                      formatversion=2, curtimestamp=1)
+        pages: dict[str, PageRevision] = {}
+        cont: dict = {}
+        while True:
+            result = self.call("query", **params, **cont)
+            if not self.start_timestamp:
+                self.start_timestamp = result.get("curtimestamp", "")
+            query = result.get("query", {})
+            if aliases is not None:
+                for pair in query.get("normalized", []):
+                    aliases[pair["to"]] = pair["from"]
+            for page in query.get("pages", []):
+                revs = page.get("revisions")
+                if revs:
+                    rev = revs[0]
+                    pages[page["title"]] = PageRevision(
+                        page["title"], rev["revid"], rev["timestamp"],
+                        rev["slots"]["main"].get("content", ""), rev.get("user", ""),
+                    )
+            if "continue" not in result:
+                return sorted(pages.values(), key=lambda r: r.title)
+            cont = result["continue"]
+
+    # -- writes ---------------------------------------------------------------------
+
+    def stop_requested(self) -> bool:
+        """Whether the emergency stop page has a line that is just STOP (or ARRÊT)."""
+        page = self.read([self.config.stop_page]).get(self.config.stop_page)
+        if page is None:
+            return False
+        return any(line.strip().upper() in STOP_WORDS for line in page.text.splitlines())
+
+    def save(self, title: str, text: str, summary: str, base: PageRevision | None) -> Saved:
+        """Write a page, or report a conflict; never overwrite a change made meanwhile.
+
+        ``base`` is the revision the new text was computed from (``None``: the page did
+        not exist, so it is created only if it still does not).
+        """
+        if self.stop_requested():
+            raise StopRequested(
+                f"The stop page {self.config.stop_page!r} asks the bots to halt: nothing "
+                "more is written. Remove the STOP line from it to let them run again."
+            )
+        params = dict(
+            title=title, text=text, summary=summary, bot=1,
+            token=self.site.get_token("csrf"), watchlist="nochange",
+            starttimestamp=self.start_timestamp or _now(),
+        )
+        params["assert"] = "bot" if "bot" in self.site.rights else "user"
+        if self.config.edit_tag:
+            params["tags"] = self.config.edit_tag
+        if base is None:
+            params["createonly"] = 1
+        else:
+            params.update(basetimestamp=base.timestamp, nocreate=1)
+        try:
+            result = self.call("edit", **params)["edit"]
+        except mwclient.errors.APIError as exc:
+            if exc.code in ("editconflict", "articleexists", "missingtitle", "pagedeleted"):
+                return Saved(title, "conflict", code=exc.code)
+            raise WikiError(
+                f"The wiki refused to save {title!r}: {exc.code}: {exc.info}"
+            ) from None
+        return Saved(title, "saved", result.get("newrevid"))
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def call(self, action: str, **params) -> dict:
+        """One API call with ``maxlag``; network failures become a clear WikiError."""
+        params.setdefault("maxlag", MAXLAG)
+        try:
+            return self.site.api(action, **params)
+        except mwclient.errors.APIError as exc:
+            if exc.code == "readonly":
+                raise WikiError(
+                    f"The wiki at {self.config.wiki_url} is read-only right now "
+                    f"({exc.info}); nothing was written. Try again later."
+                ) from None
+            raise
+        except (requests.RequestException, mwclient.errors.MaximumRetriesExceeded,
+                mwclient.errors.InvalidResponse) as exc:
+            raise self._unreachable(exc) from None
+
+    def _unreachable(self, exc: Exception) -> WikiError:
+        return WikiError(
+            f"The wiki at {self.config.wiki_url} did not answer properly "
+            f"({type(exc).__name__}: {exc}). Is it running (`coacte wiki status`)?"
+        )
+
+    def _count(self, response: requests.Response, *args, **kwargs) -> None:
+        request = response.request
+        body = request.body or ""
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        fields = parse_qs(body) if body else parse_qs(urlsplit(request.url).query)
+        action = fields.get("action", ["?"])[0]
+        if action == "query":
+            kind = "query:" + "|".join(
+                fields.get("generator", []) + fields.get("prop", []) + fields.get("meta", [])
+            )
+            action = kind
+        self.requests[action] += 1
+
+    @property
+    def total_requests(self) -> int:
+        return sum(self.requests.values())
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def connect(config: Config) -> Wiki:
+    """A logged-in :class:`Wiki` for ``config``."""
+    return Wiki(config).login()

@@ -1,0 +1,124 @@
+"""Model → wikitext: the synthesis pages and the check report, as the bot writes them.
+
+Everything that comes from people (post-it text, groups, actors, codes, grid labels,
+messages quoting input) goes through :func:`~coacte.wikitext.values.encode`, so it is
+shown literally and never becomes markup. The output is deterministic: the same input
+gives the same text, which is what lets a re-run make no edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from coacte import contract
+from coacte.i18n import message
+from coacte.model import Grid, Idea, Synthesis
+from coacte.problems import Problem
+from coacte.synthesis.territory import UNCLASSIFIED, dimension_code
+from coacte.wikitext.values import encode
+
+
+def synthesis_title(namespace: str, territory: str, round_: int) -> str:
+    """``Synthèse:<territoire>/Tour <n>`` (design §5)."""
+    return f"{namespace}:{territory}/Tour {round_}"
+
+
+def link(title: str, label: str | None = None) -> str:
+    """A link that stays a link whatever the namespace (``[[:…]]`` never categorises)."""
+    return f"[[:{title}|{encode(label)}]]" if label else f"[[:{title}]]"
+
+
+def template_call(name: str, params: Iterable[tuple[str, str]]) -> str:
+    lines = [f"{{{{{name}"]
+    lines += [f"| {key} = {value}" for key, value in params if value != ""]
+    return "\n".join(lines) + "\n}}"
+
+
+def _list(values: Iterable[str]) -> str:
+    return ", ".join(encode(v) for v in values)
+
+
+def sources(idea: Idea) -> str:
+    """Each source page (as a permanent link to the revision read) with the ordinals of
+    its post-its: ``[[:Special:PermanentLink/12|Débat:X/Tour 1]] n° 3, 5``."""
+    by_page: dict[tuple[str, int], list[int]] = {}
+    for p in idea.sources:
+        by_page.setdefault((p.page, p.revid), []).append(p.index)
+    return " ; ".join(
+        f"{link(f'Special:PermanentLink/{revid}', page)} n° {', '.join(map(str, idx))}"
+        for (page, revid), idx in by_page.items()
+    )
+
+
+def idea(i: Idea) -> str:
+    return template_call(contract.IDEA.name, [
+        ("clé", i.key),
+        ("question", str(i.question)),
+        ("nature", i.kind),
+        ("code", encode(i.code)),
+        ("énoncé", encode(i.statement)),
+        ("variantes", " • ".join(encode(v) for v in i.variants)),
+        ("occurrences", str(i.occurrences)),
+        ("groupes", _list(i.groups)),
+        ("niveaux", _list(i.levels)),
+        ("acteurs", _list(i.actors)),
+        ("sources", sources(i)),
+    ])
+
+
+def _section_title(question: int, kind: str, lang: str) -> str:
+    label = contract.QUESTION_LABELS.get(lang, contract.QUESTION_LABELS["fr"])[question]
+    if kind:
+        label = message(f"coacte-kind-{kind}", lang=lang)
+    return message("coacte-render-question", question, label, lang=lang)
+
+
+def _dimension_title(code: str, grid: Grid, lang: str) -> str:
+    if code == UNCLASSIFIED:
+        return message("coacte-render-unclassified", lang=lang)
+    return f"{encode(code)} — {encode(grid.entries[code].label)}"
+
+
+def synthesis(s: Synthesis, grid: Grid, lang: str = "fr") -> str:
+    """The bot's region of ``Synthèse:<territoire>/Tour <n>``: a header, then the ideas
+    by question (blockers and levers apart), then by grid dimension."""
+    parts = [template_call(contract.SYNTHESIS.name, [
+        ("territoire", encode(s.territory)),
+        ("tour", str(s.round)),
+        ("débats", ", ".join(link(d.page) for d in s.debates)),
+        ("post-its", str(s.postits)),
+        ("idées", str(len(s.ideas))),
+        ("groupes", _list(s.groups)),
+        ("écartés", str(s.excluded)),
+    ])]
+    section = dimension = None
+    for i in s.ideas:
+        if (i.question, i.kind) != section:
+            section, dimension = (i.question, i.kind), None
+            parts.append(f"== {_section_title(i.question, i.kind, lang)} ==")
+        dim = dimension_code(i, grid)
+        if dim != dimension:
+            dimension = dim
+            parts.append(f"=== {_dimension_title(dim, grid, lang)} ===")
+        parts.append(idea(i))
+    return "\n".join(parts)
+
+
+def report(problems: list[Problem], pages: int, lang: str = "fr") -> str:
+    """The check report page: one table row per problem, located and explained."""
+    if not problems:
+        return message("coacte-report-none", pages, lang=lang)
+    rows = [
+        message("coacte-report-summary", len(problems), pages, lang=lang),
+        '{| class="wikitable sortable"',
+        "! " + " !! ".join(message(k, lang=lang) for k in (
+            "coacte-report-col-page", "coacte-report-col-postit", "coacte-report-col-field",
+            "coacte-report-col-message")),
+    ]
+    for p in problems:
+        rows += ["|-", "| " + " || ".join([
+            link(p.page), str(p.index) if p.index is not None else "",
+            encode(p.field or ""), encode(p.message(lang)),
+        ])]
+    rows.append("|}")
+    return "\n".join(rows)

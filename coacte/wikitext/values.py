@@ -1,0 +1,81 @@
+"""Post-it text is data: how it is read from, and written into, a template parameter.
+
+A facilitator's post-it may contain anything: ``|``, ``}}``, ``[[Catégorie:x]]``,
+``<script>``, ``~~~~``, ``__NOTOC__``, a ``== heading ==`` line, HTML entities. Written
+back raw, any of these would become markup (a broken template, a category, a signature,
+a section). :func:`encode` turns a text into wikitext that MediaWiki displays literally
+and that :func:`decode` reads back to the very same text, so the text round-trips.
+"""
+
+from __future__ import annotations
+
+import mwparserfromhell
+from mwparserfromhell.nodes import Comment, HTMLEntity, Tag, Template, Text
+
+#: Characters that are markup anywhere in a template parameter, always written as
+#: numeric entities. ``&`` comes first so that a literal "&amp;" in a post-it survives.
+_ALWAYS = set("&<>[]{}|~_=!")
+#: Characters that are markup only at the start of a line (lists, indents, <pre>, <hr>).
+_LINE_START = set("*#:;- \t")
+
+
+def encode(text: str) -> str:
+    """Wikitext that shows ``text`` literally, whatever it contains.
+
+    Every markup character is written as a numeric entity (``|`` → ``&#124;``); line
+    breaks become ``&#10;`` so no line of the value can start a list or a heading;
+    apostrophes are escaped only where two meet (``''`` is bold/italic markup), so
+    French text stays readable in the page source.
+    """
+    out: list[str] = []
+    line_start = True
+    for i, ch in enumerate(text):
+        if ch in _ALWAYS or ch == "\r":
+            out.append(f"&#{ord(ch)};")
+        elif ch == "\n":
+            out.append("&#10;")
+            line_start = True
+            continue
+        elif line_start and ch in _LINE_START:
+            out.append(f"&#{ord(ch)};")
+        elif ch == "'" and (text[i - 1 : i] == "'" or text[i + 1 : i + 2] == "'"):
+            out.append("&#39;")
+        else:
+            out.append(ch)
+        line_start = False
+    return "".join(out)
+
+
+def decode(value: str) -> str:
+    """The text a parameter value stands for, as a reader of the page sees it.
+
+    HTML entities are decoded, ``{{!}}`` is a ``|`` (MediaWiki's escape), the content
+    of ``<nowiki>`` is taken as is, HTML comments are dropped; any other markup is kept
+    as written, so it stays visible data. Surrounding white space is not part of it
+    (MediaWiki strips it from named parameters).
+    """
+    return _text_of(mwparserfromhell.parse(value)).strip()
+
+
+def _text_of(code: mwparserfromhell.wikicode.Wikicode) -> str:
+    parts: list[str] = []
+    for node in code.nodes:
+        if isinstance(node, Text):
+            parts.append(node.value)
+        elif isinstance(node, HTMLEntity):
+            parts.append(node.normalize())
+        elif isinstance(node, Comment):
+            continue
+        elif isinstance(node, Template) and str(node.name).strip() == "!":
+            parts.append("|")
+        elif isinstance(node, Tag) and str(node.tag).lower() == "nowiki":
+            parts.append(str(node.contents) if node.contents is not None else "")
+        else:
+            parts.append(str(node))
+    return "".join(parts)
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A comma- or semicolon-separated list parameter (levels, actors), blanks dropped."""
+    items = value.replace(";", ",").split(",")
+    return tuple(item.strip() for item in items if item.strip())
