@@ -303,6 +303,10 @@ def _settings_block(wdir: Path, port: int) -> str:
         "$wgEnotifWatchlist = false;",
         "",
         "$wgEnableBotPasswords = true;",
+        # MediaWiki's bot group has no 'noratelimit': the bot was throttled after 90 edits
+        # a minute ("ratelimited", which mwclient does not retry). The BotPassword's
+        # 'highvolume' grant passes the right on once the group has it.
+        "$wgGroupPermissions['bot']['noratelimit'] = true;",
         "",
         # Speed (measured, see the project notes): objects in the SQLite cache database
         # (sessions and parser output are stored there anyway), localisation in CDB files.
@@ -625,11 +629,29 @@ def up(home: Path, port: int = 8080, lang: str = "fr") -> Config:
     return cfg
 
 
+def _live_members(pid: int, pgid: int | None) -> bool:
+    """True while the server or any process of its group still runs (zombies excluded).
+
+    The workers hold the listening socket too: the port is free only once they are gone.
+    """
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[-1].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        member = int(stat_file.parent.name) == pid or (pgid is not None and group == pgid)
+        if member and state not in ("Z", "X"):
+            return True
+    return False
+
+
 def down(home: Path) -> bool:
     """Stop the local wiki's server; True if it was running.
 
     SIGTERM goes to the server's process group (master and workers), SIGKILL after a few
-    seconds if it lingers. The wiki's files are kept: ``up`` starts it again.
+    seconds if any lingers; returns once all are gone, so the port can be reused at once.
+    The wiki's files are kept: ``up`` starts it again.
     """
     wdir = wiki_dir(home)
     pid = _server_pid(wdir)
@@ -637,27 +659,29 @@ def down(home: Path) -> bool:
         _pid_file(wdir).unlink(missing_ok=True)
         return False
     try:
-        pgid = os.getpgid(pid)
+        pgid: int | None = os.getpgid(pid)
     except ProcessLookupError:
         pgid = None
-    # Never signal our own process group (a server started without its own session).
+    if pgid == os.getpgrp():
+        # Never signal our own process group (a server started without its own session).
+        pgid = None
 
     def signal_server(sig: signal.Signals) -> None:
         try:
-            if pgid is not None and pgid != os.getpgrp():
+            if pgid is not None:
                 os.killpg(pgid, sig)
             else:
                 os.kill(pid, sig)
         except ProcessLookupError:
             pass
 
-    signal_server(signal.SIGTERM)
-    deadline = time.monotonic() + 5
-    while _server_pid(wdir) == pid and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if _server_pid(wdir) == pid:
-        signal_server(signal.SIGKILL)
-        time.sleep(0.1)
+    for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 2.0)):
+        signal_server(sig)
+        deadline = time.monotonic() + wait
+        while _live_members(pid, pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _live_members(pid, pgid):
+            break
     _pid_file(wdir).unlink(missing_ok=True)
     return True
 

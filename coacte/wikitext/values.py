@@ -25,12 +25,15 @@ def encode(text: str) -> str:
     Every markup character is written as a numeric entity (``|`` → ``&#124;``); line
     breaks become ``&#10;`` so no line of the value can start a list or a heading;
     apostrophes are escaped only where two meet (``''`` is bold/italic markup), so
-    French text stays readable in the page source.
+    French text stays readable in the page source. Control characters other than line
+    breaks and tabs are dropped: MediaWiki would not store them.
     """
     out: list[str] = []
     line_start = True
     for i, ch in enumerate(text):
-        if ch in _ALWAYS or ch == "\r":
+        if ch < " " and ch not in "\n\t":
+            continue  # MediaWiki stores no control character but line breaks and tabs
+        if ch in _ALWAYS:
             out.append(f"&#{ord(ch)};")
         elif ch == "\n":
             out.append("&#10;")

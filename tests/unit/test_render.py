@@ -1,0 +1,52 @@
+"""Rendering: deterministic wikitext in which people's text stays inert."""
+
+import mwparserfromhell
+
+from coacte.model import Debate, Grid, GridEntry, PostIt
+from coacte.problems import Problem
+from coacte.synthesis.territory import synthesize
+from coacte.wikitext import render
+from coacte.wikitext.values import decode
+from tests.unit.test_values import HOSTILE
+
+GRID = Grid({"C": GridEntry("C", "Organisations [[x]]"), "C01": GridEntry("C01", "I", "C")})
+
+
+def debate(texts, question=3, kind="blocage"):
+    postits = [PostIt("Débat:T/Tour 1", 42, n, question, t, "Groupe {{x}}", kind, "C01",
+                      ("local",), ("État",)) for n, t in enumerate(texts, 1)]
+    return Debate("Débat:T/Tour 1", 42, "T", 1, postits=postits)
+
+
+def test_hostile_texts_stay_literal_and_add_no_markup():
+    (s,) = synthesize([debate(HOSTILE)], GRID)
+    text = render.synthesis(s, GRID)
+    code = mwparserfromhell.parse(text)
+    ideas = [t for t in code.filter_templates(recursive=False) if t.name.strip() == "CO-ACTE idée"]
+    statements = sorted(decode(str(t.get("énoncé").value)) for t in ideas)
+    assert statements == sorted(h.strip() for h in HOSTILE)
+    assert all(len(t.params) >= 5 for t in ideas)
+    assert not code.filter_wikilinks(matches=lambda link: "Catégorie" in str(link.title))
+    assert not code.filter_tags(matches=lambda tag: str(tag.tag) in ("script", "img"))
+    headings = [h.title.strip() for h in code.filter_headings()]
+    assert len(headings) == 2  # "Question 3 — Blocages" and the dimension
+    assert "~~~" not in text and "__NOTOC__" not in text and "{{DISPLAYTITLE" not in text
+
+
+def test_synthesis_render_is_deterministic_and_traceable():
+    (s,) = synthesize([debate(["Un", "un !", "Deux"])], GRID)
+    text = render.synthesis(s, GRID)
+    assert text == render.synthesis(s, GRID)
+    assert "[[:Special:PermanentLink/42|Débat:T/Tour 1]] n° 1, 2" in text
+    assert "Groupe &#123;&#123;x&#125;&#125;" in text
+    assert "=== C — Organisations &#91;&#91;x&#93;&#93; ===" in text
+    assert "| post-its = 3" in text and "| idées = 2" in text
+
+
+def test_report_lists_each_problem_with_its_place():
+    problems = [Problem("Débat:T/Tour 1", 3, "code", "coacte-problem-code-format", ("<b>",),
+                        blocking=False)]
+    text = render.report(problems, 5, "fr")
+    assert "[[:Débat:T/Tour 1]]" in text and "| 3 |" in text.replace("||", "|")
+    assert "&#60;b&#62;" in text and "<b>" not in text
+    assert "Aucun" in render.report([], 5, "fr")
