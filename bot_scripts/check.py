@@ -32,6 +32,11 @@ def command(json_path, dry_run) -> None:
     (CO-ACTE/Rapport de vérification by default) and, with --json, written as a list of
     {"page", "index", "field", "message"}. Exits with status 1 when problems exist.
     """
+    sys.exit(run(json_path, dry_run))
+
+
+def run(json_path=None, dry_run: bool = False) -> int:
+    """Check, print, publish; the exit status (1 when problems exist)."""
     wiki = open_wiki()
     inputs = read_inputs(wiki)
     lang = language()
@@ -51,4 +56,4 @@ def command(json_path, dry_run) -> None:
         f"({wiki.total_requests} API requests)",
         err=True,
     )
-    sys.exit(1 if inputs.problems else 0)
+    return 1 if inputs.problems else 0

@@ -19,6 +19,10 @@ def command(force) -> None:
     Idempotent: a page whose text is already right is not edited. The grid and the stop
     page are only created when missing, since moderators adapt them on the wiki.
     """
+    run(force)
+
+
+def run(force: bool = False) -> None:
     wiki = open_wiki()
     wanted = wanted_pages(wiki.config)
     current = wiki.read([w.title for w in wanted])

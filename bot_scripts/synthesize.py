@@ -38,6 +38,12 @@ def command(round_, territory, dry_run, json_path) -> None:
     human changed inside that region is reported as a conflict and left alone.
     Exit status: 0 done, 2 some pages were conflicts, 3 halted by the stop page.
     """
+    sys.exit(run(round_, territory, dry_run, json_path))
+
+
+def run(round_=None, territory=None, dry_run: bool = False, json_path=None,
+        urls: list[str] | None = None) -> int:
+    """Synthesize and publish; the exit status. ``urls`` receives the pages' addresses."""
     wiki = open_wiki()
     config = wiki.config
     inputs = read_inputs(wiki)
@@ -74,7 +80,9 @@ def command(round_, territory, dry_run, json_path) -> None:
     )
     for title, _ in titled:
         click.echo(config.page_url(title))
+        if urls is not None:
+            urls.append(config.page_url(title))
     if halted:
         click.echo(str(halted), err=True)
-        sys.exit(3)
-    sys.exit(2 if conflicts else 0)
+        return 3
+    return 2 if conflicts else 0

@@ -1,0 +1,50 @@
+"""``coacte demo``: the whole job on the local wiki, with demo debates; prints the URLs."""
+
+from __future__ import annotations
+
+import click
+
+from bot_scripts import check, install, synthesize
+from bot_scripts._shared import open_wiki
+from coacte import config as settings
+from coacte import localwiki
+from coacte.demo import DEMO_SUMMARY, demo_pages
+from coacte.wiki import StopRequested
+
+
+@click.command("demo")
+@click.option("--port", default=8080, show_default=True, help="Port of the local wiki.")
+def command(port) -> None:
+    """Start the local wiki, install the templates, add the demo debates (several
+    territories), check them and write every territory synthesis; print where to look.
+
+    Safe to run again: existing pages are kept and nothing unchanged is edited.
+    """
+    localwiki.ensure_packages()
+    localwiki.up(settings.home(), port=port)
+    install.run()
+    wiki = open_wiki()
+    prefix = wiki.namespace_prefix(wiki.config.debate_namespace, "Débat")
+    pages = demo_pages(prefix)
+    current = wiki.read(pages)
+    try:
+        for title, text in pages.items():
+            if current[title] is None:
+                wiki.save(title, text, DEMO_SUMMARY, None)
+                click.echo(f"{title}: created")
+    except StopRequested as exc:
+        raise click.ClickException(str(exc)) from None
+    check.run()
+    urls: list[str] = []
+    synthesize.run(urls=urls)
+    config = settings.load()
+    click.echo("\nThe demo is ready. Open:")
+    click.echo(f"  the wiki:            {config.wiki_url}/index.php")
+    click.echo(f"  the check report:    {config.page_url(config.report_page)}")
+    click.echo("  the syntheses:")
+    for url in urls:
+        click.echo(f"    {url}")
+    local = config.extra.get("local", {})
+    if local:
+        click.echo(f"  log in as {local.get('admin_user')} with the password in "
+                   f"{settings.config_path()} ([local] admin_password)")

@@ -1,0 +1,73 @@
+"""Small helpers for the integration tests: run a bot, write pages as a human would."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import mwclient
+from click.testing import CliRunner
+
+from coacte.cli import main
+from coacte.config import Config
+from coacte.wiki import Wiki, connect
+from coacte.wikitext.values import encode
+
+
+def run(*args: str):
+    """Run ``coacte <args>`` in-process; returns click's Result (exit_code, output)."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def unique(name: str) -> str:
+    """A territory name no other test uses (tests share one wiki)."""
+    return f"{name} {uuid.uuid4().hex[:6]}"
+
+
+def bot(config: Config) -> Wiki:
+    return connect(config)
+
+
+def human(config: Config) -> mwclient.Site:
+    """A session of the local wiki's human moderator (not a bot)."""
+    local = config.extra["local"]
+    site = mwclient.Site(config.wiki_url.split("://", 1)[1], path="/", scheme="http")
+    site.clientlogin(username=local["moderator_user"], password=local["moderator_password"])
+    return site
+
+
+def text_of(site_or_wiki, title: str) -> str | None:
+    wiki = site_or_wiki
+    page = wiki.read([title])[title]
+    return page.text if page else None
+
+
+def revid_of(wiki: Wiki, title: str) -> int | None:
+    page = wiki.read([title])[title]
+    return page.revid if page else None
+
+
+def debate_text(territory: str, postits: list[dict], round_: int = 1) -> str:
+    """A debate page as a form would write it: every value encoded as data."""
+    lines = [f"{{{{CO-ACTE débat|territoire={encode(territory)}|tour={round_}|pays=FR}}}}"]
+    for p in postits:
+        params = "".join(f"\n| {k} = {encode(str(v))}" for k, v in p.items())
+        lines.append("{{CO-ACTE post-it" + params + "\n}}")
+    return "\n".join(lines)
+
+
+def put(wiki: Wiki, title: str, text: str) -> None:
+    """Save a page as the bot account would (used to set up debate pages)."""
+    current = wiki.read([title])[title]
+    saved = wiki.save(title, text, "test setup", current)
+    assert saved.status == "saved", saved
+
+
+def human_edit(site: mwclient.Site, title: str, change) -> None:
+    page = site.pages[title]
+    page.edit(change(page.text()), summary="edit by a human")
+
+
+def load_json(path: Path) -> object:
+    return json.loads(path.read_text(encoding="utf-8"))
