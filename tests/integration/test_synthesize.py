@@ -95,7 +95,7 @@ def test_hostile_text_appears_literally_and_changes_nothing_else(installed):
     assert "&amp;amp; &amp;eacute; &amp;#124;" in html
     assert {c["category"] for c in parsed["categories"]} <= {"Synthèses_CO-ACTE"}
     assert all("heading" not in s["line"] for s in parsed["sections"])
-    assert "x" != parsed["displaytitle"] and name in parsed["displaytitle"]
+    assert parsed["displaytitle"] != "x" and name in parsed["displaytitle"]
     assert "User:" not in html and "Utilisateur:" not in html  # no signature expanded
 
 

@@ -78,8 +78,8 @@ def test_dimension_of_unknown_code_is_unclassified():
 def test_synthesize_groups_by_territory_ignoring_case_and_by_round():
     debates = [
         Debate("Débat:Mulhouse/Tour 1", 1, "Mulhouse", 1, postits=[p(1, "a")]),
-        Debate("Débat:mulhouse bis", 2, "mulhouse", 1, postits=[p(1, "a", page="Débat:mulhouse bis")],
-               excluded=2),
+        Debate("Débat:mulhouse bis", 2, "mulhouse", 1,
+               postits=[p(1, "a", page="Débat:mulhouse bis")], excluded=2),
         Debate("Débat:Mulhouse/Tour 2", 3, "Mulhouse", 2, postits=[p(1, "b")]),
     ]
     result = synthesize(debates, GRID)
