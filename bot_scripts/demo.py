@@ -20,8 +20,11 @@ def command(port) -> None:
 
     Safe to run again: existing pages are kept and nothing unchanged is edited.
     """
-    localwiki.ensure_packages()
-    localwiki.up(settings.home(), port=port)
+    try:
+        localwiki.ensure_packages()
+        localwiki.up(settings.home(), port=port)
+    except localwiki.LocalWikiError as exc:
+        raise click.ClickException(str(exc)) from None
     install.run()
     wiki = open_wiki()
     prefix = wiki.namespace_prefix(wiki.config.debate_namespace, "Débat")

@@ -68,7 +68,8 @@ class Config:
         """A reader's address for a page (``index.php?title=``, which every setup serves)."""
         from urllib.parse import quote
 
-        return f"{self.wiki_url.rstrip('/')}/index.php?title={quote(title.replace(' ', '_'))}"
+        path = quote(title.replace(" ", "_"), safe="/:'")
+        return f"{self.wiki_url.rstrip('/')}/index.php?title={path}"
 
 
 _ENV = {
