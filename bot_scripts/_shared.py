@@ -46,7 +46,7 @@ def echo_outcome(outcome: Outcome, n: int, total: int, lang: str | None = None) 
 
         line += " — " + message(outcome.reason, lang=lang or language())
     click.echo(line, err=outcome.status == CONFLICT)
-    if outcome.diff and click.get_current_context().params.get("dry_run"):
+    if outcome.diff:
         click.echo(outcome.diff)
 
 

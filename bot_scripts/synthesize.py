@@ -19,7 +19,7 @@ from coacte.i18n import message
 from coacte.pipeline import read_inputs
 from coacte.publish import CONFLICT, UNCHANGED, publish
 from coacte.synthesis.territory import synthesize
-from coacte.wiki import StopRequested
+from coacte.wiki import StopRequested, Wiki
 from coacte.wikitext import render
 
 
@@ -42,9 +42,10 @@ def command(round_, territory, dry_run, json_path) -> None:
 
 
 def run(round_=None, territory=None, dry_run: bool = False, json_path=None,
-        urls: list[str] | None = None) -> int:
-    """Synthesize and publish; the exit status. ``urls`` receives the pages' addresses."""
-    wiki = open_wiki()
+        urls: list[str] | None = None, wiki: Wiki | None = None) -> int:
+    """Synthesize and publish; the exit status. ``urls`` receives the pages' addresses;
+    ``wiki`` is a session to use (benchmarks read its request counts afterwards)."""
+    wiki = wiki or open_wiki()
     config = wiki.config
     inputs = read_inputs(wiki)
     echo_problems(inputs.problems)

@@ -23,6 +23,7 @@ class Outcome:
     title: str
     status: str
     reason: str = ""
+    #: In a dry run, the change that would be saved.
     diff: str = ""
 
 
@@ -53,12 +54,12 @@ def publish(wiki: Wiki, bodies: dict[str, tuple[str, str]], *, dry_run: bool = F
             outcome = Outcome(title, CONFLICT, placed.reason)
         else:
             status = CREATED if base is None else UPDATED
-            change = diff(title, base.text if base else None, placed.text)
             if dry_run:
-                outcome = Outcome(title, status, diff=change)
+                outcome = Outcome(title, status,
+                                  diff=diff(title, base.text if base else None, placed.text))
             else:
                 saved = wiki.save(title, placed.text, summary, base)
-                outcome = (Outcome(title, status, diff=change) if saved.status == "saved"
+                outcome = (Outcome(title, status) if saved.status == "saved"
                            else Outcome(title, CONFLICT, "coacte-conflict-edit"))
         outcomes.append(outcome)
         if progress:
