@@ -12,8 +12,15 @@ import click
 
 from coacte import __version__
 
-#: Bot modules, in the order ``coacte --help`` lists them.
-BOTS = ("demo", "wiki", "install", "check", "synthesize")
+#: Command name → bot module, in the order ``coacte --help`` lists them.
+BOTS = {
+    "demo": "demo",
+    "wiki": "wiki",
+    "install": "install",
+    "check": "check",
+    "synthesize": "synthesize",
+    "global": "global_synthesis",
+}
 
 
 class _BotGroup(click.Group):
@@ -25,7 +32,7 @@ class _BotGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in BOTS:
             return None
-        return importlib.import_module(f"bot_scripts.{name}").command
+        return importlib.import_module(f"bot_scripts.{BOTS[name]}").command
 
 
 @click.group(cls=_BotGroup)

@@ -195,6 +195,9 @@ SYNTHESIS = Template(
         Param("écartés", "excluded", "Écartés", "Excluded",
               "Post-its écartés car invalides (voir le rapport de vérification).",
               "Post-its left out as invalid (see the check report).", type="number"),
+        Param("territoires", "territories", "Territoires", "Territories",
+              "Synthèse globale : nombre de territoires.",
+              "Global synthesis: number of territories.", type="number"),
     ),
 )
 
@@ -230,8 +233,14 @@ IDEA = Template(
               "Actors who can act."),
         Param("sources", None, "Sources", "Sources", "Les post-its d'origine.",
               "The source post-its.", type="content"),
+        Param("membres", "members", "Membres", "Members",
+              "Synthèse globale : les idées de territoire fusionnées (territoire/clé).",
+              "Global synthesis: the territory ideas merged into it (territory/key)."),
     ),
 )
+
+#: The reserved territory name of the synthesis of syntheses (``Synthèse:Globale/Tour n``).
+GLOBAL_TERRITORY = "Globale"
 
 #: Every template ``coacte install`` puts on the wiki.
 TEMPLATES: tuple[Template, ...] = (DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coacte.model import Idea, Synthesis
+from coacte.model import GlobalSynthesis, Idea, Synthesis
 
 
 def idea(i: Idea) -> dict:
@@ -25,4 +25,16 @@ def syntheses(items: list[tuple[str, Synthesis]]) -> dict:
         {"territory": s.territory, "round": s.round, "page": page,
          "ideas": [idea(i) for i in s.ideas]}
         for page, s in items
+    ]}
+
+
+def global_synthesis(g: GlobalSynthesis) -> dict:
+    """``{"round", "ideas": [{"key", "question", "kind", "code", "statement",
+    "territories", "sources": [{"territory", "page", "revid", "index", "text"}]}]}``."""
+    return {"round": g.round, "ideas": [
+        {"key": i.key, "question": i.question, "kind": i.kind or None, "code": i.code or None,
+         "statement": i.statement, "territories": i.territories,
+         "sources": [{"territory": t, "page": p.page, "revid": p.revid, "index": p.index,
+                      "text": p.text} for t, p in i.sources]}
+        for i in g.ideas
     ]}

@@ -152,3 +152,91 @@ def _distinct(values) -> list[str]:
         if value and value.casefold() not in seen:
             seen[value.casefold()] = value
     return list(seen.values())
+
+
+@dataclass(frozen=True)
+class Member:
+    """A territory idea as part of a global idea."""
+
+    territory: str
+    idea: Idea
+
+    @property
+    def ref(self) -> str:
+        """``<territory>/<key>``: how a global idea names its members on the wiki."""
+        return f"{self.territory}/{self.idea.key}"
+
+
+@dataclass
+class GlobalIdea:
+    """Territory ideas that mean the same thing, across territories and languages.
+
+    An idea from a single territory stays one, shown as such: nothing is dropped.
+    """
+
+    key: str
+    question: int
+    kind: str
+    code: str
+    statement: str
+    members: list[Member]
+
+    @property
+    def territories(self) -> list[str]:
+        return _distinct(m.territory for m in self.members)
+
+    @property
+    def sources(self) -> list[tuple[str, PostIt]]:
+        return [(m.territory, p) for m in self.members for p in m.idea.sources]
+
+    @property
+    def occurrences(self) -> int:
+        return sum(m.idea.occurrences for m in self.members)
+
+    @property
+    def variants(self) -> list[str]:
+        return [s for s in _distinct(m.idea.statement for m in self.members)
+                if s != self.statement]
+
+    @property
+    def groups(self) -> list[str]:
+        return _distinct(g for m in self.members for g in m.idea.groups)
+
+    @property
+    def levels(self) -> list[str]:
+        return _distinct(level for m in self.members for level in m.idea.levels)
+
+    @property
+    def actors(self) -> list[str]:
+        return _distinct(a for m in self.members for a in m.idea.actors)
+
+    @property
+    def meaning(self) -> str:
+        """The meaning category (*code sens*: R, P, O, Q, S) its code carries, or ""."""
+        parts = self.code.split("/")
+        return parts[1][:1] if len(parts) > 1 and parts[1] else ""
+
+    def level_counts(self) -> dict[str, int]:
+        """How many of its post-its name each level (the responsibility matrix row)."""
+        counts: dict[str, int] = {}
+        for _, postit in self.sources:
+            for level in postit.levels:
+                counts[level] = counts.get(level, 0) + 1
+        return counts
+
+
+@dataclass
+class GlobalSynthesis:
+    """The synthesis of syntheses for one round."""
+
+    round: int
+    syntheses: list[Synthesis]
+    ideas: list[GlobalIdea]
+
+    @property
+    def territories(self) -> list[str]:
+        return [s.territory for s in self.syntheses]
+
+    @property
+    def postits(self) -> int:
+        return sum(s.postits for s in self.syntheses)

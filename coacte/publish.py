@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from coacte.model import PageRevision
 from coacte.wiki import Wiki
 from coacte.wikitext import region
 
@@ -37,13 +38,18 @@ def diff(title: str, old: str | None, new: str) -> str:
 
 
 def publish(wiki: Wiki, bodies: dict[str, tuple[str, str]], *, dry_run: bool = False,
-            progress: Callable[[Outcome, int, int], None] | None = None) -> list[Outcome]:
+            progress: Callable[[Outcome, int, int], None] | None = None,
+            current: dict[str, PageRevision | None] | None = None) -> list[Outcome]:
     """Write ``{title: (body, summary)}`` into the pages' bot regions.
 
     With ``dry_run`` nothing is written: each outcome carries the diff that would be
     saved. A :class:`~coacte.wiki.StopRequested` stops the loop before the next write.
+    ``current`` holds the pages already read by the caller (not read again).
     """
-    current = wiki.read(bodies)
+    current = dict(current or {})
+    missing = [t for t in bodies if t not in current]
+    if missing:
+        current.update(wiki.read(missing))
     outcomes: list[Outcome] = []
     for n, (title, (body, summary)) in enumerate(bodies.items(), 1):
         base = current.get(title)

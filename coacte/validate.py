@@ -159,6 +159,9 @@ def _read_header(page: PageRevision, call: Call, problems: list[Problem]) -> Deb
         r.report("territoire", "coacte-problem-territory-chars", territory,
                  " ".join(sorted(_TITLE_FORBIDDEN)))
         ok = False
+    elif territory.casefold() == contract.GLOBAL_TERRITORY.casefold():
+        r.report("territoire", "coacte-problem-territory-reserved", territory)
+        ok = False
     round_ = _integer(r, "tour", minimum=1, required=True, blocking=True)
     if round_ is None:
         ok = False

@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter, defaultdict
 
 from coacte import contract
-from coacte.model import Debate, Grid, Idea, PostIt, Synthesis
+from coacte.model import Debate, GlobalIdea, Grid, Idea, PostIt, Synthesis
 from coacte.synthesis.similarity import normalize, same_idea
 
 UNCLASSIFIED = "~"
@@ -48,21 +48,29 @@ def ideas(postits: list[PostIt], grid: Grid, threshold: float = 92) -> list[Idea
         for (question, kind), bucket in clusters.items()
         for cluster in bucket
     ]
-    order = {e.code: i for i, e in enumerate(grid.dimensions())}
     result.sort(key=lambda idea: (
-        idea.question,
-        contract.KINDS.index(idea.kind) if idea.kind in contract.KINDS else -1,
-        order.get(dimension_code(idea, grid), len(order)),
-        -idea.occurrences,
-        normalize(idea.statement),
+        idea.question, kind_rank(idea.kind), dimension_rank(idea, grid),
+        -idea.occurrences, normalize(idea.statement),
     ))
     return result
 
 
-def dimension_code(idea: Idea, grid: Grid) -> str:
+def dimension_code(idea: Idea | GlobalIdea, grid: Grid) -> str:
     """The grid dimension an idea is shown under, or :data:`UNCLASSIFIED`."""
     entry = grid.dimension_of(idea.code) if idea.code else None
     return entry.code if entry else UNCLASSIFIED
+
+
+def dimension_rank(idea: Idea | GlobalIdea, grid: Grid) -> int:
+    """Position of the idea's dimension in the grid (unclassified last)."""
+    order = [e.code for e in grid.dimensions()]
+    dim = dimension_code(idea, grid)
+    return order.index(dim) if dim in order else len(order)
+
+
+def kind_rank(kind: str) -> int:
+    """Questions 1–2 (no kind) first, then blockers, then levers."""
+    return contract.KINDS.index(kind) if kind in contract.KINDS else -1
 
 
 def _idea(question: int, kind: str, cluster: list[tuple[str, PostIt]]) -> Idea:

@@ -12,9 +12,14 @@ from collections.abc import Iterable
 
 from coacte import contract
 from coacte.i18n import message
-from coacte.model import Grid, Idea, Synthesis
+from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Idea, Synthesis
 from coacte.problems import Problem
-from coacte.synthesis.territory import UNCLASSIFIED, dimension_code
+from coacte.synthesis.territory import (
+    UNCLASSIFIED,
+    dimension_code,
+    dimension_rank,
+    kind_rank,
+)
 from coacte.wikitext.values import encode
 
 
@@ -44,10 +49,7 @@ def sources(idea: Idea) -> str:
     by_page: dict[tuple[str, int], list[int]] = {}
     for p in idea.sources:
         by_page.setdefault((p.page, p.revid), []).append(p.index)
-    return " ; ".join(
-        f"{link(f'Special:PermanentLink/{revid}', page)} n° {', '.join(map(str, idx))}"
-        for (page, revid), idx in by_page.items()
-    )
+    return _source_links(by_page)
 
 
 def idea(i: Idea) -> str:
@@ -122,3 +124,96 @@ def report(problems: list[Problem], pages: int, lang: str = "fr") -> str:
         ])]
     rows.append("|}")
     return "\n".join(rows)
+
+
+def global_idea(i: GlobalIdea) -> str:
+    by_page: dict[tuple[str, int], list[int]] = {}
+    for _, p in i.sources:
+        by_page.setdefault((p.page, p.revid), []).append(p.index)
+    return template_call(contract.IDEA.name, [
+        ("clé", i.key),
+        ("question", str(i.question)),
+        ("nature", i.kind),
+        ("code", encode(i.code)),
+        ("énoncé", encode(i.statement)),
+        ("variantes", " • ".join(encode(v) for v in i.variants)),
+        ("occurrences", str(i.occurrences)),
+        ("groupes", _list(i.groups)),
+        ("territoires", _list(i.territories)),
+        ("niveaux", _list(i.levels)),
+        ("acteurs", _list(i.actors)),
+        ("sources", _source_links(by_page)),
+        ("membres", " ; ".join(encode(m.ref) for m in i.members)),
+    ])
+
+
+def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str],
+                     lang: str = "fr") -> str:
+    """The bot's region of ``Synthèse:Globale/Tour <n>``: a header, the ideas by
+    question and grid dimension (most shared first), the view by meaning code, and the
+    responsibility matrix of blockers and levers × levels."""
+    parts = [template_call(contract.SYNTHESIS.name, [
+        ("territoire", contract.GLOBAL_TERRITORY),
+        ("tour", str(g.round)),
+        ("débats", ", ".join(link(t) for t in synthesis_titles)),
+        ("territoires", str(len(g.territories))),
+        ("post-its", str(g.postits)),
+        ("idées", str(len(g.ideas))),
+    ])]
+    parts.append(f"== {message('coacte-render-view-dimension', lang=lang)} ==")
+    section = dimension = None
+    for i in sorted(g.ideas, key=lambda i: (i.question, kind_rank(i.kind),
+                                             dimension_rank(i, grid))):
+        if (i.question, i.kind) != section:
+            section, dimension = (i.question, i.kind), None
+            parts.append(f"=== {_section_title(i.question, i.kind, lang)} ===")
+        dim = dimension_code(i, grid)
+        if dim != dimension:
+            dimension = dim
+            parts.append(f"==== {_dimension_title(dim, grid, lang)} ====")
+        parts.append(global_idea(i))
+    parts.append(f"== {message('coacte-render-view-meaning', lang=lang)} ==")
+    coded = [i for i in g.ideas if i.meaning]
+    if coded:
+        parts += _table([message(k, lang=lang) for k in (
+            "coacte-render-col-meaning", "coacte-render-col-idea",
+            "coacte-render-col-territories")], [
+            [_meaning_label(i.meaning, grid), _idea_link(i), str(len(i.territories))]
+            for i in sorted(coded, key=lambda i: (i.meaning, -len(i.territories)))
+        ])
+    else:
+        parts.append(message("coacte-render-no-meaning", lang=lang))
+    parts.append(f"== {message('coacte-render-matrix', lang=lang)} ==")
+    q3 = [i for i in g.ideas if i.kind]
+    parts += _table(
+        [message("coacte-render-col-idea", lang=lang), message("coacte-render-col-kind", lang=lang),
+         *contract.LEVELS],
+        [[_idea_link(i), message(f"coacte-kind-{i.kind}", lang=lang),
+          *(str(i.level_counts().get(level, "")) for level in contract.LEVELS)]
+         for i in q3],
+    )
+    return "\n".join(parts)
+
+
+def _source_links(by_page: dict[tuple[str, int], list[int]]) -> str:
+    return " ; ".join(
+        f"{link(f'Special:PermanentLink/{revid}', page)} n° {', '.join(map(str, idx))}"
+        for (page, revid), idx in by_page.items()
+    )
+
+
+def _idea_link(i: GlobalIdea) -> str:
+    return f"[[#idée-{i.key}|{encode(i.statement)}]]"
+
+
+def _meaning_label(letter: str, grid: Grid) -> str:
+    entry = grid.entries.get(letter)
+    return f"{encode(letter)} — {encode(entry.label)}" if entry else encode(letter)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ['{| class="wikitable sortable"', "! " + " !! ".join(header)]
+    for row in rows:
+        lines += ["|-", "| " + " || ".join(row)]
+    lines.append("|}")
+    return lines

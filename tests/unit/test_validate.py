@@ -54,6 +54,8 @@ def test_valid_page_gives_debate_and_postits():
     ("{{CO-ACTE débat|territoire=X|tour=0}}", "tour", "coacte-problem-integer"),
     ("{{CO-ACTE débat|territoire=X|tour=un}}", "tour", "coacte-problem-integer"),
     ("{{CO-ACTE débat|territoire=A#B|tour=1}}", "territoire", "coacte-problem-territory-chars"),
+    ("{{CO-ACTE débat|territoire=globale|tour=1}}", "territoire",
+     "coacte-problem-territory-reserved"),
     ("{{CO-ACTE débat|territoire=X|territory=Y|tour=1}}", "territoire",
      "coacte-problem-duplicate-param"),
 ])

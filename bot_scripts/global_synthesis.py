@@ -1,0 +1,78 @@
+"""``coacte global``: the synthesis of syntheses for a round, Synthèse:Globale/Tour <n>."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot_scripts._shared import (
+    dry_run_option,
+    echo_outcome,
+    echo_problems,
+    json_option,
+    open_wiki,
+    write_json,
+)
+from coacte import contract, jsondata
+from coacte.i18n import message
+from coacte.pipeline import read_inputs
+from coacte.publish import CONFLICT, UNCHANGED, publish
+from coacte.synthesis.cross_territory import global_synthesis
+from coacte.synthesis.territory import synthesize
+from coacte.wiki import StopRequested
+from coacte.wikitext import render
+from coacte.wikitext.synthesis_page import idea_members
+
+
+@click.command("global")
+@click.option("--round", "round_", type=click.IntRange(min=1), required=True,
+              help="The round to synthesize.")
+@dry_run_option
+@json_option
+def command(round_, dry_run, json_path) -> None:
+    """Write Synthèse:Globale/Tour <n>: ideas that mean the same across territories.
+
+    Territory ideas in other words or other languages (French, English, Portuguese)
+    become one global idea listing its territories, groups and source ideas; an idea of
+    a single territory stays, shown as such. Ideas are ranked by number of territories.
+    Two views: by grid dimension and by meaning code; for blockers and levers, the
+    responsibility matrix idea × level. Keys stay the same across runs.
+    Exit status: 0 done, 2 the page was a conflict, 3 halted by the stop page.
+    """
+    sys.exit(run(round_, dry_run, json_path))
+
+
+def run(round_: int, dry_run: bool = False, json_path=None) -> int:
+    wiki = open_wiki()
+    config = wiki.config
+    inputs = read_inputs(wiki)
+    echo_problems(inputs.problems)
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    title = render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_)
+    current = wiki.read([title])
+    syntheses = synthesize(inputs.debates, inputs.grid, config.near_duplicate_threshold)
+    previous = idea_members(current[title].text if current[title] else None)
+    g = global_synthesis(syntheses, inputs.grid, round_, previous=previous)
+    sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses]
+    lang = wiki.language
+    body = render.global_synthesis(g, inputs.grid, sources, lang)
+    summary = message("coacte-summary-global", round_, len(g.territories), len(g.ideas),
+                      lang=lang)
+    try:
+        outcomes = publish(wiki, {title: (body, summary)}, dry_run=dry_run,
+                           progress=echo_outcome, current=current)
+    except StopRequested as exc:
+        click.echo(str(exc), err=True)
+        return 3
+    write_json(json_path, jsondata.global_synthesis(g))
+    shared = sum(len(i.territories) > 1 for i in g.ideas)
+    edits = sum(o.status not in (UNCHANGED, CONFLICT) for o in outcomes)
+    click.echo(
+        f"global: round {round_}, {len(g.territories)} territories, {g.postits} post-its, "
+        f"{len(g.ideas)} global ideas ({shared} shared by several territories), "
+        f"{'would edit' if dry_run else 'edits'} {edits} ({wiki.total_requests} API requests)",
+        err=True,
+    )
+    click.echo(config.page_url(title))
+    return 2 if any(o.status == CONFLICT for o in outcomes) else 0

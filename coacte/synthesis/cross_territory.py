@@ -1,0 +1,117 @@
+"""The synthesis of syntheses: territory ideas that mean the same thing, merged.
+
+Ideas of different territories (other words, other languages) are clustered within the
+same question, kind and grid dimension; each cluster is a global idea listing its
+territories and source ideas. A global idea keeps its key across runs while its content
+persists: new clusters inherit the key of the previous run's idea they share most
+members with. Ideas are ranked by number of territories, then occurrences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Hashable, Mapping
+
+from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Member, Synthesis
+from coacte.synthesis.similarity import normalize, same_idea
+from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, kind_rank
+
+#: ``cluster(texts, buckets) -> labels``: texts with equal labels are one idea.
+ClusterFn = Callable[[list[str], list[Hashable]], list[int]]
+
+
+def surface_cluster(texts: list[str], buckets: list[Hashable],
+                    threshold: float = 92) -> list[int]:
+    """Letters-only clustering (the territory rule), for wikis without the encoder."""
+    labels: list[int] = []
+    firsts: list[int] = []
+    norms = [normalize(t) for t in texts]
+    for i, norm in enumerate(norms):
+        for first in firsts:
+            if buckets[first] == buckets[i] and same_idea(norms[first], norm, threshold):
+                labels.append(first)
+                break
+        else:
+            firsts.append(i)
+            labels.append(i)
+    return labels
+
+
+def default_cluster() -> ClusterFn:
+    """The multilingual clustering of :mod:`coacte.synthesis.semantic`."""
+    from coacte.synthesis.semantic import cluster
+
+    return cluster
+
+
+def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
+                     cluster: ClusterFn | None = None,
+                     previous: Mapping[str, frozenset[str]] | None = None) -> GlobalSynthesis:
+    """Merge the round's territory syntheses into one global synthesis.
+
+    ``previous`` maps the keys of the last published global ideas to their members
+    (``territory/key``), so keys survive re-runs.
+    """
+    chosen = [s for s in syntheses if s.round == round_]
+    members = [Member(s.territory, idea) for s in chosen for idea in s.ideas]
+    buckets = [_bucket(m, grid) for m in members]
+    labels = (cluster or default_cluster())([m.idea.statement for m in members], buckets)
+    clusters: dict[int, list[Member]] = {}
+    for label, member in zip(labels, members, strict=True):
+        clusters.setdefault(label, []).append(member)
+    groups = list(clusters.values())
+    keys = assign_keys(groups, previous or {})
+    ideas = [_global_idea(key, group) for key, group in zip(keys, groups, strict=True)]
+    ideas.sort(key=lambda i: (
+        i.question, kind_rank(i.kind), -len(i.territories), -i.occurrences,
+        normalize(i.statement),
+    ))
+    return GlobalSynthesis(round_, chosen, ideas)
+
+
+def _bucket(member: Member, grid: Grid) -> tuple:
+    dimension = dimension_code(member.idea, grid)
+    return (member.idea.question, member.idea.kind, "" if dimension == UNCLASSIFIED else dimension)
+
+
+def _global_idea(key: str, members: list[Member]) -> GlobalIdea:
+    lead = max(members, key=lambda m: m.idea.occurrences)  # first of the most frequent
+    codes: Counter[str] = Counter()
+    for m in members:
+        if m.idea.code:
+            codes[m.idea.code] += m.idea.occurrences
+    code = min(codes, key=lambda c: (-codes[c], c)) if codes else ""
+    return GlobalIdea(key, lead.idea.question, lead.idea.kind, code, lead.idea.statement,
+                      members)
+
+
+def assign_keys(groups: list[list[Member]], previous: Mapping[str, frozenset[str]]) -> list[str]:
+    """A key per group: the previous idea's key it shares most members with, else new.
+
+    Pairs are taken by decreasing overlap, so each previous key goes to at most one
+    group; a new key is a hash of the group's smallest member reference.
+    """
+    refs = [frozenset(m.ref for m in group) for group in groups]
+    pairs = sorted(
+        ((len(r & old), i, key) for i, r in enumerate(refs) for key, old in previous.items()
+         if r & old),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    keys: list[str | None] = [None] * len(groups)
+    taken: set[str] = set()
+    for _, i, key in pairs:
+        if keys[i] is None and key not in taken:
+            keys[i] = key
+            taken.add(key)
+    for i, group in enumerate(groups):
+        if keys[i] is None:
+            first = group[0].idea
+            base = f"g{first.question}{first.kind[:1]}-"
+            digest = hashlib.sha1(min(refs[i]).encode("utf-8")).hexdigest()
+            size = 8
+            while base + digest[:size] in taken:
+                size += 2
+            keys[i] = base + digest[:size]
+            taken.add(keys[i])
+    return keys  # type: ignore[return-value]
