@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot_scripts import check, install, synthesize
+from bot_scripts import check, global_synthesis, install, synthesize
 from bot_scripts._shared import open_wiki
 from coacte import config as settings
 from coacte import localwiki
@@ -16,7 +16,8 @@ from coacte.wiki import StopRequested
 @click.option("--port", default=8080, show_default=True, help="Port of the local wiki.")
 def command(port) -> None:
     """Start the local wiki, install the templates, add the demo debates (several
-    territories), check them and write every territory synthesis; print where to look.
+    territories), check them, write every territory synthesis and the global synthesis
+    of round 1; print where to look.
 
     Safe to run again: existing pages are kept and nothing unchanged is edited.
     """
@@ -40,13 +41,17 @@ def command(port) -> None:
     check.run()
     urls: list[str] = []
     synthesize.run(urls=urls)
+    global_synthesis.run(1)
     config = settings.load()
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
     click.echo("\nThe demo is ready. Open:")
     click.echo(f"  the wiki:            {config.wiki_url}/index.php")
     click.echo(f"  the check report:    {config.page_url(config.report_page)}")
-    click.echo("  the syntheses:")
+    click.echo("  the territory syntheses:")
     for url in urls:
         click.echo(f"    {url}")
+    click.echo("  the global synthesis (synthesis of syntheses):")
+    click.echo(f"    {config.page_url(prefix + ':Globale/Tour 1')}")
     local = config.extra.get("local", {})
     if local:
         click.echo(f"  log in as {local.get('admin_user')} with the password in "

@@ -242,8 +242,84 @@ IDEA = Template(
 #: The reserved territory name of the synthesis of syntheses (``Synthèse:Globale/Tour n``).
 GLOBAL_TERRITORY = "Globale"
 
+#: Agreement values of a Delphi reaction.
+AGREEMENTS = ("oui", "non", "nuancé")
+
+REACTION = Template(
+    "CO-ACTE réaction",
+    "reaction",
+    "Tour 2 et suivants : la réaction d'un groupe du territoire à une idée globale.",
+    "Round 2 and later: a group's reaction to one global idea.",
+    (
+        Param("idée", "idea", "Idée", "Idea", "La clé de l'idée globale.",
+              "The key of the global idea.", required=True),
+        Param("accord", "agreement", "Accord", "Agreement",
+              "oui, non ou nuancé (vide : pas encore de réaction).",
+              "oui (yes), non (no) or nuancé (qualified); empty: not reacted yet.",
+              choices=AGREEMENTS, suggested=True),
+        Param("priorité", "priority", "Priorité", "Priority",
+              "De 1 (faible) à 5 (très forte).", "From 1 (low) to 5 (very high).",
+              type="number", choices=("1", "2", "3", "4", "5"), suggested=True),
+        Param("commentaire", "comment", "Commentaire", "Comment",
+              "Ce que le groupe veut ajouter.", "What the group wants to add.", type="content"),
+        Param("groupe", "group", "Groupe", "Group", "Le groupe homogène qui réagit.",
+              "The homogeneous group reacting.", suggested=True),
+        Param("énoncé", "statement", "Énoncé", "Statement",
+              "Rappel de l'idée (affichage seulement, écrit par le bot).",
+              "Reminder of the idea (display only, written by the bot).", type="content"),
+    ),
+)
+
+CONTRIBUTION = Template(
+    "CO-ACTE apport",
+    "apport",
+    "L'apport d'un réseau thématique à une idée globale.",
+    "A thematic network's contribution to a global idea.",
+    (
+        Param("réseau", "network", "Réseau", "Network", "Le réseau thématique.",
+              "The thematic network.", required=True),
+        Param("idée", "idea", "Idée", "Idea", "La clé de l'idée globale enrichie.",
+              "The key of the global idea it enriches.", required=True),
+        Param("texte", "text", "Texte", "Text", "L'apport, tiré de l'expérience du réseau.",
+              "The contribution, from the network's experience.", type="content",
+              required=True),
+    ),
+)
+
+#: What a moderator may do to the global synthesis (design §3: curation survives).
+CURATION_ACTIONS = ("reformuler", "fusionner", "séparer", "recoder")
+
+CURATION = Template(
+    "CO-ACTE curation",
+    "curation",
+    "Une décision de modération sur la synthèse globale, appliquée à chaque passage du bot.",
+    "A moderator's decision on the global synthesis, applied at every bot run.",
+    (
+        Param("action", None, "Action", "Action",
+              "reformuler (énoncé), fusionner (idées), séparer (membres), recoder (code).",
+              "reformuler = reword, fusionner = merge, séparer = split, recoder = recode.",
+              required=True, choices=CURATION_ACTIONS),
+        Param("idée", "idea", "Idée", "Idea", "La clé de l'idée concernée.",
+              "The key of the idea concerned."),
+        Param("idées", "ideas", "Idées", "Ideas", "fusionner : les clés à fusionner (liste).",
+              "merge: the keys to merge (list).", is_list=True),
+        Param("énoncé", "statement", "Énoncé", "Statement", "reformuler : le nouvel énoncé.",
+              "reword: the new statement.", type="content"),
+        Param("membres", "members", "Membres", "Members",
+              "séparer : les idées de territoire (territoire/clé) à mettre à part.",
+              "split: the territory ideas (territory/key) to set apart."),
+        Param("code", None, "Code", "Code", "recoder : le code corrigé.",
+              "recode: the corrected code."),
+        Param("motif", "reason", "Motif", "Reason", "Pourquoi (pour la transparence).",
+              "Why (for transparency).", type="content"),
+    ),
+    format="inline",
+)
+
 #: Every template ``coacte install`` puts on the wiki.
-TEMPLATES: tuple[Template, ...] = (DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA)
+TEMPLATES: tuple[Template, ...] = (
+    DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA, REACTION, CONTRIBUTION, CURATION,
+)
 
 
 def template_named(name: str) -> Template | None:

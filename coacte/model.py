@@ -240,3 +240,27 @@ class GlobalSynthesis:
     @property
     def postits(self) -> int:
         return sum(s.postits for s in self.syntheses)
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A group's reaction, in a Delphi round, to one global idea of the previous round.
+
+    ``agreement`` is ``oui``, ``non``, ``nuancé``, or "" for a slot not filled in yet;
+    ``priority`` 1–5 or ``None``.
+    """
+
+    page: str
+    revid: int
+    index: int
+    territory: str
+    round: int
+    key: str
+    agreement: str = ""
+    priority: int | None = None
+    comment: str = ""
+    group: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.agreement or self.priority or self.comment)

@@ -1,0 +1,67 @@
+"""The synthesis of syntheses on the real local wiki: merged across languages, stable keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from coacte.wikitext import region
+from coacte.wikitext.synthesis_page import idea_members
+from tests.integration.helpers import bot, debate_text, load_json, put, revid_of, run, text_of
+
+
+@pytest.fixture(scope="module")
+def round_ten(local_wiki):
+    """Three territories in three languages, in a round no other test uses."""
+    assert run("install").exit_code == 0
+    wiki = bot(local_wiki)
+    pages = {
+        "Lyon": [("Le jardin partagé rapproche les voisins.", 1, ""),
+                 ("Les financements sont votés chaque année, on ne peut rien prévoir.", 3,
+                  "blocage")],
+        "Leeds": [("The community garden brought neighbours together.", 1, ""),
+                  ("Funding is voted every year so we cannot plan anything.", 3, "blocage"),
+                  ("A youth council with its own budget.", 3, "levier")],
+        "Braga": [("A horta comunitária aproximou os vizinhos.", 1, ""),
+                  ("Nobody repairs the swimming pool roof.", 2, "")],
+    }
+    for territory, rows in pages.items():
+        postits = [{"question": q, "texte": t, **({"nature": k, "niveau": "national"} if k else {})}
+                   for t, q, k in rows]
+        put(wiki, f"Débat:{territory}/Tour 10", debate_text(territory, postits, round_=10))
+    return local_wiki
+
+
+def test_global_merges_across_languages_and_keeps_singletons(round_ten, tmp_path):
+    out = tmp_path / "global.json"
+    result = run("global", "--round", "10", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    data = load_json(out)
+    assert data["round"] == 10
+    ideas = {i["statement"]: i for i in data["ideas"]}
+    garden = next(i for i in data["ideas"] if set(i["territories"]) == {"Lyon", "Leeds", "Braga"})
+    assert garden["question"] == 1 and len(garden["sources"]) == 3
+    assert {s["territory"] for s in garden["sources"]} == {"Lyon", "Leeds", "Braga"}
+    assert ideas["Nobody repairs the swimming pool roof."]["territories"] == ["Braga"]
+    assert ideas["A youth council with its own budget."]["territories"] == ["Leeds"]
+    assert data["ideas"][0]["territories"] == garden["territories"]  # ranked by territories
+    total = sum(len(i["sources"]) for i in data["ideas"])
+    assert total == 7
+    wiki = bot(round_ten)
+    page = text_of(wiki, "Synthèse:Globale/Tour 10")
+    assert "Idées par code sens" in page and "Qui peut agir" in page
+    assert region.body_of(page) is not None
+
+
+def test_global_rerun_keeps_keys_and_makes_no_edit(round_ten, tmp_path):
+    assert run("global", "--round", "10").exit_code == 0
+    wiki = bot(round_ten)
+    title = "Synthèse:Globale/Tour 10"
+    before, keys = revid_of(wiki, title), set(idea_members(text_of(wiki, title)))
+    again = run("global", "--round", "10")
+    assert again.exit_code == 0 and "edits 0" in again.output
+    assert revid_of(wiki, title) == before
+    put(wiki, "Débat:Lyon/Tour 10", text_of(wiki, "Débat:Lyon/Tour 10") +
+        "\n{{CO-ACTE post-it|question=2|texte=Une piscine couverte}}")
+    assert run("global", "--round", "10").exit_code == 0
+    after = set(idea_members(text_of(wiki, title)))
+    assert keys < after  # every earlier key kept, one new idea added
