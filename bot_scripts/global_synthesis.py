@@ -18,11 +18,11 @@ from coacte import contract, jsondata
 from coacte.i18n import message
 from coacte.pipeline import read_inputs
 from coacte.publish import CONFLICT, UNCHANGED, publish
-from coacte.synthesis.cross_territory import global_synthesis
+from coacte.synthesis.cross_territory import build
 from coacte.synthesis.territory import synthesize
+from coacte.validate import read_contributions
 from coacte.wiki import StopRequested
 from coacte.wikitext import render
-from coacte.wikitext.synthesis_page import idea_members
 
 
 @click.command("global")
@@ -37,7 +37,11 @@ def command(round_, dry_run, json_path) -> None:
     become one global idea listing its territories, groups and source ideas; an idea of
     a single territory stays, shown as such. Ideas are ranked by number of territories.
     Two views: by grid dimension and by meaning code; for blockers and levers, the
-    responsibility matrix idea × level. Keys stay the same across runs.
+    responsibility matrix idea × level. Keys stay the same across runs. Moderators'
+    {{CO-ACTE curation}} decisions written on the page (outside the bot's markers) are
+    applied at every run; thematic networks' {{CO-ACTE apport}} contributions appear
+    under the idea they enrich. Decisions or contributions that match nothing are
+    reported (printed, and listed on the page).
     Exit status: 0 done, 2 the page was a conflict, 3 halted by the stop page.
     """
     sys.exit(run(round_, dry_run, json_path))
@@ -51,12 +55,14 @@ def run(round_: int, dry_run: bool = False, json_path=None) -> int:
     prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
     title = render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_)
     current = wiki.read([title])
+    contributions, problems = read_contributions(wiki.transcluding(contract.CONTRIBUTION.name))
     syntheses = synthesize(inputs.debates, inputs.grid, config.near_duplicate_threshold)
-    previous = idea_members(current[title].text if current[title] else None)
-    g = global_synthesis(syntheses, inputs.grid, round_, previous=previous)
+    g, found = build(syntheses, inputs.grid, round_, current[title], contributions)
+    problems += found
+    echo_problems(problems)
     sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses]
     lang = wiki.language
-    body = render.global_synthesis(g, inputs.grid, sources, lang)
+    body = render.global_synthesis(g, inputs.grid, sources, lang, failed=problems)
     summary = message("coacte-summary-global", round_, len(g.territories), len(g.ideas),
                       lang=lang)
     try:

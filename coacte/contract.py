@@ -236,6 +236,12 @@ IDEA = Template(
         Param("membres", "members", "Membres", "Members",
               "Synthèse globale : les idées de territoire fusionnées (territoire/clé).",
               "Global synthesis: the territory ideas merged into it (territory/key)."),
+        Param("curation", None, "Curation", "Curation",
+              "Les décisions de modération appliquées à cette idée.",
+              "The moderators' decisions applied to this idea.", type="content"),
+        Param("apports", "contributions", "Apports", "Contributions",
+              "Les apports des réseaux thématiques.", "Thematic networks' contributions.",
+              type="content"),
     ),
 )
 

@@ -180,6 +180,10 @@ class GlobalIdea:
     code: str
     statement: str
     members: list[Member]
+    #: What moderators changed (message key, params, reason), shown on the page.
+    curations: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
+    #: What thematic networks added to it from their own experience.
+    contributions: list[Contribution] = field(default_factory=list)
 
     @property
     def territories(self) -> list[str]:
@@ -232,6 +236,9 @@ class GlobalSynthesis:
     round: int
     syntheses: list[Synthesis]
     ideas: list[GlobalIdea]
+    #: Each key's members as the clustering found them, before any curation: what the
+    #: next run matches its clusters against, so curated ideas keep their keys too.
+    clusters: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def territories(self) -> list[str]:
@@ -240,6 +247,18 @@ class GlobalSynthesis:
     @property
     def postits(self) -> int:
         return sum(s.postits for s in self.syntheses)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A thematic network's contribution to a global idea (``{{CO-ACTE apport}}``)."""
+
+    page: str
+    revid: int
+    index: int
+    network: str
+    key: str
+    text: str
 
 
 @dataclass(frozen=True)

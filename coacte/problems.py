@@ -22,10 +22,13 @@ class Problem:
     key: str
     params: tuple = ()
     blocking: bool = True
+    #: What ``index`` counts: post-its on a debate page, curations on a synthesis page,
+    #: reactions on a round-2+ debate page.
+    item: str = "postit"
 
     def message(self, lang: str | None = None) -> str:
         text = message(self.key, *self.params, lang=lang)
-        if self.blocking and self.page:
+        if self.blocking and self.item == "postit":
             text += " " + message("coacte-problem-left-out", lang=lang)
         return text
 
@@ -41,7 +44,7 @@ class Problem:
     def location(self, lang: str | None = None) -> str:
         where = self.page
         if self.index is not None:
-            where += " — " + message("coacte-where-postit", self.index, lang=lang)
+            where += " — " + message(f"coacte-where-{self.item}", self.index, lang=lang)
         if self.field:
             where += " — " + message("coacte-where-field", self.field, lang=lang)
         return where

@@ -11,10 +11,11 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from coacte import contract
-from coacte.model import Debate, Grid, GridEntry, PageRevision, PostIt
+from coacte.model import Contribution, Debate, Grid, GridEntry, PageRevision, PostIt
 from coacte.problems import Problem
 from coacte.wikitext.parse import Call, calls
 from coacte.wikitext.values import decode, split_list
@@ -257,19 +258,29 @@ def _read_postit(page: PageRevision, call: Call, grid: Grid,
 
 
 def _check_code(r: _Reader, code: str, grid: Grid) -> None:
-    """A SPIRAL code must be well formed and, when the grid is known, use its codes."""
+    for key, *params in code_problems(code, grid):
+        r.report("code", key, *params, blocking=False)
+
+
+def code_problems(code: str, grid: Grid) -> list[tuple]:
+    """What is wrong with a SPIRAL code: ``[(message key, *params)]``, empty when fine.
+
+    A code must be well formed and, when the grid is known, use the grid's codes (a finer
+    object like ``A01-11`` is fine when ``A01`` is in the grid).
+    """
     match = _CODE.match(code)
     if match is None:
-        r.report("code", "coacte-problem-code-format", code, blocking=False)
-        return
+        return [("coacte-problem-code-format", code)]
     if not grid.entries:
-        return
+        return []
+    found = []
     obj = match["object"]
     if not (grid.knows(obj, "objet") or grid.knows(obj.split("-")[0], "objet")):
-        r.report("code", "coacte-problem-code-unknown", obj, code, blocking=False)
+        found.append(("coacte-problem-code-unknown", obj, code))
     meaning = match["meaning"]
     if meaning and not grid.knows(meaning, "sens"):
-        r.report("code", "coacte-problem-code-unknown", meaning, code, blocking=False)
+        found.append(("coacte-problem-code-unknown", meaning, code))
+    return found
 
 
 def check_debates(debates: list[Debate]) -> list[Problem]:
@@ -306,3 +317,24 @@ def read_debates(pages: Iterable[PageRevision],
     problems.extend(check_debates(debates))
     problems.sort(key=Problem.sort_key)
     return debates, problems
+
+
+def read_contributions(pages: Iterable[PageRevision]) -> tuple[list[Contribution], list[Problem]]:
+    """Thematic networks' contributions (``{{CO-ACTE apport}}``) on any page."""
+    found: list[Contribution] = []
+    problems: list[Problem] = []
+    for page in pages:
+        for call in calls(page.text):
+            if call.template is not contract.CONTRIBUTION:
+                continue
+            mine: list[Problem] = []
+            r = _Reader(page.title, call, call.ordinal, mine)
+            for name in ("réseau", "idée", "texte"):
+                if not r.get(name).strip():
+                    r.report(name, "coacte-problem-required", name)
+            problems += [replace(p, item="contribution") for p in mine]
+            if not any(p.blocking for p in mine):
+                found.append(Contribution(page.title, page.revid, call.ordinal,
+                                          r.get("réseau").strip(), r.get("idée").strip(),
+                                          r.get("texte")))
+    return found, problems

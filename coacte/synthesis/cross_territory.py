@@ -13,9 +13,21 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping
 
-from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Member, Synthesis
+from coacte import curation
+from coacte.curation import read_curations
+from coacte.model import (
+    Contribution,
+    GlobalIdea,
+    GlobalSynthesis,
+    Grid,
+    Member,
+    PageRevision,
+    Synthesis,
+)
+from coacte.problems import Problem
 from coacte.synthesis.similarity import normalize, same_idea
 from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, kind_rank
+from coacte.wikitext.synthesis_page import idea_members
 
 #: ``cluster(texts, buckets) -> labels``: texts with equal labels are one idea.
 ClusterFn = Callable[[list[str], list[Hashable]], list[int]]
@@ -63,11 +75,16 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     groups = list(clusters.values())
     keys = assign_keys(groups, previous or {})
     ideas = [_global_idea(key, group) for key, group in zip(keys, groups, strict=True)]
-    ideas.sort(key=lambda i: (
+    clusters = {key: [m.ref for m in group] for key, group in zip(keys, groups, strict=True)}
+    return GlobalSynthesis(round_, chosen, rank(ideas), clusters)
+
+
+def rank(ideas: list[GlobalIdea]) -> list[GlobalIdea]:
+    """By question and kind, then most territories, then most post-its."""
+    return sorted(ideas, key=lambda i: (
         i.question, kind_rank(i.kind), -len(i.territories), -i.occurrences,
         normalize(i.statement),
     ))
-    return GlobalSynthesis(round_, chosen, ideas)
 
 
 def _bucket(member: Member, grid: Grid) -> tuple:
@@ -115,3 +132,32 @@ def assign_keys(groups: list[list[Member]], previous: Mapping[str, frozenset[str
             keys[i] = base + digest[:size]
             taken.add(keys[i])
     return keys  # type: ignore[return-value]
+
+
+def attach_contributions(ideas: list[GlobalIdea], contributions: list[Contribution],
+                         round_: int) -> list[Problem]:
+    """Put each network contribution under the idea it enriches; report unknown keys."""
+    by_key = {i.key: i for i in ideas}
+    problems = []
+    for c in contributions:
+        idea = by_key.get(c.key)
+        if idea is None:
+            problems.append(Problem(c.page, c.index, "idée", "coacte-contribution-unknown-idea",
+                                    (c.key, round_), blocking=False, item="contribution"))
+        else:
+            idea.contributions.append(c)
+    return problems
+
+
+def build(syntheses: list[Synthesis], grid: Grid, round_: int, page: PageRevision | None,
+          contributions: list[Contribution] = (), *,
+          cluster: ClusterFn | None = None) -> tuple[GlobalSynthesis, list[Problem]]:
+    """The global synthesis as it should now read: merged, keyed like the published
+    ``page``, curated by the decisions written on that page, enriched by the networks.
+    Returns it with the problems to show (failed curations, unknown keys)."""
+    g = global_synthesis(syntheses, grid, round_, cluster=cluster,
+                         previous=idea_members(page.text if page else None))
+    decisions, problems = read_curations(page)
+    ideas, failed = curation.apply(g.ideas, decisions, grid)
+    g.ideas = rank(ideas)
+    return g, problems + failed + attach_contributions(g.ideas, list(contributions), round_)

@@ -76,3 +76,11 @@ def place(current: str | None, body: str) -> Placement:
     if existing == body:
         return Placement(UNCHANGED)
     return Placement(UPDATE, current[: begin.start()] + wrap(body) + current[end.end() :])
+
+
+def outside(text: str) -> str:
+    """The page's text without the bot's region: what humans wrote (e.g. curations)."""
+    begins, ends = list(_BEGIN_RE.finditer(text)), list(_END_RE.finditer(text))
+    if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
+        return text
+    return text[: begins[0].start()] + text[ends[0].end() :]

@@ -126,7 +126,7 @@ def report(problems: list[Problem], pages: int, lang: str = "fr") -> str:
     return "\n".join(rows)
 
 
-def global_idea(i: GlobalIdea) -> str:
+def global_idea(i: GlobalIdea, lang: str = "fr") -> str:
     by_page: dict[tuple[str, int], list[int]] = {}
     for _, p in i.sources:
         by_page.setdefault((p.page, p.revid), []).append(p.index)
@@ -144,11 +144,26 @@ def global_idea(i: GlobalIdea) -> str:
         ("acteurs", _list(i.actors)),
         ("sources", _source_links(by_page)),
         ("membres", " ; ".join(encode(m.ref) for m in i.members)),
+        ("curation", " • ".join(_curation_note(note, lang) for note in i.curations)),
+        ("apports", " • ".join(
+            f"{link(c.page, c.network)} : {encode(c.text)}" for c in i.contributions)),
     ])
 
 
+def _curation_note(note: tuple[str, tuple[str, ...], str], lang: str) -> str:
+    key, params, reason = note
+    text = message(key, *params, lang=lang)
+    return encode(f"{text} ({reason})" if reason else text)
+
+
+def keymap(clusters: dict[str, list[str]]) -> str:
+    """The hidden record of each key's members before curation (see GlobalSynthesis)."""
+    lines = [f"{key} = {' ; '.join(refs)}" for key, refs in sorted(clusters.items())]
+    return "<!-- CO-ACTE:clés\n" + "\n".join(lines) + "\n-->"
+
+
 def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str],
-                     lang: str = "fr") -> str:
+                     lang: str = "fr", failed: list[Problem] = ()) -> str:
     """The bot's region of ``Synthèse:Globale/Tour <n>``: a header, the ideas by
     question and grid dimension (most shared first), the view by meaning code, and the
     responsibility matrix of blockers and levers × levels."""
@@ -171,7 +186,7 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         if dim != dimension:
             dimension = dim
             parts.append(f"==== {_dimension_title(dim, grid, lang)} ====")
-        parts.append(global_idea(i))
+        parts.append(global_idea(i, lang))
     parts.append(f"== {message('coacte-render-view-meaning', lang=lang)} ==")
     coded = [i for i in g.ideas if i.meaning]
     if coded:
@@ -192,6 +207,10 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
           *(str(i.level_counts().get(level, "")) for level in contract.LEVELS)]
          for i in q3],
     )
+    if failed:
+        parts.append(f"== {message('coacte-render-curation-failed', lang=lang)} ==")
+        parts += [f"* {encode(p.location(lang))} : {encode(p.message(lang))}" for p in failed]
+    parts.append(keymap(g.clusters))
     return "\n".join(parts)
 
 

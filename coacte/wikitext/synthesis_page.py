@@ -13,11 +13,22 @@ from coacte.wikitext.values import decode
 _REF = re.compile(r"\s*(.+?/q\d[a-z]?-[0-9a-f]{8,})\s*(?:;|$)")
 
 
+_KEYMAP = re.compile(r"<!-- CO-ACTE:clés\n(.*?)-->", re.S)
+
+
 def idea_members(text: str | None) -> dict[str, frozenset[str]]:
-    """``{global key: members}`` of the ideas in the bot's region of a global page."""
+    """``{global key: members}`` as last published on a global page.
+
+    The hidden key map (members before curation) is preferred; pages without one fall
+    back to the ideas' ``membres`` parameters.
+    """
     body = region.body_of(text or "")
     if body is None:
         return {}
+    keymap = _KEYMAP.search(body)
+    if keymap:
+        pairs = (line.split(" = ", 1) for line in keymap.group(1).splitlines() if " = " in line)
+        return {key.strip(): frozenset(_REF.findall(refs)) for key, refs in pairs}
     found: dict[str, frozenset[str]] = {}
     for call in calls(body):
         if call.template is not contract.IDEA:

@@ -1,0 +1,119 @@
+"""Moderators' curation survives re-runs; a decision that matches nothing is reported."""
+
+from coacte.model import PageRevision
+from coacte.synthesis.cross_territory import build, surface_cluster
+from coacte.validate import read_contributions
+from coacte.wikitext import region, render
+from tests.unit.test_cross_territory import GRID, syntheses
+
+
+def publish(g, curations="", problems=()):
+    """The page as the bot would leave it, with a moderator's decisions above it."""
+    body = render.global_synthesis(g, GRID, [], "fr", failed=list(problems))
+    return PageRevision("Synthèse:Globale/Tour 1", 1, "t", curations + "\n" + region.wrap(body))
+
+
+def first_run():
+    g, problems = build(syntheses(), GRID, 1, None, cluster=surface_cluster)
+    assert problems == []
+    return g
+
+
+def key_of(g, statement, kind=""):
+    return next(i.key for i in g.ideas if i.statement.startswith(statement) and i.kind == kind)
+
+
+def curated(decisions, contributions=()):
+    g = first_run()
+    text = decisions(g)
+    page = publish(g, text)
+    return build(syntheses(), GRID, 1, page, contributions, cluster=surface_cluster)
+
+
+def test_reword_survives_and_keeps_the_original_as_variant():
+    def decisions(g):
+        key = key_of(g, "Le logement est trop cher")
+        return (f"{{{{CO-ACTE curation|action=reformuler|idée={key}"
+                "|énoncé=Le coût du logement exclut les jeunes|motif=plus précis}}")
+    g, problems = curated(decisions)
+    assert problems == []
+    idea = next(i for i in g.ideas if i.statement == "Le coût du logement exclut les jeunes")
+    assert any(v.startswith("Le logement est trop cher") for v in idea.variants)
+    text = render.global_synthesis(g, GRID, [])
+    assert "reformulée par un modérateur (plus précis)" in text
+
+
+def test_merge_split_recode_and_keys_stay_stable_over_runs():
+    def decisions(g):
+        block = key_of(g, "Les financements sont annuels", "blocage")
+        q1 = [i.key for i in g.ideas if i.question == 1]
+        return (f"{{{{CO-ACTE curation|action=fusionner|idées={q1[0]}, {q1[1]}}}}}\n"
+                f"{{{{CO-ACTE curation|action=recoder|idée={block}|code=A03/P}}}}\n"
+                f"{{{{CO-ACTE curation|action=séparer|idée={block}|membres=Bristol/"
+                f"{next(i for i in g.ideas if i.key == block).members[-1].idea.key}}}}}")
+    g, problems = curated(decisions)
+    assert problems == []
+    q1 = [i for i in g.ideas if i.question == 1]
+    assert len(q1) == 1 and set(q1[0].territories) == {"Mulhouse", "Bristol"}
+    blocks = [i for i in g.ideas if i.kind == "blocage"]
+    assert len(blocks) == 2
+    assert sorted(b.code for b in blocks) == ["A03/P", "C01/P15"]
+    # A second run over the curated page gives the same result, keys included.
+    first = first_run()
+    text = decisions(first)
+    once, _ = build(syntheses(), GRID, 1, publish(first, text), cluster=surface_cluster)
+    twice, problems = build(syntheses(), GRID, 1, publish(once, text), cluster=surface_cluster)
+    assert problems == []
+    assert [(i.key, i.statement, i.code, len(i.members)) for i in twice.ideas] == [
+        (i.key, i.statement, i.code, len(i.members)) for i in once.ideas]
+
+
+def test_decisions_that_match_nothing_are_reported_not_dropped():
+    def decisions(g):
+        first = g.ideas[0].key
+        return ("{{CO-ACTE curation|action=reformuler|idée=g9x-deadbeef|énoncé=x}}\n"
+                "{{CO-ACTE curation|action=fusionner|idées=g9x-deadbeef}}\n"
+                f"{{{{CO-ACTE curation|action=recoder|idée={first}|code=ZZ}}}}\n"
+                f"{{{{CO-ACTE curation|action=séparer|idée={first}|membres=Nulle/q1-00000000}}}}\n"
+                "{{CO-ACTE curation|action=effacer|idée=x}}\n"
+                f"{{{{CO-ACTE curation|action=reformuler|idée={first}|couleur=bleu|énoncé=y}}}}")
+    g, problems = curated(decisions)
+    located = sorted((p.index, p.field, p.key) for p in problems)
+    assert located == [
+        (1, "idée", "coacte-curation-unknown-idea"),
+        (2, "idées", "coacte-curation-merge-two"),
+        (3, "code", "coacte-problem-code-format"),
+        (4, "membres", "coacte-curation-unknown-member"),
+        (5, "action", "coacte-problem-choice"),
+        (6, "couleur", "coacte-problem-unknown-param"),
+    ]
+    assert all(p.item == "curation" and "décision de modération" in p.location("fr")
+               for p in problems)
+    text = render.global_synthesis(g, GRID, [], "fr", failed=problems)
+    assert "Décisions de modération non appliquées" in text
+
+
+def test_merge_across_questions_is_refused():
+    def decisions(g):
+        keys = [g.ideas[0].key, next(i.key for i in g.ideas if i.question == 3)]
+        return f"{{{{CO-ACTE curation|action=fusionner|idées={keys[0]}, {keys[1]}}}}}"
+    _, problems = curated(decisions)
+    assert [p.key for p in problems] == ["coacte-curation-merge-mismatch"]
+
+
+def test_network_contributions_attach_to_their_idea_or_are_reported():
+    g = first_run()
+    key = key_of(g, "Le logement est trop cher")
+    pages = [PageRevision("Réseau:Habitat", 7, "t",
+                          f"{{{{CO-ACTE apport|réseau=Habitat|idée={key}|texte=Les coopératives"
+                          " d'habitants <b>marchent</b>}}\n"
+                          "{{CO-ACTE apport|réseau=Habitat|idée=g1-nothere|texte=x}}\n"
+                          "{{CO-ACTE apport|réseau=Habitat|texte=sans idée}}")]
+    contributions, problems = read_contributions(pages)
+    assert [(p.index, p.field) for p in problems] == [(3, "idée")]
+    g, found = build(syntheses(), GRID, 1, None, contributions, cluster=surface_cluster)
+    assert [(p.index, p.key) for p in found] == [(2, "coacte-contribution-unknown-idea")]
+    idea = next(i for i in g.ideas if i.key == key)
+    assert [c.network for c in idea.contributions] == ["Habitat"]
+    text = render.global_synthesis(g, GRID, [])
+    assert "[[:Réseau:Habitat|Habitat]] : Les coopératives d'habitants &#60;b&#62;marchent" in text
