@@ -20,6 +20,7 @@ BOTS = {
     "check": "check",
     "synthesize": "synthesize",
     "global": "global_synthesis",
+    "round": "round",
 }
 
 

@@ -198,6 +198,12 @@ SYNTHESIS = Template(
         Param("territoires", "territories", "Territoires", "Territories",
               "Synthèse globale : nombre de territoires.",
               "Global synthesis: number of territories.", type="number"),
+        Param("état", "state", "État", "State",
+              "Synthèse globale : ouvert (le tour suivant n'a pas commencé), clos (le tour "
+              "est fermé) ou figé (le tour suivant est ouvert : ses clés ne changent plus).",
+              "Global synthesis: ouvert (open), clos (closed) or figé (frozen: the next "
+              "round is open, its keys no longer change).",
+              choices=("ouvert", "clos", "figé")),
     ),
 )
 

@@ -57,6 +57,8 @@ class Debate:
     postits: list[PostIt] = field(default_factory=list)
     #: Post-its left out because they are invalid (their problems say why).
     excluded: int = 0
+    #: Round 2+: the groups' reactions to the previous round's global ideas.
+    reactions: list[Reaction] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ from dataclasses import replace
 from datetime import date
 
 from coacte import contract
-from coacte.model import Contribution, Debate, Grid, GridEntry, PageRevision, PostIt
+from coacte.model import (
+    Contribution,
+    Debate,
+    Grid,
+    GridEntry,
+    PageRevision,
+    PostIt,
+    Reaction,
+)
 from coacte.problems import Problem
 from coacte.wikitext.parse import Call, calls
 from coacte.wikitext.values import decode, split_list
@@ -138,6 +146,10 @@ def read_debate(page: PageRevision, grid: Grid) -> tuple[Debate | None, list[Pro
         return None, problems
     debate = _read_header(page, headers[0], problems)
     for call in found:
+        if call.template is contract.REACTION:
+            reaction = _read_reaction(page, call, debate, problems)
+            if debate is not None and reaction is not None:
+                debate.reactions.append(reaction)
         if call.template is contract.POSTIT:
             postit = _read_postit(page, call, grid, problems)
             if debate is None:
@@ -255,6 +267,36 @@ def _read_postit(page: PageRevision, call: Call, grid: Grid,
     return PostIt(page.title, page.revid, call.ordinal, question, text,
                   " ".join(r.get("groupe").split()), kind, code, tuple(levels),
                   split_list(r.get("acteurs")))
+
+
+def _read_reaction(page: PageRevision, call: Call, debate: Debate | None,
+                   problems: list[Problem]) -> Reaction | None:
+    """A ``{{CO-ACTE réaction}}``: empty slots are fine (not answered yet)."""
+    mine: list[Problem] = []
+    r = _Reader(page.title, call, call.ordinal, mine)
+    key = r.get("idée").strip()
+    if not key:
+        r.report("idée", "coacte-problem-required", "idée")
+    agreement_raw = r.get("accord").strip()
+    agreement = _choice(agreement_raw, contract.AGREEMENTS) if agreement_raw else ""
+    if agreement is None:
+        r.report("accord", "coacte-problem-choice", agreement_raw,
+                 ", ".join(contract.AGREEMENTS))
+    priority_raw = r.get("priorité").strip()
+    priority = None
+    if priority_raw:
+        if re.fullmatch(r"[1-5]", priority_raw):
+            priority = int(priority_raw)
+        else:
+            r.report("priorité", "coacte-problem-priority", priority_raw)
+    if debate is not None and debate.round < 2 and call.ordinal == 1:
+        r.report(None, "coacte-problem-reaction-round-1", blocking=False)
+    problems += [replace(p, item="reaction") for p in mine]
+    if debate is None or any(p.blocking for p in mine):
+        return None
+    return Reaction(page.title, page.revid, call.ordinal, debate.territory, debate.round, key,
+                    agreement or "", priority, r.get("commentaire"),
+                    " ".join(r.get("groupe").split()))
 
 
 def _check_code(r: _Reader, code: str, grid: Grid) -> None:

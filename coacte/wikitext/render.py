@@ -163,10 +163,12 @@ def keymap(clusters: dict[str, list[str]]) -> str:
 
 
 def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str],
-                     lang: str = "fr", failed: list[Problem] = ()) -> str:
+                     lang: str = "fr", failed: list[Problem] = (), state: str = "",
+                     reactions: list[str] = ()) -> str:
     """The bot's region of ``Synthèse:Globale/Tour <n>``: a header, the ideas by
     question and grid dimension (most shared first), the view by meaning code, and the
-    responsibility matrix of blockers and levers × levels."""
+    responsibility matrix of blockers and levers × levels. ``state`` is the round's
+    (ouvert, clos, figé); ``reactions`` the Delphi section's lines (round 2 and later)."""
     parts = [template_call(contract.SYNTHESIS.name, [
         ("territoire", contract.GLOBAL_TERRITORY),
         ("tour", str(g.round)),
@@ -174,7 +176,9 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         ("territoires", str(len(g.territories))),
         ("post-its", str(g.postits)),
         ("idées", str(len(g.ideas))),
+        ("état", state),
     ])]
+    parts += reactions
     parts.append(f"== {message('coacte-render-view-dimension', lang=lang)} ==")
     section = dimension = None
     for i in sorted(g.ideas, key=lambda i: (i.question, kind_rank(i.kind),

@@ -1,0 +1,85 @@
+"""Delphi rounds: seeded round-n pages read back as reactions; frozen keys adopted."""
+
+from coacte.model import GlobalIdea, PageRevision
+from coacte.synthesis.cross_territory import surface_cluster
+from coacte.synthesis.rounds import adopt_keys, delphi_view, question3
+from coacte.validate import read_debate, read_debates, read_grid
+from coacte.wikitext import region
+from coacte.wikitext.render_round import delphi_section, round_debate
+from coacte.wikitext.synthesis_page import PublishedIdea, freeze, state
+from coacte.wikitext.values import encode
+
+GRID = read_grid(None)[0]
+IDEAS = [PublishedIdea("g3b-aaaa1111", 3, "blocage", "Les financements sont annuels | {{x}}"),
+         PublishedIdea("g3l-bbbb2222", 3, "levier", "Un budget participatif")]
+PREVIOUS = PageRevision("Synthèse:Globale/Tour 1", 50, "t", region.wrap(
+    "{{CO-ACTE synthèse|territoire=Globale|tour=1|état=ouvert}}\n"
+    + "".join(f"{{{{CO-ACTE idée|clé={i.key}|question={i.question}|nature={i.kind}"
+              f"|énoncé={encode(i.statement)}}}}}" for i in IDEAS)
+    + "{{CO-ACTE idée|clé=g1-cccc3333|question=1|énoncé=Une réussite}}"))
+
+
+def test_question3_reads_only_blockers_and_levers_of_the_published_page():
+    assert question3(PREVIOUS) == IDEAS
+
+
+def test_seeded_page_is_a_valid_debate_with_empty_slots():
+    text = round_debate("Mulhouse", 2, PREVIOUS.title, IDEAS)
+    debate, problems = read_debate(PageRevision("Débat:Mulhouse/Tour 2", 9, "t", text), GRID)
+    assert problems == []
+    assert (debate.territory, debate.round, debate.postits) == ("Mulhouse", 2, [])
+    assert [r.key for r in debate.reactions] == [i.key for i in IDEAS]
+    assert not any(r.answered for r in debate.reactions)
+
+
+def page(territory, rows, round_=2):
+    reactions = "".join(
+        f"{{{{CO-ACTE réaction|idée={k}|accord={a}|priorité={p}|groupe={g}|commentaire={c}}}}}"
+        for k, a, p, g, c in rows)
+    return PageRevision(f"Débat:{territory}/Tour {round_}", 9, "t",
+                        f"{{{{CO-ACTE débat|territoire={territory}|tour={round_}}}}}" + reactions)
+
+
+def test_reactions_are_validated_and_located():
+    _, problems = read_debate(page("X", [("", "oui", "3", "", ""),
+                                         ("g3b-aaaa1111", "peut-être", "9", "", "")]), GRID)
+    assert sorted((p.index, p.field, p.key, p.item) for p in problems) == [
+        (1, "idée", "coacte-problem-required", "reaction"),
+        (2, "accord", "coacte-problem-choice", "reaction"),
+        (2, "priorité", "coacte-problem-priority", "reaction"),
+    ]
+
+
+def test_delphi_view_measures_and_lists_what_is_pending():
+    debates, _ = read_debates([
+        page("Mulhouse", [("g3b-aaaa1111", "oui", "4", "Élus", "d'accord"),
+                          ("g3b-aaaa1111", "oui", "5", "Jeunes", "")]),
+        page("Bristol", [("g3b-aaaa1111", "nuancé", "4", "Councillors", "")]),
+        page("Odemira", [("g3b-aaaa1111", "", "", "", "")]),
+    ], GRID)
+    view, problems = delphi_view(debates, 2, PREVIOUS, None, closed=False)
+    assert problems == []
+    stats = view.stats["g3b-aaaa1111"]
+    assert set(stats.territories) == {"Mulhouse", "Bristol"}
+    assert round(stats.agreement, 3) == round(2.5 / 3, 3)
+    assert view.pending == (["Odemira"], ["g3l-bbbb2222"])
+    lines = "\n".join(delphi_section(view, "fr"))
+    assert "83 %" in lines and "Odemira" in lines and "Un budget participatif" in lines
+    assert "&#124; &#123;&#123;x&#125;&#125;" in lines
+    closed, _ = delphi_view(debates, 2, PREVIOUS, None, closed=True)
+    assert closed.pending is None
+
+
+def test_new_ideas_meaning_the_same_adopt_the_frozen_key():
+    new = GlobalIdea("g3b-new00000", 3, "blocage", "", "les financements sont annuels | {{x}}",
+                     [])
+    other = GlobalIdea("g3l-new11111", 3, "levier", "", "Tout autre chose", [])
+    adopt_keys([new, other], IDEAS, cluster=surface_cluster)
+    assert new.key == "g3b-aaaa1111" and other.key == "g3l-new11111"
+
+
+def test_freeze_marks_the_page_and_keeps_the_rest():
+    body = region.body_of(PREVIOUS.text)
+    frozen = freeze(body)
+    assert state(region.wrap(frozen)) == "figé"
+    assert frozen.replace("figé", "ouvert") == body
