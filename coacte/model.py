@@ -284,4 +284,5 @@ class Reaction:
 
     @property
     def answered(self) -> bool:
-        return bool(self.agreement or self.priority or self.comment)
+        return bool(self.agreement.strip() or self.priority is not None
+                    or self.comment.strip())
