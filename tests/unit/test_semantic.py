@@ -1,0 +1,148 @@
+"""The cross-territory merge: what it must merge, what it must never merge, and how well
+it does on the labelled set (eval/ideas.jsonl). Uses the real encoder (loaded once)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from bench import eval_similarity as bench
+from coacte.synthesis import semantic
+from coacte.synthesis.semantic import Settings, cluster, embed
+
+FRENCH_ENGLISH_PORTUGUESE = [
+    "Les bénévoles sont fatigués",
+    "The volunteers are tired",
+    "Os voluntários estão cansados",
+]
+
+
+def test_embed_is_normalised_and_deduplicated():
+    vectors = embed(["Les bénévoles sont fatigués", "Créer des jardins partagés",
+                     "Les bénévoles sont fatigués"])
+    assert vectors.shape == (3, semantic.DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[2])
+    assert embed([]).shape == (0, semantic.DIMENSIONS)
+
+
+def test_empty_and_single_input():
+    assert cluster([], []) == []
+    assert cluster(["Les bénévoles sont fatigués"], [("q3", "blocage", "H")]) == [0]
+
+
+def test_lengths_must_match():
+    with pytest.raises(ValueError):
+        cluster(["a", "b"], [1])
+
+
+def test_a_french_english_portuguese_paraphrase_triple_merges():
+    assert cluster(FRENCH_ENGLISH_PORTUGUESE, [0, 0, 0]) == [0, 0, 0]
+
+
+def test_buckets_are_never_crossed():
+    texts = FRENCH_ENGLISH_PORTUGUESE + FRENCH_ENGLISH_PORTUGUESE
+    buckets = [(3, "blocage", "H")] * 3 + [(3, "levier", "H")] * 3
+    assert cluster(texts, buckets) == [0, 0, 0, 3, 3, 3]
+    # Even identical vectors do not cross a bucket (no encoder needed for this one).
+    same = np.ones((4, semantic.DIMENSIONS), dtype=np.float32)
+    labels = cluster(["a b", "c d", "e f", "g h"], ["x", "y", "x", "y"],
+                     Settings(word_threshold=None), embeddings=same)
+    assert labels == [0, 1, 0, 1]
+
+
+def test_identical_texts_share_a_label():
+    texts = ["Les bénévoles sont épuisés", "Créer des jardins partagés",
+             "Les bénévoles sont épuisés", "LES BENEVOLES SONT EPUISES !"]
+    assert cluster(texts, [0] * 4) == [0, 1, 0, 0]
+
+
+@pytest.mark.parametrize("pair", [
+    ("Young people are heard", "Young people are not heard"),
+    ("Os jovens são ouvidos", "Les jeunes ne sont pas écoutés"),
+])
+def test_a_negation_pair_does_not_merge(pair):
+    assert cluster(list(pair), [0, 0]) == [0, 1]
+    # The guard is what keeps them apart: the encoder alone would merge them.
+    assert cluster(list(pair), [0, 0], Settings(negation_guard=False)) == [0, 0]
+
+
+def test_portuguese_no_is_not_a_negation():
+    assert not semantic._negated(semantic.normalize("Criar um espaço no bairro"))
+    assert semantic._negated(semantic.normalize("No bus on Sundays"))
+    assert not semantic._negated(semantic.normalize("De plus en plus de familles"))
+
+
+def test_ideas_about_different_groups_of_people_do_not_merge():
+    pair = ["Les jeunes ne sont pas associés aux décisions",
+            "Les personnes âgées ne sont pas associées aux décisions"]
+    assert semantic.groups(pair[0]) == {"youth"}
+    assert semantic.groups(pair[1]) == {"elderly"}
+    assert cluster(pair, [0, 0]) == [0, 1]
+    assert cluster(pair, [0, 0], Settings(group_guard=False)) == [0, 0]
+
+
+def test_an_unrelated_pair_does_not_merge():
+    assert cluster(["Les bénévoles sont fatigués", "La cantine sert des produits locaux"],
+                   [0, 0]) == [0, 1]
+
+
+def test_labels_are_deterministic_and_ordered():
+    texts = ["Manque de logements sociaux", *FRENCH_ENGLISH_PORTUGUESE,
+             "Lack of social housing", "Young people are not heard"]
+    labels = cluster(texts, [0] * len(texts))
+    assert labels == cluster(texts, [0] * len(texts))
+    assert labels == [0, 1, 1, 1, 0, 5]
+    for i, label in enumerate(labels):
+        assert label <= i and labels[label] == label
+
+
+def test_an_oversized_group_is_cut_in_input_order():
+    texts = [f"idée {chr(97 + i)} sur les bus" for i in range(12)]
+    same = np.ones((12, semantic.DIMENSIONS), dtype=np.float32)
+    labels = cluster(texts, [0] * 12, Settings(word_threshold=None, max_component=5),
+                     embeddings=same)
+    assert labels == [0] * 5 + [5] * 5 + [10] * 2
+
+
+@pytest.fixture(scope="module")
+def evaluation() -> dict:
+    return bench.evaluate(bench.load(), Settings())
+
+
+def test_the_evaluation_set_is_consistent():
+    items = bench.load()
+    assert len(items) >= 200
+    clusters: dict[str, set] = {}
+    for item in items:
+        clusters.setdefault(item["cluster"], set()).add(bench.bucket(item))
+    assert all(len(buckets) == 1 for buckets in clusters.values())
+    assert {item["lang"] for item in items} == {"fr", "en", "pt"}
+
+
+def test_evaluation_precision_goal(evaluation):
+    """A wrong merge hides a minority view: at least 9 merged pairs in 10 are right."""
+    assert evaluation["precision"] >= 0.9
+
+
+def test_evaluation_ari_does_not_regress(evaluation):
+    """The level reached with the defaults (0.54 when written): a floor, not the goal."""
+    assert evaluation["ari"] >= 0.5
+
+
+@pytest.mark.xfail(strict=True, reason="USE v3 misses deep paraphrases: ARI is ~0.54 at "
+                   "precision >= 0.9 (see eval/README.md); remove this mark when reached")
+def test_evaluation_ari_goal(evaluation):
+    assert evaluation["ari"] >= 0.8
+
+
+def test_a_looser_setting_trades_precision_for_recall():
+    """The defaults are not the only knob: documents the trade-off the sweep shows."""
+    items = bench.load()
+    loose = bench.evaluate(items, dataclasses.replace(Settings(), word_threshold=None,
+                                                      sentence_threshold=0.46))
+    strict = bench.evaluate(items, Settings())
+    assert loose["recall"] > strict["recall"]
+    assert loose["precision"] < 0.9 <= strict["precision"]
