@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from bot_scripts import check, global_synthesis, install, synthesize
+from bot_scripts import round as round_bot
 from bot_scripts._shared import open_wiki
 from coacte import config as settings
 from coacte import localwiki
-from coacte.demo import DEMO_SUMMARY, demo_pages
+from coacte.demo import DEMO_GROUPS, DEMO_SUMMARY, demo_pages, demo_reactions
 from coacte.wiki import StopRequested
 
 
@@ -17,7 +18,8 @@ from coacte.wiki import StopRequested
 def command(port) -> None:
     """Start the local wiki, install the templates, add the demo debates (several
     territories), check them, write every territory synthesis and the global synthesis
-    of round 1; print where to look.
+    of round 1, open a Delphi round 2 in which the demo groups react, and close it; print
+    where to look.
 
     Safe to run again: existing pages are kept and nothing unchanged is edited.
     """
@@ -42,6 +44,7 @@ def command(port) -> None:
     urls: list[str] = []
     synthesize.run(urls=urls)
     global_synthesis.run(1)
+    _round_two(wiki, click.get_current_context())
     config = settings.load()
     prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
     click.echo("\nThe demo is ready. Open:")
@@ -50,9 +53,22 @@ def command(port) -> None:
     click.echo("  the territory syntheses:")
     for url in urls:
         click.echo(f"    {url}")
-    click.echo("  the global synthesis (synthesis of syntheses):")
+    click.echo("  the global synthesis (synthesis of syntheses), round 1:")
     click.echo(f"    {config.page_url(prefix + ':Globale/Tour 1')}")
+    click.echo("  round 2 (Delphi): the territories' reactions and their convergence:")
+    click.echo(f"    {config.page_url(prefix + ':Globale/Tour 2')}")
     local = config.extra.get("local", {})
     if local:
         click.echo(f"  log in as {local.get('admin_user')} with the password in "
                    f"{settings.config_path()} ([local] admin_password)")
+
+
+def _round_two(wiki, ctx: click.Context) -> None:
+    """Open round 2, let the demo groups react (pages filled only if untouched), close it."""
+    ctx.invoke(round_bot.open_, n=2, extra=(), dry_run=False)
+    debate_prefix = wiki.namespace_prefix(wiki.config.debate_namespace, "Débat")
+    titles = {f"{debate_prefix}:{t}/Tour 2": t for t in DEMO_GROUPS}
+    for title, page in wiki.read(titles).items():
+        if page is not None and "| accord = \n" in page.text:
+            wiki.save(title, demo_reactions(page.text, titles[title]), DEMO_SUMMARY, page)
+    global_synthesis.run(2, close=True)

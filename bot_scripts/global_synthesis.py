@@ -85,7 +85,8 @@ def run(round_: int, dry_run: bool = False, json_path=None, close: bool = False)
         adopt_keys(g.ideas, question3(previous))
         reactions = delphi_section(view, lang)
     echo_problems(problems)
-    sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses]
+    sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses
+               if s.postits]
     body = render.global_synthesis(g, inputs.grid, sources, lang, failed=problems,
                                    state=CLOSED if closed else OPEN, reactions=reactions)
     summary = message("coacte-summary-global", round_, len(g.territories), len(g.ideas),

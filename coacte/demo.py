@@ -21,3 +21,37 @@ def demo_pages(namespace: str) -> dict[str, str]:
         values = {DEBATE.param(n).name: decode(v) for n, v in header.params if DEBATE.param(n)}
         pages[f"{namespace}:{values['territoire']}/Tour {values['tour']}"] = text
     return pages
+
+
+#: The demo groups that react in round 2, per territory (as in the round 1 pages).
+DEMO_GROUPS = {
+    "Mulhouse": ("Élus", "Jeunes"),
+    "Braine-l'Alleud": ("Associations", "Aînés"),
+    "Odemira": ("Jovens", "Agricultores"),
+    "Bristol": ("Councillors", "Young people"),
+}
+
+
+def demo_reactions(text: str, territory: str) -> str:
+    """A seeded round-2 page with its reaction slots filled in as two groups of the
+    territory might (deterministic, so a re-run of the demo changes nothing)."""
+    import hashlib
+
+    groups = DEMO_GROUPS.get(territory, ("Habitants",))
+    out, rest = [], text
+    marker = "{{CO-ACTE réaction\n"
+    while marker in rest:
+        before, block = rest.split(marker, 1)
+        block, rest = block.split("}}", 1)
+        out.append(before)
+        key = block.split("| idée = ", 1)[1].split("\n", 1)[0]
+        for group in groups:
+            digest = hashlib.sha1(f"{territory}/{group}/{key}".encode()).digest()
+            agreement = ("oui", "oui", "oui", "nuancé", "non")[digest[0] % 5]
+            priority = 2 + digest[1] % 4
+            filled = (block.replace("| accord = \n", f"| accord = {agreement}\n")
+                      .replace("| priorité = \n", f"| priorité = {priority}\n")
+                      .replace("| groupe = \n", f"| groupe = {group}\n"))
+            out.append(marker + filled + "}}")
+    out.append(rest)
+    return "".join(out)
