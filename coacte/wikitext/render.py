@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from coacte import contract
 from coacte.i18n import message
-from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Idea, Synthesis
+from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Idea, PostIt, Synthesis
 from coacte.problems import Problem
 from coacte.synthesis.territory import (
     UNCLASSIFIED,
@@ -43,17 +43,21 @@ def _list(values: Iterable[str]) -> str:
     return ", ".join(encode(v) for v in values)
 
 
-def sources(idea: Idea) -> str:
+def sources(postits: Iterable[PostIt]) -> str:
     """Each source page (as a permanent link to the revision read) with the ordinals of
     its post-its: ``[[:Special:PermanentLink/12|Débat:X/Tour 1]] n° 3, 5``."""
     by_page: dict[tuple[str, int], list[int]] = {}
-    for p in idea.sources:
+    for p in postits:
         by_page.setdefault((p.page, p.revid), []).append(p.index)
-    return _source_links(by_page)
+    return " ; ".join(
+        f"{link(f'Special:PermanentLink/{revid}', page)} n° {', '.join(map(str, idx))}"
+        for (page, revid), idx in by_page.items()
+    )
 
 
-def idea(i: Idea) -> str:
-    return template_call(contract.IDEA.name, [
+def _idea_params(i: Idea | GlobalIdea, postits: Iterable[PostIt]) -> list[tuple[str, str]]:
+    """The parameters every idea has, territory or global."""
+    return [
         ("clé", i.key),
         ("question", str(i.question)),
         ("nature", i.kind),
@@ -64,8 +68,12 @@ def idea(i: Idea) -> str:
         ("groupes", _list(i.groups)),
         ("niveaux", _list(i.levels)),
         ("acteurs", _list(i.actors)),
-        ("sources", sources(i)),
-    ])
+        ("sources", sources(postits)),
+    ]
+
+
+def idea(i: Idea) -> str:
+    return template_call(contract.IDEA.name, _idea_params(i, i.sources))
 
 
 def _section_title(question: int, kind: str, lang: str) -> str:
@@ -127,22 +135,10 @@ def report(problems: list[Problem], pages: int, lang: str = "fr") -> str:
 
 
 def global_idea(i: GlobalIdea, lang: str = "fr") -> str:
-    by_page: dict[tuple[str, int], list[int]] = {}
-    for _, p in i.sources:
-        by_page.setdefault((p.page, p.revid), []).append(p.index)
-    return template_call(contract.IDEA.name, [
-        ("clé", i.key),
-        ("question", str(i.question)),
-        ("nature", i.kind),
-        ("code", encode(i.code)),
-        ("énoncé", encode(i.statement)),
-        ("variantes", " • ".join(encode(v) for v in i.variants)),
-        ("occurrences", str(i.occurrences)),
-        ("groupes", _list(i.groups)),
+    """A global idea: an idea's parameters plus its territories, members (territory
+    ideas), moderators' decisions and networks' contributions."""
+    return template_call(contract.IDEA.name, _idea_params(i, (p for _, p in i.sources)) + [
         ("territoires", _list(i.territories)),
-        ("niveaux", _list(i.levels)),
-        ("acteurs", _list(i.actors)),
-        ("sources", _source_links(by_page)),
         ("membres", " ; ".join(encode(m.ref) for m in i.members)),
         ("curation", " • ".join(_curation_note(note, lang) for note in i.curations)),
         ("apports", " • ".join(
@@ -216,13 +212,6 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         parts += [f"* {encode(p.location(lang))} : {encode(p.message(lang))}" for p in failed]
     parts.append(keymap(g.clusters))
     return "\n".join(parts)
-
-
-def _source_links(by_page: dict[tuple[str, int], list[int]]) -> str:
-    return " ; ".join(
-        f"{link(f'Special:PermanentLink/{revid}', page)} n° {', '.join(map(str, idx))}"
-        for (page, revid), idx in by_page.items()
-    )
 
 
 def _idea_link(i: GlobalIdea) -> str:
