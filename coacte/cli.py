@@ -21,6 +21,7 @@ BOTS = {
     "synthesize": "synthesize",
     "global": "global_synthesis",
     "round": "round",
+    "serve": "serve",
 }
 
 

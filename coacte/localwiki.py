@@ -54,6 +54,10 @@ BOT_GRANTS = (
     "editprotected",
 )
 MODERATOR_USER = "Moderateur"
+#: A facilitator without moderation rights (tests of the forms and of refused access).
+EDITOR_USER = "Animatrice"
+#: The extension's moderators' group.
+MODERATOR_GROUP = "coacte-moderator"
 
 #: ``index.php/Title`` works on PHP's built-in server (it sets PATH_INFO) and reads better
 #: than ``index.php?title=Title``; both were checked, including titles with ``.``, ``?``, ``&``.
@@ -224,6 +228,8 @@ def _known_secrets(path: Path, wdir: Path) -> dict[str, str]:
         found["admin"] = str(local["admin_password"])
     if local.get("moderator_password"):
         found["moderator"] = str(local["moderator_password"])
+    if local.get("editor_password"):
+        found["editor"] = str(local["editor_password"])
     if (
         wiki.get("bot_password")
         and wiki.get("bot_user") == f"{BOT_USER}@{BOT_APP_ID}"
@@ -352,8 +358,12 @@ def _write_settings(wdir: Path, port: int) -> bool:
 
 
 def _set_user(wdir: Path, user: str, password: str, *groups: str) -> None:
-    """Create a user (or reset an existing one's password) and put it in groups."""
-    flags = [f"--{g}" for g in groups]
+    """Create a user (or reset an existing one's password) and put it in groups
+    (core groups as flags, the extension's groups as ``--custom-groups``)."""
+    flags = [f"--{g}" for g in groups if not g.startswith("coacte-")]
+    custom = [g for g in groups if g.startswith("coacte-")]
+    if custom:
+        flags.append(f"--custom-groups={','.join(custom)}")
     result = _maintenance(wdir, "createAndPromote.php", *flags, user, password)
     if result.returncode != 0 and "exists" in (result.stdout + result.stderr):
         result = _maintenance(wdir, "createAndPromote.php", "--force", *flags, user, password)
@@ -389,7 +399,8 @@ def _set_bot_password(wdir: Path, password: str, reset: bool) -> None:
 def _ensure_accounts(
     wdir: Path, passwords: dict[str, str], todo: set[str], reset_bot: bool
 ) -> None:
-    """Create or reset the accounts named in ``todo`` ("admin", "bot", "moderator").
+    """Create or reset the accounts named in ``todo`` ("admin", "bot", "moderator",
+    "editor").
 
     Admin is made by the installer; the bot logs in with its BotPassword; the moderator is
     a human sysop for browser tests of the moderation pages.
@@ -402,7 +413,9 @@ def _ensure_accounts(
         _set_user(wdir, BOT_USER, _new_password(), "bot")
         _set_bot_password(wdir, passwords["bot"], reset=reset_bot)
     if "moderator" in todo:
-        _set_user(wdir, MODERATOR_USER, passwords["moderator"], "sysop")
+        _set_user(wdir, MODERATOR_USER, passwords["moderator"], "sysop", MODERATOR_GROUP)
+    if "editor" in todo:
+        _set_user(wdir, EDITOR_USER, passwords["editor"])
 
 
 # --------------------------------------------------------------------------------------
@@ -605,6 +618,7 @@ def up(home: Path, port: int = 8080, lang: str = "fr") -> Config:
         "admin": known.get("admin") or _new_password(),
         "bot": known.get("bot") or _new_bot_password(),
         "moderator": known.get("moderator") or _new_password(),
+        "editor": known.get("editor") or _new_password(),
     }
     fresh = not (wdir / "LocalSettings.php").exists()
     if fresh:
@@ -613,7 +627,8 @@ def up(home: Path, port: int = 8080, lang: str = "fr") -> Config:
     _write_settings(wdir, port)
 
     # The installer made Admin with its password; anything else unknown is (re)set.
-    todo = {"bot", "moderator"} if fresh else {"admin", "bot", "moderator"} - set(known)
+    accounts = {"admin", "bot", "moderator", "editor"}
+    todo = accounts - {"admin"} if fresh else accounts - set(known)
     if todo:
         _ensure_accounts(wdir, passwords, todo, reset_bot=not fresh)
 
@@ -641,9 +656,14 @@ def up(home: Path, port: int = 8080, lang: str = "fr") -> Config:
             "admin_password": passwords["admin"],
             "moderator_user": MODERATOR_USER,
             "moderator_password": passwords["moderator"],
+            "editor_user": EDITOR_USER,
+            "editor_password": passwords["editor"],
             "dir": str(wdir),
         },
     }
+    web = dict(cfg.extra.get("web", {}))
+    web.setdefault("secret_key", secrets.token_hex(32))  # signs the web service's cookies
+    cfg.extra["web"] = web
     configmod.save(cfg, cfg_path)
     return cfg
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit
 
 import mwclient
@@ -38,6 +38,10 @@ class WikiError(Exception):
 
 class StopRequested(WikiError):
     """The emergency stop page asks the bots to halt."""
+
+
+class LoginRefused(WikiError):
+    """The wiki refused a person's name and password."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,55 @@ class Wiki:
         except (requests.RequestException, mwclient.errors.MwClientError) as exc:
             raise self._unreachable(exc) from None
         return self
+
+    def user_login(self, username: str, password: str) -> Wiki:
+        """Log a person in with their own wiki account (``clientlogin``), or with a
+        BotPassword when the name is written ``User@AppId``. The password is used for
+        this one call and kept nowhere."""
+        try:
+            self.site.site_init()
+            if "@" in username:
+                self.site.login(username, password)
+            else:
+                self.site.clientlogin(username=username, password=password)
+                self.site.site_init()
+        except mwclient.errors.LoginError as exc:
+            reason = getattr(exc, "info", None) or getattr(exc, "code", "") or "refused"
+            raise LoginRefused(str(reason)) from None
+        except (requests.RequestException, mwclient.errors.MwClientError) as exc:
+            raise self._unreachable(exc) from None
+        return self
+
+    @classmethod
+    def resume(cls, config: Config, cookies: requests.cookies.RequestsCookieJar,
+               userinfo: dict) -> Wiki:
+        """A person's wiki session again, from the cookies and rights kept server side
+        (no request made)."""
+        wiki = cls(replace(config, bot_user="", bot_password=""))
+        wiki.site.connection.cookies = cookies
+        wiki.site.site = userinfo.get("site", {})
+        wiki.site.namespaces = {int(k): v for k, v in userinfo.get("namespaces", {}).items()}
+        wiki.site.username = userinfo.get("name", "")
+        wiki.site.groups = userinfo.get("groups", [])
+        wiki.site.rights = userinfo.get("rights", [])
+        wiki.site.version = wiki.site.version_tuple_from_generator(
+            wiki.site.site.get("generator", "MediaWiki 1.39"))
+        wiki.site.initialized = True
+        return wiki
+
+    def userinfo(self) -> dict:
+        """What :meth:`resume` needs: name, groups, rights, site info, namespaces."""
+        return {"name": self.site.username, "groups": list(self.site.groups),
+                "rights": list(self.site.rights), "site": dict(self.site.site),
+                "namespaces": {str(k): v for k, v in self.site.namespaces.items()}}
+
+    @property
+    def username(self) -> str:
+        return self.site.username
+
+    @property
+    def is_bot(self) -> bool:
+        return "bot" in self.site.rights
 
     @property
     def rights(self) -> list[str]:
@@ -181,7 +234,7 @@ class Wiki:
         ``base`` is the revision the new text was computed from (``None``: the page did
         not exist, so it is created only if it still does not).
         """
-        if self.stop_requested():
+        if self.config.bot_user and self.stop_requested():  # the stop page halts bots only
             raise StopRequested(
                 f"The stop page {self.config.stop_page!r} asks the bots to halt: nothing "
                 "more is written. Remove the STOP line from it to let them run again."
@@ -191,8 +244,8 @@ class Wiki:
             token=self.site.get_token("csrf"), watchlist="nochange",
             starttimestamp=self.start_timestamp or _now(),
         )
-        params["assert"] = "bot" if "bot" in self.site.rights else "user"
-        if self.config.edit_tag:
+        params["assert"] = "bot" if self.is_bot else "user"
+        if self.config.edit_tag and self.is_bot:
             params["tags"] = self.config.edit_tag
         if base is None:
             params["createonly"] = 1

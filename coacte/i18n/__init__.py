@@ -18,10 +18,12 @@ _DIR = Path(__file__).parent
 
 @cache
 def _messages(lang: str) -> dict[str, str]:
-    path = _DIR / f"{lang}.json"
-    if not path.exists():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """All messages of a language: ``<lang>.json`` and each area's ``<area>/<lang>.json``
+    (as MediaWiki merges its ``MessagesDirs``)."""
+    data: dict[str, str] = {}
+    for path in [_DIR / f"{lang}.json", *sorted(_DIR.glob(f"*/{lang}.json"))]:
+        if path.exists():
+            data.update(json.loads(path.read_text(encoding="utf-8")))
     data.pop("@metadata", None)
     return data
 

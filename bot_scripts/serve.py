@@ -1,0 +1,28 @@
+"""``coacte serve``: the web service (forms, moderators' desk) beside the wiki."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, help="Worker threads (waitress).")
+@click.option("--dev", is_flag=True, help="Flask's development server, with reloading.")
+def command(host, port, threads, dev) -> None:
+    """Serve the forms and the moderators' desk, logged in against the configured wiki.
+
+    Production: waitress. Set COACTE_SECRET_KEY (or [web] secret_key in coacte.toml) so
+    sessions survive a restart.
+    """
+    from coacte.web import create_app
+
+    app = create_app()
+    click.echo(f"serve: http://{host}:{port}/ (wiki: {app.config['COACTE'].wiki_url})", err=True)
+    if dev:
+        app.run(host=host, port=port, debug=True)
+    else:
+        from waitress import serve
+
+        serve(app, host=host, port=port, threads=threads)

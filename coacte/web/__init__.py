@@ -1,0 +1,66 @@
+"""The web service: forms for facilitators, the moderators' desk, (later) the webhook.
+
+``create_app`` is the factory (Flask's pattern): one app per configuration, no global
+state, so tests build as many as they like. Each user role has its blueprint:
+:mod:`~coacte.web.auth` (log in against the wiki), :mod:`~coacte.web.forms`
+(facilitators), :mod:`~coacte.web.moderation` (moderators). Views only wire: the
+validation, rendering and wiki access are the core's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from importlib import import_module
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from coacte import config as settings
+from coacte.config import Config
+from coacte.web import i18n
+from coacte.web.sessions import SessionStore
+
+log = logging.getLogger(__name__)
+
+#: Blueprint modules; a module missing from an install is skipped, not fatal.
+BLUEPRINTS = ("coacte.web.auth", "coacte.web.forms", "coacte.web.moderation")
+
+
+def create_app(config: Config | None = None, **overrides) -> Flask:
+    """Build the app for a wiki configuration (default: the bots' own, ``coacte.toml``
+    and the environment). ``overrides`` set Flask config keys (tests use them)."""
+    app = Flask(__name__)
+    config = config or settings.load()
+    web = config.extra.get("web", {})
+    secret = os.environ.get("COACTE_SECRET_KEY") or web.get("secret_key")
+    if not secret:
+        log.warning("No COACTE_SECRET_KEY: sessions will not survive a restart.")
+        secret = secrets.token_hex(32)
+    app.config.update(
+        SECRET_KEY=secret,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        COACTE=config,
+        COACTE_SESSION_HOURS=float(web.get("session_hours", 8)),
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,
+    )
+    app.config.update(overrides)
+    app.extensions["coacte_sessions"] = SessionStore(app.config["COACTE_SESSION_HOURS"])
+    CSRFProtect(app)
+    i18n.init_app(app)
+    for name in BLUEPRINTS:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def _endpoints() -> dict:
+        return {"url_map_endpoints": set(app.view_functions)}
+
+    return app

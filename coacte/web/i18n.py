@@ -1,0 +1,28 @@
+"""The interface's language: French or English, chosen from the browser.
+
+Messages live in the same MediaWiki-style JSON files as the bots' (``coacte/i18n/web``),
+so one format serves the wiki, the bots and the service.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from coacte.i18n import LANGUAGES, message
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _choose_language() -> None:
+        chosen = request.args.get("uselang")
+        g.lang = chosen if chosen in LANGUAGES else (
+            request.accept_languages.best_match(LANGUAGES) or "fr")
+
+    @app.context_processor
+    def _helpers() -> dict:
+        return {"_": t, "lang": lambda: g.get("lang", "fr")}
+
+
+def t(key: str, *params: object) -> str:
+    """A message in the request's language (plain text: Jinja escapes it)."""
+    return message(key, *params, lang=g.get("lang", "fr"))
