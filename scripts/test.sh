@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install what the tests need (Debian's MediaWiki and PHP, the Python package with its
-# test extras) and run the whole suite: lint, unit tests, integration tests against a
+# Install what the tests need (Debian's MediaWiki and PHP, Chromium, the Python package
+# with its test extras) and run the whole suite: lint, unit tests, integration tests against a
 # real local MediaWiki that the test session starts and stops itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(mediawiki php-sqlite3 php-cli php-intl php-mbstring php-xml)
+# chromium: the browser tests drive Debian's headless Chromium (Playwright, no download).
+apt_packages=(mediawiki php-sqlite3 php-cli php-intl php-mbstring php-xml chromium fonts-dejavu-core)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
