@@ -33,12 +33,19 @@ def command() -> None:
     show_default=True,
     help="Content language, used when the wiki is first installed.",
 )
-def up(port: int | None, lang: str) -> None:
+@click.option(
+    "--service-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="Port of `coacte serve`, which the wiki notifies of debate edits (webhook) "
+    "[default: as before, else 5000].",
+)
+def up(port: int | None, lang: str, service_port: int) -> None:
     """Install (first time), start and check the local wiki; write the configuration."""
     home = config.home()
     port = port or localwiki.status(home)["port"] or 8080
     try:
-        cfg = localwiki.up(home, port=port, lang=lang)
+        cfg = localwiki.up(home, port=port, lang=lang, service_port=service_port)
     except localwiki.LocalWikiError as exc:
         _fail(exc)
     click.echo(f"wiki: running at {cfg.wiki_url} (config: {localwiki.config_file(home)})")

@@ -274,7 +274,7 @@ def _install(wdir: Path, port: int, lang: str, admin_password: str) -> None:
         raise LocalWikiError("MediaWiki install.php wrote no LocalSettings.php")
 
 
-def _settings_block(wdir: Path, port: int) -> str:
+def _settings_block(wdir: Path, port: int, web: dict | None = None) -> str:
     """Our settings, appended after the installer's (so they win).
 
     Kept between markers and rewritten by every ``up``: a new setting (or a new port) reaches
@@ -332,16 +332,24 @@ def _settings_block(wdir: Path, port: int) -> str:
         "",
         # A developer's wiki on loopback: show the error, not a cryptic id.
         "$wgShowExceptionDetails = true;",
+        "",
+        # The CoActe extension tells the web service about debate edits (signed webhook),
+        # and links to its forms. The secret is also in coacte.toml [web], never in a page.
+        f"$wgCoActeWebhookUrl = {_php_str((web or {}).get('webhook_url', ''))};",
+        f"$wgCoActeWebhookSecret = {_php_str((web or {}).get('webhook_secret', ''))};",
+        f"$wgCoActeFormsUrl = {_php_str((web or {}).get('url', ''))};",
+        # PHP's built-in server holds the save's response until deferred updates end.
+        "$wgCoActeWebhookTimeout = 1;",
         _BLOCK_END,
     ]
     return "\n".join(lines) + "\n"
 
 
-def _write_settings(wdir: Path, port: int) -> bool:
+def _write_settings(wdir: Path, port: int, web: dict | None = None) -> bool:
     """Put the managed block into LocalSettings.php; True if the file changed."""
     path = wdir / "LocalSettings.php"
     text = path.read_text(encoding="utf-8")
-    block = _settings_block(wdir, port)
+    block = _settings_block(wdir, port, web)
     pattern = re.compile(re.escape(_BLOCK_BEGIN) + r".*?" + re.escape(_BLOCK_END) + r"\n?", re.S)
     if pattern.search(text):
         new = pattern.sub(lambda _m: block, text, count=1)
@@ -587,7 +595,8 @@ def _verify_bot(url: str, password: str) -> str | None:
 # Public API
 
 
-def up(home: Path, port: int = 8080, lang: str = "fr") -> Config:
+def up(home: Path, port: int = 8080, lang: str = "fr",
+       service_port: int | None = None) -> Config:
     """Install (first time), configure, start and check the local wiki; write the config.
 
     Idempotent: on a running, healthy wiki it only reads the configuration back. ``lang``
@@ -623,8 +632,20 @@ def up(home: Path, port: int = 8080, lang: str = "fr") -> Config:
     fresh = not (wdir / "LocalSettings.php").exists()
     if fresh:
         _install(wdir, port, lang, passwords["admin"])
+    # The web service beside the wiki: its address, the webhook's shared secret, the key
+    # that signs its cookies. Kept across runs; a new service port moves the URLs.
+    previous = configmod.load(cfg_path).extra.get("web", {}) if cfg_path.exists() else {}
+    service = (f"http://127.0.0.1:{service_port}" if service_port
+               else previous.get("url") or "http://127.0.0.1:5000")
+    web = {
+        **previous,
+        "url": service,
+        "webhook_url": f"{service}/hooks/edit",
+        "webhook_secret": previous.get("webhook_secret") or secrets.token_hex(32),
+        "secret_key": previous.get("secret_key") or secrets.token_hex(32),
+    }
     # PHP reads LocalSettings.php on every request: a running server needs no restart.
-    _write_settings(wdir, port)
+    _write_settings(wdir, port, web)
 
     # The installer made Admin with its password; anything else unknown is (re)set.
     accounts = {"admin", "bot", "moderator", "editor"}
@@ -661,9 +682,9 @@ def up(home: Path, port: int = 8080, lang: str = "fr") -> Config:
             "dir": str(wdir),
         },
     }
-    web = dict(cfg.extra.get("web", {}))
-    web.setdefault("secret_key", secrets.token_hex(32))  # signs the web service's cookies
     cfg.extra["web"] = web
+    if not cfg.edit_tag:
+        cfg.edit_tag = "coacte-bot"  # defined and applied by the CoActe extension
     configmod.save(cfg, cfg_path)
     return cfg
 

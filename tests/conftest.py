@@ -43,7 +43,7 @@ def local_wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Config]:
         os.environ.pop(name, None)
     os.environ["COACTE_HOME"] = str(home)
     try:
-        localwiki.up(home, port=_free_port())
+        localwiki.up(home, port=_free_port(), service_port=_free_port())
         yield config.load()
     finally:
         localwiki.down(home)

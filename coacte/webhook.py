@@ -1,0 +1,93 @@
+"""The signed notification the CoActe extension sends after a debate page is saved.
+
+The wiki signs ``<timestamp>.<nonce>.<body>`` with HMAC-SHA256 and a secret shared with
+the service (``$wgCoActeWebhookSecret`` / ``[web] webhook_secret``). The service accepts a
+call only if the signature matches, the timestamp is recent (default five minutes either
+way) and the nonce was never seen: unsigned, forged, stale and replayed calls are refused
+and change nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+MAX_AGE = 300
+
+
+def sign(secret: str, timestamp: str, nonce: str, body: bytes) -> str:
+    """``sha256=<hex>``, as the extension computes it."""
+    message = timestamp.encode() + b"." + nonce.encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def headers(secret: str, body: bytes, *, timestamp: int | None = None,
+            nonce: str | None = None) -> dict[str, str]:
+    """The headers of a signed call (what the extension sends; tests and tools use it)."""
+    import secrets
+
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    nonce = nonce or secrets.token_hex(16)
+    return {"Content-Type": "application/json", "X-CoActe-Timestamp": stamp,
+            "X-CoActe-Nonce": nonce, "X-CoActe-Signature": sign(secret, stamp, nonce, body)}
+
+
+class Nonces:
+    """Nonces seen within the accepted time window (older ones cannot be replayed anyway,
+    their timestamp being stale), thread-safe."""
+
+    def __init__(self, max_age: int = MAX_AGE):
+        self.max_age = max_age
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first_time(self, nonce: str, now: float) -> bool:
+        with self._lock:
+            for old in [n for n, t in self._seen.items() if now - t > 2 * self.max_age]:
+                del self._seen[old]
+            if nonce in self._seen:
+                return False
+            self._seen[nonce] = now
+            return True
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    status: int
+    reason: str
+    event: dict | None = None
+
+
+def verify(secret: str, get_header, body: bytes, nonces: Nonces, now: float | None = None,
+           max_age: int = MAX_AGE) -> Verdict:
+    """Check a call; ``get_header(name)`` reads a request header."""
+    now = time.time() if now is None else now
+    if not secret:
+        return Verdict(False, 503, "no webhook secret configured")
+    stamp, nonce = get_header("X-CoActe-Timestamp"), get_header("X-CoActe-Nonce")
+    signature = get_header("X-CoActe-Signature")
+    if not (stamp and nonce and signature):
+        return Verdict(False, 401, "unsigned call")
+    if not hmac.compare_digest(sign(secret, stamp, nonce, body), signature):
+        return Verdict(False, 401, "bad signature")
+    try:
+        age = abs(now - int(stamp))
+    except ValueError:
+        return Verdict(False, 401, "bad timestamp")
+    if age > max_age:
+        return Verdict(False, 401, f"stale call ({int(age)} s old)")
+    if not nonces.first_time(nonce, now):
+        return Verdict(False, 409, "replayed call")
+    try:
+        event = json.loads(body)
+        title = event["title"]
+    except (ValueError, KeyError, TypeError):
+        return Verdict(False, 400, "malformed body")
+    if not isinstance(title, str) or not title:
+        return Verdict(False, 400, "malformed body")
+    return Verdict(True, 202, "accepted", event)
