@@ -9,6 +9,7 @@ import click
 
 from coacte import config as settings
 from coacte.i18n import language
+from coacte.jobs import Report
 from coacte.problems import Problem
 from coacte.publish import CONFLICT, UNCHANGED, Outcome
 from coacte.wiki import Wiki, WikiError, connect
@@ -58,3 +59,16 @@ def write_json(path: Path | None, data: object) -> None:
         click.echo(text, nl=False)
     else:
         path.write_text(text, encoding="utf-8")
+
+
+class ClickReport(Report):
+    """The CLI's report: problems and conflicts on standard error, the rest on output."""
+
+    def problems(self, problems: list[Problem]) -> None:
+        echo_problems(problems)
+
+    def outcome(self, outcome: Outcome, n: int, total: int) -> None:
+        echo_outcome(outcome, n, total)
+
+    def line(self, text: str, err: bool = False) -> None:
+        click.echo(text, err=err)

@@ -1,0 +1,173 @@
+"""The bots' jobs, callable from any door: the CLI, the web service, the watcher.
+
+A job wires the core's stages (read → validate → synthesize → render → publish) for one
+purpose and returns what happened; how it is shown is the caller's business, through a
+:class:`Report` (the CLI prints, the service logs). ``inputs`` lets a caller that runs
+several jobs read the wiki once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from coacte import contract, jsondata
+from coacte.i18n import message
+from coacte.pipeline import Inputs, read_inputs
+from coacte.problems import Problem
+from coacte.publish import CONFLICT, UNCHANGED, Outcome, publish
+from coacte.synthesis import delphi
+from coacte.synthesis.cross_territory import build
+from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN, adopt_keys, delphi_view, question3
+from coacte.synthesis.territory import synthesize as territory_syntheses
+from coacte.validate import read_contributions
+from coacte.wiki import StopRequested, Wiki
+from coacte.wikitext import render
+from coacte.wikitext.render_round import delphi_section
+from coacte.wikitext.synthesis_page import state
+
+log = logging.getLogger(__name__)
+
+#: Exit statuses shared by the bots.
+DONE, CONFLICTS, HALTED, FROZEN_ROUND = 0, 2, 3, 4
+
+
+class Report:
+    """What a job tells as it goes; this base class logs (the service's choice)."""
+
+    def problems(self, problems: list[Problem]) -> None:
+        for p in problems:
+            log.info("%s: %s", p.location("en"), p.message("en"))
+
+    def outcome(self, outcome: Outcome, n: int, total: int) -> None:
+        if outcome.status != UNCHANGED:
+            log.info("[%d/%d] %s: %s", n, total, outcome.title, outcome.status)
+
+    def line(self, text: str, err: bool = False) -> None:
+        log.info("%s", text)
+
+
+@dataclass
+class Result:
+    status: int
+    outcomes: list[Outcome] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def edits(self) -> int:
+        return sum(o.status not in (UNCHANGED, CONFLICT) for o in self.outcomes)
+
+
+def _publish(wiki: Wiki, bodies: dict, report: Report, dry_run: bool,
+             current: dict | None = None) -> tuple[list[Outcome], StopRequested | None]:
+    try:
+        return publish(wiki, bodies, dry_run=dry_run, progress=report.outcome,
+                       current=current), None
+    except StopRequested as exc:
+        return [], exc
+
+
+def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None = None,
+               only: Collection[tuple[str, int]] | None = None, dry_run: bool = False,
+               report: Report | None = None, inputs: Inputs | None = None) -> Result:
+    """Territory syntheses, all or those chosen by round, territory or ``only`` (pairs of
+    territory, compared without case, and round)."""
+    report = report or Report()
+    config = wiki.config
+    inputs = inputs or read_inputs(wiki)
+    report.problems(inputs.problems)
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    wanted = {(t.casefold(), r) for t, r in only} if only is not None else None
+    chosen = [
+        s for s in territory_syntheses(inputs.debates, inputs.grid,
+                                       config.near_duplicate_threshold)
+        if (round_ is None or s.round == round_)
+        and (territory is None or s.territory.casefold() == territory.casefold())
+        and (wanted is None or (s.territory.casefold(), s.round) in wanted)
+    ]
+    titled = [(render.synthesis_title(prefix, s.territory, s.round), s) for s in chosen]
+    lang = wiki.language
+    bodies = {
+        title: (render.synthesis(s, inputs.grid, lang),
+                message("coacte-summary-synthesis", s.territory, s.round, s.postits,
+                        len(s.ideas), lang=lang))
+        for title, s in titled
+    }
+    outcomes, halted = _publish(wiki, bodies, report, dry_run)
+    result = Result(DONE, outcomes, jsondata.syntheses(titled),
+                    [config.page_url(t) for t, _ in titled])
+    conflicts = sum(o.status == CONFLICT for o in outcomes)
+    report.line(
+        f"synthesize: {len(inputs.pages)} pages read, {sum(s.postits for s in chosen)} "
+        f"post-its, {sum(len(s.ideas) for s in chosen)} ideas, {len(chosen)} syntheses, "
+        f"{'would edit' if dry_run else 'edits'} {result.edits}, conflicts {conflicts}, "
+        f"problems {len(inputs.problems)} ({wiki.total_requests} API requests)", err=True)
+    if halted:
+        report.line(str(halted), err=True)
+        result.status = HALTED
+    elif conflicts:
+        result.status = CONFLICTS
+    return result
+
+
+def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,
+                     report: Report | None = None, inputs: Inputs | None = None) -> Result:
+    """``Synthèse:Globale/Tour <n>``; ``close`` marks the round closed (`round close`)."""
+    report = report or Report()
+    config = wiki.config
+    inputs = inputs or read_inputs(wiki)
+    report.problems(inputs.problems)
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+              for n in (round_, round_ - 1, round_ - 2) if n >= 1}
+    current = wiki.read(titles.values())
+    page = current[titles[round_]]
+    now = state(page.text if page else None)
+    if now == FROZEN:
+        report.line(f"{titles[round_]} is frozen: round {round_ + 1} is open, so its ideas "
+                    "and keys no longer change.", err=True)
+        return Result(FROZEN_ROUND)
+    contributions, problems = read_contributions(wiki.transcluding(contract.CONTRIBUTION.name))
+    syntheses = territory_syntheses(inputs.debates, inputs.grid, config.near_duplicate_threshold)
+    g, found = build(syntheses, inputs.grid, round_, page, contributions)
+    problems += found
+    lang = wiki.language
+    reactions: list[str] = []
+    view = None
+    closed = close or now == CLOSED
+    previous = current.get(titles.get(round_ - 1, ""))
+    if round_ >= 2 and previous is not None:
+        view, found = delphi_view(inputs.debates, round_, previous,
+                                  current.get(titles.get(round_ - 2, "")), closed=closed)
+        problems += found
+        adopt_keys(g.ideas, question3(previous))
+        reactions = delphi_section(view, lang)
+    report.problems(problems)
+    sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses
+               if s.postits]
+    body = render.global_synthesis(g, inputs.grid, sources, lang, failed=problems,
+                                   state=CLOSED if closed else OPEN, reactions=reactions)
+    summary = message("coacte-summary-global", round_, len(g.territories), len(g.ideas),
+                      lang=lang)
+    outcomes, halted = _publish(wiki, {titles[round_]: (body, summary)}, report, dry_run,
+                                current)
+    data = jsondata.global_synthesis(g)
+    if view is not None:
+        data["reactions"] = [delphi.as_dict(view.stats[i.key]) for i in view.ideas]
+        if view.pending is not None:
+            data["pending"] = {"territories": view.pending[0], "ideas": view.pending[1]}
+    result = Result(DONE, outcomes, data, [config.page_url(titles[round_])])
+    shared = sum(len(i.territories) > 1 for i in g.ideas)
+    report.line(
+        f"global: round {round_}, {len(g.territories)} territories, {g.postits} post-its, "
+        f"{len(g.ideas)} global ideas ({shared} shared by several territories), "
+        f"{'would edit' if dry_run else 'edits'} {result.edits} "
+        f"({wiki.total_requests} API requests)", err=True)
+    if halted:
+        report.line(str(halted), err=True)
+        result.status = HALTED
+    elif any(o.status == CONFLICT for o in outcomes):
+        result.status = CONFLICTS
+    return result
