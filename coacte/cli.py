@@ -22,6 +22,7 @@ BOTS = {
     "global": "global_synthesis",
     "round": "round",
     "serve": "serve",
+    "watch": "watch",
 }
 
 

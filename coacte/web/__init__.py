@@ -25,7 +25,8 @@ from coacte.web.sessions import SessionStore
 log = logging.getLogger(__name__)
 
 #: Blueprint modules; a module missing from an install is skipped, not fatal.
-BLUEPRINTS = ("coacte.web.auth", "coacte.web.forms", "coacte.web.moderation")
+BLUEPRINTS = ("coacte.web.auth", "coacte.web.forms", "coacte.web.moderation",
+              "coacte.web.hooks")
 
 
 def create_app(config: Config | None = None, **overrides) -> Flask:
@@ -48,7 +49,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     )
     app.config.update(overrides)
     app.extensions["coacte_sessions"] = SessionStore(app.config["COACTE_SESSION_HOURS"])
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     i18n.init_app(app)
     for name in BLUEPRINTS:
         try:
@@ -58,6 +59,8 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
                 raise
             continue
         app.register_blueprint(module.bp)
+        if name == "coacte.web.hooks":
+            csrf.exempt(module.bp)  # the wiki signs its calls instead (HMAC)
 
     @app.context_processor
     def _endpoints() -> dict:

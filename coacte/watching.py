@@ -1,0 +1,55 @@
+"""Following the wiki's recent changes when the webhook is not installed.
+
+The watcher remembers the last change it handled (``rcid``) in a small state file, so
+after a restart it resumes exactly there: no edit is missed and none is handled twice.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from coacte.wiki import Wiki
+
+
+def load_state(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    tmp.replace(path)  # atomic: a crash leaves the old state or the new one
+
+
+def changes_since(wiki: Wiki, rcid: int | None) -> tuple[list[str], int | None]:
+    """Titles edited after change ``rcid`` (oldest first) and the newest rcid seen.
+
+    With no ``rcid`` (first start) nothing is replayed: the watcher starts from now.
+    The bot's own edits are left out (they are its refreshes, not input).
+    """
+    params = dict(list="recentchanges", rcprop="title|ids|user", rctype="edit|new",
+                  rclimit=500, rcdir="older", formatversion=2)
+    titles: list[str] = []
+    newest = rcid
+    cont: dict = {}
+    while True:
+        result = wiki.call("query", **params, **cont)
+        changes = result.get("query", {}).get("recentchanges", [])
+        stop = False
+        for change in changes:
+            if newest is None or change["rcid"] > newest:
+                newest = change["rcid"]
+            if rcid is None or change["rcid"] <= rcid:
+                stop = True
+                break
+            if change.get("user") != wiki.username:
+                titles.append(change["title"])
+        if stop or rcid is None or "continue" not in result:
+            break
+        cont = result["continue"]
+    return list(dict.fromkeys(reversed(titles))), newest

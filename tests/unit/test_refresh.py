@@ -1,0 +1,33 @@
+"""What an edit touches, and the debouncer's batching."""
+
+import threading
+import time
+
+from coacte.model import PageRevision
+from coacte.refresh import Debouncer, touched
+
+
+def test_touched_reads_the_headers():
+    pages = [PageRevision("Débat:A", 1, "t", "{{CO-ACTE débat|territoire= Mulhouse |tour=2}}"),
+             PageRevision("Autre", 2, "t", "pas un débat"),
+             PageRevision("Débat:B", 3, "t", "{{CO-ACTE débat|territory=Bristol|round=x}}")]
+    assert touched(pages) == {("Mulhouse", 2)}
+
+
+def test_debouncer_batches_a_burst_and_retries_a_failure():
+    batches: list[set[str]] = []
+    done = threading.Event()
+    fail = {"once": True}
+
+    def job(titles):
+        if fail.pop("once", False):
+            raise RuntimeError("wiki down")
+        batches.append(titles)
+        done.set()
+
+    debouncer = Debouncer(job, quiet=0.2, max_wait=5)
+    for n in range(5):
+        debouncer.add(f"Page {n}")
+        time.sleep(0.02)
+    assert done.wait(5)
+    assert batches == [{f"Page {n}" for n in range(5)}]
