@@ -27,6 +27,7 @@ DEFAULTS = {
     "synthesis_namespace": 3002,
     "edit_tag": "",
     "near_duplicate_threshold": 92,
+    "approval": False,
 }
 
 
@@ -57,6 +58,9 @@ class Config:
     synthesis_namespace: int = DEFAULTS["synthesis_namespace"]
     edit_tag: str = DEFAULTS["edit_tag"]
     near_duplicate_threshold: int = DEFAULTS["near_duplicate_threshold"]
+    #: Approval mode: the bot does not write pages itself but proposes each new text on
+    #: ``CO-ACTE/Propositions/<page>`` for a moderator to approve (the moderators' desk).
+    approval: bool = DEFAULTS["approval"]
     #: Extra sections of the file (e.g. ``[local]`` written by ``coacte wiki up``).
     extra: dict = field(default_factory=dict, repr=False)
 

@@ -1,0 +1,583 @@
+"""The moderators' desk, core side: what awaits a moderator, and their decisions.
+
+Five jobs, each a few functions the web views wire (every wiki access goes through the
+moderator's *own* session, so the wiki's rights apply and the history names them):
+
+* **proposals** (approval mode): list ``CO-ACTE/Propositions/…`` pages with a diff
+  against the page now; approve (write the proposed text against the revision it was
+  computed from: a page changed since is a conflict, never overwritten) or reject; an
+  approved or rejected proposal is blanked, which needs no delete right;
+* **conflicts**: synthesis pages whose bot region a human changed or damaged (the bot
+  refuses to write them), with what the bot last wrote there;
+* **input problems**: what ``coacte check`` finds;
+* **patrol**: unpatrolled edits of debate pages, with their diff, and marking one
+  patrolled;
+* **curation**: a ``{{CO-ACTE curation}}`` decision written on a global synthesis page,
+  outside the bot's region, checked against the ideas the page publishes.
+
+Each decision returns a :class:`Result` whose ``key`` is a message for the person.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import mwclient.errors
+
+from coacte import contract
+from coacte.curation import Curation, read_curations
+from coacte.i18n import message
+from coacte.model import Grid, PageRevision
+from coacte.pipeline import read_inputs
+from coacte.problems import Problem
+from coacte.synthesis.rounds import FROZEN
+from coacte.validate import code_problems, read_grid
+from coacte.wiki import Wiki, WikiError
+from coacte.wikitext import proposal, region, render
+from coacte.wikitext.parse import calls
+from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas, state
+from coacte.wikitext.values import decode, encode, split_list
+
+# Result statuses.
+APPROVED, REJECTED, PATROLLED, SAVED = "approved", "rejected", "patrolled", "saved"
+CONFLICT, CHANGED, GONE, INVALID, ERROR = "conflict", "changed", "gone", "invalid", "error"
+
+#: Kinds of diff lines (CSS classes of the desk).
+ADD, DEL, CONTEXT, HUNK = "add", "del", "ctx", "hunk"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one decision: a status and a message (key and parameters)."""
+
+    status: str
+    key: str
+    params: tuple = ()
+    page: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (APPROVED, REJECTED, PATROLLED, SAVED)
+
+
+# -- diffs (pure) -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str
+    text: str
+
+    @property
+    def sign(self) -> str:
+        return {ADD: "+", DEL: "−", CONTEXT: " "}.get(self.kind, "")
+
+
+def diff_lines(old: str | None, new: str | None, context: int = 3) -> list[DiffLine]:
+    """A line diff of two texts as marked lines (``add``, ``del``, ``ctx``, ``hunk``):
+    plain text, for a template to escape; no HTML is built here."""
+    lines: list[DiffLine] = []
+    old_lines, new_lines = (old or "").splitlines(), (new or "").splitlines()
+    for raw in difflib.unified_diff(old_lines, new_lines, lineterm="", n=context):
+        if raw.startswith(("---", "+++")):
+            continue
+        if raw.startswith("@@"):
+            lines.append(DiffLine(HUNK, raw))
+        elif raw.startswith("+"):
+            lines.append(DiffLine(ADD, raw[1:]))
+        elif raw.startswith("-"):
+            lines.append(DiffLine(DEL, raw[1:]))
+        else:
+            lines.append(DiffLine(CONTEXT, raw[1:]))
+    return lines
+
+
+def history_url(config, title: str) -> str:
+    return config.page_url(title) + "&action=history"
+
+
+def diff_url(config, title: str, oldid: int) -> str:
+    """MediaWiki's own diff from revision ``oldid`` to the page's current revision."""
+    return config.page_url(title) + f"&diff=cur&oldid={oldid}"
+
+
+def _error(exc: Exception) -> Result:
+    if isinstance(exc, mwclient.errors.APIError):
+        return Result(ERROR, "coacte-mod-wiki-error", (f"{exc.code}: {exc.info}",))
+    return Result(ERROR, "coacte-mod-wiki-error", (str(exc),))
+
+
+# -- proposals ------------------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """A proposal page awaiting a decision, and the target page as it is now."""
+
+    page: PageRevision
+    proposal: proposal.Proposal | None
+    current: PageRevision | None = None
+    #: Why the proposal page could not be read ("" when it could).
+    error: str = ""
+
+    @property
+    def target(self) -> str:
+        return proposal.target_of(self.page.title) or self.page.title
+
+    @property
+    def stale(self) -> bool:
+        """The page changed since the proposal was computed: approving would conflict."""
+        if self.proposal is None:
+            return False
+        return (self.current.revid if self.current else None) != self.proposal.base_revid
+
+    @property
+    def diff(self) -> list[DiffLine]:
+        if self.proposal is None:
+            return []
+        return diff_lines(self.current.text if self.current else None, self.proposal.text)
+
+
+def _with_prefix(wiki: Wiki, prefix: str, namespace: int) -> list[PageRevision]:
+    """Every page of ``namespace`` whose title starts with ``prefix``, with its current
+    text, in batches (one request per batch of pages)."""
+    return wiki._revisions(generator="allpages", gapprefix=prefix, gapnamespace=namespace,
+                           gaplimit=wiki.batch_size)
+
+
+def pending(wiki: Wiki) -> list[Pending]:
+    """The proposals awaiting a moderator (blank proposal pages are done with), each with
+    its target page as it is now (read in one batch)."""
+    found: list[Pending] = []
+    for page in _with_prefix(wiki, proposal.PREFIX, 0):
+        if proposal.is_blank(page.text):
+            continue
+        try:
+            parsed = proposal.parse(page.text)
+        except proposal.MalformedProposal as exc:
+            found.append(Pending(page, None, error=str(exc)))
+            continue
+        if parsed.page != proposal.target_of(page.title):
+            found.append(Pending(page, None, error=f"page = {parsed.page}"))
+            continue
+        found.append(Pending(page, parsed))
+    targets = wiki.read([p.proposal.page for p in found if p.proposal]) if found else {}
+    for item in found:
+        if item.proposal:
+            item.current = targets.get(item.proposal.page)
+    return found
+
+
+def approve(wiki: Wiki, target: str, seen_revid: int | None = None) -> Result:
+    """Write the proposed text of ``target`` with this session, against the revision it
+    was computed from, then blank the proposal.
+
+    ``seen_revid`` is the proposal page's revision the moderator reviewed: if the bot
+    proposed something else since, nothing is written. A target changed since the
+    proposal is a conflict: nothing is written either.
+    """
+    title = proposal.title_for(target)
+    try:
+        pages = wiki.read([title, target])
+        page = pages[title]
+        if page is None or proposal.is_blank(page.text):
+            return Result(GONE, "coacte-mod-proposal-gone", (target,), target)
+        if seen_revid is not None and page.revid != seen_revid:
+            return Result(CHANGED, "coacte-mod-proposal-changed", (target,), target)
+        try:
+            proposed = proposal.parse(page.text)
+        except proposal.MalformedProposal:
+            return Result(INVALID, "coacte-mod-proposal-malformed", (title,), target)
+        if proposed.page != target:
+            return Result(INVALID, "coacte-mod-proposal-malformed", (title,), target)
+        current = pages[target]
+        if (current.revid if current else None) != proposed.base_revid:
+            return Result(CONFLICT, "coacte-mod-approve-conflict", (target,), target)
+        base = None if proposed.creates else PageRevision(
+            target, proposed.base_revid, proposed.base_timestamp, "")
+        lang = wiki.language
+        summary = message("coacte-mod-summary-approve", proposed.summary, title, lang=lang)
+        saved = wiki.save(target, proposed.text, summary, base)
+        if saved.status != "saved":
+            return Result(CONFLICT, "coacte-mod-approve-conflict", (target,), target)
+        closed = wiki.save(title, "", message("coacte-mod-summary-approved", target,
+                                              lang=lang), page)
+    except (WikiError, mwclient.errors.APIError) as exc:
+        return _error(exc)
+    if closed.status != "saved":
+        return Result(APPROVED, "coacte-mod-approved-proposal-kept", (target, title), target)
+    return Result(APPROVED, "coacte-mod-approved", (target,), target)
+
+
+def reject(wiki: Wiki, target: str, reason: str, seen_revid: int | None = None) -> Result:
+    """Blank the proposal of ``target`` (the page itself is not touched)."""
+    title = proposal.title_for(target)
+    try:
+        page = wiki.read([title])[title]
+        if page is None or proposal.is_blank(page.text):
+            return Result(GONE, "coacte-mod-proposal-gone", (target,), target)
+        if seen_revid is not None and page.revid != seen_revid:
+            return Result(CHANGED, "coacte-mod-proposal-changed", (target,), target)
+        summary = message("coacte-mod-summary-reject", target, reason.strip() or "—",
+                          lang=wiki.language)
+        saved = wiki.save(title, "", summary, page)
+    except (WikiError, mwclient.errors.APIError) as exc:
+        return _error(exc)
+    if saved.status != "saved":
+        return Result(CHANGED, "coacte-mod-proposal-changed", (target,), target)
+    return Result(REJECTED, "coacte-mod-rejected", (target,), target)
+
+
+def approve_many(wiki: Wiki, seen: list[tuple[str, int | None]]) -> list[Result]:
+    """Approve each ``(target, proposal revid)`` in turn; one result per page."""
+    return [approve(wiki, target, revid) for target, revid in seen]
+
+
+# -- conflicts ---------------------------------------------------------------------------
+
+
+@dataclass
+class Conflict:
+    """A page whose bot region a human changed (``coacte-conflict-human-edit``) or whose
+    markers are damaged (``coacte-conflict-markers``)."""
+
+    page: PageRevision
+    reason: str
+    #: Filled by :func:`conflict_detail`: the last revision the bot's region was intact in.
+    intact: PageRevision | None = None
+    diff: list[DiffLine] = field(default_factory=list)
+
+
+def conflict_reason(text: str) -> str:
+    """The conflict key of a page's text, or "" when the bot could write it."""
+    placed = region.place(text, region.body_of(text) or "")
+    return placed.reason if placed.status == region.CONFLICT else ""
+
+
+def recorded_fingerprint(text: str) -> str | None:
+    """The fingerprint the opening marker records (what the bot wrote there)."""
+    marks = list(region._BEGIN_RE.finditer(text))
+    return marks[0].group(1) if len(marks) == 1 else None
+
+
+def inside(text: str) -> str | None:
+    """What is between the markers now (``None`` when they are damaged)."""
+    begins = list(region._BEGIN_RE.finditer(text))
+    ends = list(region._END_RE.finditer(text))
+    if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
+        return None
+    return text[begins[0].end() : ends[0].start()].strip("\n")
+
+
+def conflicts(wiki: Wiki) -> list[Conflict]:
+    """Synthesis pages the bot refuses to write: every page of the synthesis namespace
+    and every page with a synthesis header, read with their text in batches."""
+    pages = {p.title: p for p in wiki._revisions(
+        generator="allpages", gapnamespace=wiki.config.synthesis_namespace,
+        gaplimit=wiki.batch_size)}
+    for p in wiki.transcluding(contract.SYNTHESIS.name):
+        pages.setdefault(p.title, p)
+    found = []
+    for title in sorted(pages):
+        reason = conflict_reason(pages[title].text)
+        if reason:
+            found.append(Conflict(pages[title], reason))
+    return found
+
+
+def last_intact(revisions: list[PageRevision], fingerprint: str | None) -> PageRevision | None:
+    """The newest revision (``revisions`` newest first) whose region is what the bot
+    wrote: with the recorded ``fingerprint`` when one is known, else any intact one."""
+    for rev in revisions:
+        body = region.body_of(rev.text)
+        if body is None or conflict_reason(rev.text):
+            continue
+        if fingerprint is None or region.fingerprint(body) == fingerprint:
+            return rev
+    return None
+
+
+def conflict_detail(wiki: Wiki, title: str, depth: int = 50) -> Conflict | None:
+    """One conflict with the change that made it: the region as the bot wrote it (found
+    in the page's last ``depth`` revisions by its fingerprint) against the region now,
+    or, when the markers are damaged, the whole page then and now."""
+    result = wiki.call("query", prop="revisions", titles=title, rvslots="main",
+                       rvprop="ids|timestamp|user|content", rvlimit=depth, formatversion=2)
+    pages = result.get("query", {}).get("pages", [])
+    revisions = [PageRevision(pages[0]["title"], r["revid"], r["timestamp"],
+                              r["slots"]["main"].get("content", ""), r.get("user", ""))
+                 for r in (pages[0].get("revisions") or [])] if pages else []
+    if not revisions:
+        return None
+    now = revisions[0]
+    reason = conflict_reason(now.text)
+    if not reason:
+        return None
+    conflict = Conflict(now, reason)
+    if reason == "coacte-conflict-human-edit":
+        conflict.intact = last_intact(revisions[1:], recorded_fingerprint(now.text))
+        if conflict.intact is not None:
+            conflict.diff = diff_lines(region.body_of(conflict.intact.text), inside(now.text))
+    else:
+        conflict.intact = last_intact(revisions[1:], None)
+        if conflict.intact is not None:
+            conflict.diff = diff_lines(conflict.intact.text, now.text)
+    return conflict
+
+
+# -- input problems -----------------------------------------------------------------------
+
+
+def input_problems(wiki: Wiki) -> list[Problem]:
+    """What ``coacte check`` reports, read with this session."""
+    return sorted(read_inputs(wiki).problems, key=Problem.sort_key)
+
+
+# -- patrol -------------------------------------------------------------------------------
+
+
+@dataclass
+class Edit:
+    """An unpatrolled edit of a debate page."""
+
+    title: str
+    revid: int
+    old_revid: int
+    user: str
+    timestamp: str
+    comment: str
+    new: bool
+    diff: list[DiffLine] = field(default_factory=list)
+
+
+def unpatrolled(wiki: Wiki, limit: int = 50) -> list[Edit]:
+    """The newest unpatrolled edits of debate pages, each with its diff (the texts of
+    both revisions read in batches by revision id)."""
+    result = wiki.call("query", list="recentchanges", rcshow="!patrolled",
+                       rcnamespace=wiki.config.debate_namespace, rctype="edit|new",
+                       rcprop="title|ids|user|timestamp|comment|patrolled", rcdir="older",
+                       rclimit=limit, formatversion=2)
+    edits = [Edit(rc["title"], rc["revid"], rc.get("old_revid") or 0, rc.get("user", ""),
+                  rc.get("timestamp", ""), rc.get("comment", ""), rc.get("type") == "new")
+             for rc in result.get("query", {}).get("recentchanges", [])]
+    texts = revision_texts(wiki, [i for e in edits for i in (e.revid, e.old_revid) if i])
+    for e in edits:
+        e.diff = diff_lines(texts.get(e.old_revid), texts.get(e.revid, ""))
+    return edits
+
+
+def revision_texts(wiki: Wiki, revids: list[int]) -> dict[int, str]:
+    """``{revid: text}`` for revisions of any pages, in batches."""
+    revids = list(dict.fromkeys(revids))
+    found: dict[int, str] = {}
+    for i in range(0, len(revids), wiki.batch_size):
+        chunk = revids[i : i + wiki.batch_size]
+        result = wiki.call("query", prop="revisions", revids="|".join(map(str, chunk)),
+                           rvprop="ids|content", rvslots="main", formatversion=2)
+        for page in result.get("query", {}).get("pages", []):
+            for rev in page.get("revisions", []):
+                found[rev["revid"]] = rev["slots"]["main"].get("content", "")
+    return found
+
+
+def patrol(wiki: Wiki, revid: int) -> Result:
+    """Mark an edit patrolled, with this session's patrol token."""
+    try:
+        tokens = wiki.call("query", meta="tokens", type="patrol", formatversion=2)
+        token = tokens["query"]["tokens"]["patroltoken"]
+        wiki.call("patrol", revid=revid, token=token, formatversion=2)
+    except (WikiError, mwclient.errors.APIError) as exc:
+        return _error(exc)
+    return Result(PATROLLED, "coacte-mod-patrolled", (revid,))
+
+
+# -- curation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlobalIdea:
+    """A global idea as the page publishes it, with its members (``territory/key``)."""
+
+    idea: PublishedIdea
+    code: str
+    members: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.idea.key
+
+
+@dataclass
+class CurationPage:
+    title: str
+    page: PageRevision | None
+    grid: Grid
+    ideas: list[GlobalIdea]
+    curations: list[Curation]
+    problems: list[Problem]
+    #: The header's ``état``: ``figé`` once the next round is open (decisions no longer apply).
+    state: str = ""
+
+
+def global_title(wiki: Wiki, round_: int) -> str:
+    prefix = wiki.namespace_prefix(wiki.config.synthesis_namespace, "Synthèse")
+    return render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_)
+
+
+def global_ideas(text: str | None) -> list[GlobalIdea]:
+    """The ideas of a global page's region, with their code and members, each once."""
+    codes: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for call in calls(region.body_of(text or "") or ""):
+        if call.template is not contract.IDEA:
+            continue
+        raw = {contract.IDEA.param(n).name: v for n, v in call.params if contract.IDEA.param(n)}
+        key = decode(raw.get("clé", ""))
+        members = tuple(m for m in (decode(r) for r in raw.get("membres", "").split(" ; ")) if m)
+        codes.setdefault(key, (decode(raw.get("code", "")), members))
+    return [GlobalIdea(i, *codes.get(i.key, ("", ()))) for i in published_ideas(text)]
+
+
+def curation_page(wiki: Wiki, round_: int) -> CurationPage:
+    """A round's global page: its ideas, the decisions on it, the grid (one read)."""
+    title = global_title(wiki, round_)
+    grid_page = wiki.config.grid_page
+    pages = wiki.read([title, grid_page])
+    page = pages[title]
+    grid, _ = read_grid(pages[grid_page])
+    curations, problems = read_curations(page)
+    text = page.text if page else None
+    return CurationPage(title, page, grid, global_ideas(text), curations, problems, state(text))
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A moderator's decision as typed in a form."""
+
+    action: str
+    idea: str = ""
+    ideas: tuple[str, ...] = ()
+    statement: str = ""
+    members: tuple[str, ...] = ()
+    code: str = ""
+    reason: str = ""
+
+
+def decision(action: str, idea: str = "", ideas: str | list[str] = "", statement: str = "",
+             members: str = "", code: str = "", reason: str = "") -> Decision:
+    """A decision from form fields: keys as a list or separated by commas, members one
+    per line or separated by semicolons; surrounding spaces dropped."""
+    keys = ideas if isinstance(ideas, list) else list(split_list(ideas))
+    refs = [r.strip() for r in re.split(r"[;\n]", members) if r.strip()]
+    return Decision(action.strip().lower(), idea.strip(),
+                    tuple(dict.fromkeys(k.strip() for k in keys if k.strip())),
+                    " ".join(statement.split()), tuple(dict.fromkeys(refs)),
+                    code.strip(), " ".join(reason.split()))
+
+
+def check_decision(d: Decision, ideas: list[GlobalIdea], grid: Grid) -> list[tuple]:
+    """What is wrong with a decision: ``[(field, message key, *params)]``."""
+    known = {i.key: i for i in ideas}
+    if d.action not in contract.CURATION_ACTIONS:
+        return [("action", "coacte-problem-choice", d.action,
+                 ", ".join(contract.CURATION_ACTIONS))]
+    errors: list[tuple] = []
+    if d.action in ("reformuler", "séparer", "recoder") and d.idea not in known:
+        errors.append(("idée", "coacte-curation-unknown-idea", d.idea or "—"))
+    if d.action == "reformuler" and not d.statement:
+        errors.append(("énoncé", "coacte-problem-required", "énoncé"))
+    if d.action == "fusionner":
+        missing = [k for k in d.ideas if k not in known]
+        if len(d.ideas) < 2:
+            errors.append(("idées", "coacte-curation-merge-two"))
+        elif missing:
+            errors.append(("idées", "coacte-curation-unknown-idea", ", ".join(missing)))
+        elif len({(known[k].idea.question, known[k].idea.kind) for k in d.ideas}) > 1:
+            errors.append(("idées", "coacte-curation-merge-mismatch", ", ".join(d.ideas)))
+    if d.action == "séparer" and d.idea in known:
+        members = known[d.idea].members
+        unknown = [m for m in d.members if m not in members]
+        if not d.members or unknown:
+            errors.append(("membres", "coacte-curation-unknown-member",
+                           ", ".join(unknown) or "—", d.idea))
+        elif len(d.members) >= len(members):
+            errors.append(("membres", "coacte-curation-split-all", d.idea))
+    if d.action == "recoder":
+        if not d.code:
+            errors.append(("code", "coacte-problem-required", "code"))
+        else:
+            errors += [("code", *p) for p in code_problems(d.code, grid)]
+    return errors
+
+
+def curation_call(d: Decision) -> str:
+    """The ``{{CO-ACTE curation}}`` call of a decision, every value written as data."""
+    params = [("action", d.action)]
+    if d.action == "fusionner":
+        params.append(("idées", ", ".join(d.ideas)))
+    else:
+        params.append(("idée", d.idea))
+    if d.action == "reformuler":
+        params.append(("énoncé", d.statement))
+    if d.action == "séparer":
+        params.append(("membres", " ; ".join(d.members)))
+    if d.action == "recoder":
+        params.append(("code", d.code))
+    if d.reason:
+        params.append(("motif", d.reason))
+    inner = " | ".join(f"{name} = {encode(value)}" for name, value in params)
+    return f"{{{{{contract.CURATION.name} | {inner} }}}}"
+
+
+def insert_curation(text: str | None, call: str) -> str:
+    """The page with a decision added above the bot's region, after the decisions
+    already there (they apply in page order, so a new decision comes last among them)."""
+    text = text or ""
+    marks = list(region._BEGIN_RE.finditer(text))
+    at = marks[0].start() if len(marks) == 1 else 0
+    before, after = text[:at], text[at:]
+    if before and not before.endswith("\n"):
+        before += "\n"
+    return f"{before}{call}\n{after}"
+
+
+def add_curation(wiki: Wiki, round_: int, d: Decision) -> tuple[Result, list[tuple]]:
+    """Write a decision on the round's global page with this session; the result and,
+    when the decision is refused, what is wrong with it (nothing written then)."""
+    try:
+        view = curation_page(wiki, round_)
+        if view.page is None or region.body_of(view.page.text) is None:
+            return Result(INVALID, "coacte-mod-curation-no-page", (view.title,)), []
+        if view.state == FROZEN:
+            return Result(INVALID, "coacte-mod-curation-frozen", (round_ + 1,)), []
+        errors = check_decision(d, view.ideas, view.grid)
+        if errors:
+            return Result(INVALID, "coacte-mod-curation-refused"), errors
+        call = curation_call(d)
+        summary = message("coacte-mod-summary-curation", d.action,
+                          d.idea or ", ".join(d.ideas), lang=wiki.language)
+        saved = wiki.save(view.title, insert_curation(view.page.text, call), summary, view.page)
+    except (WikiError, mwclient.errors.APIError) as exc:
+        return _error(exc), []
+    if saved.status != "saved":
+        return Result(CONFLICT, "coacte-mod-curation-conflict", (view.title,)), []
+    return Result(SAVED, "coacte-mod-curation-saved", (d.action, view.title), view.title), []
+
+
+def global_rounds(wiki: Wiki) -> list[int]:
+    """The rounds that have a global synthesis page (titles only, one request a batch)."""
+    prefix = f"{contract.GLOBAL_TERRITORY}/Tour "
+    rounds: set[int] = set()
+    cont: dict = {}
+    while True:
+        result = wiki.call("query", list="allpages", apprefix=prefix,
+                           apnamespace=wiki.config.synthesis_namespace,
+                           aplimit=wiki.batch_size, formatversion=2, **cont)
+        for page in result.get("query", {}).get("allpages", []):
+            tail = page["title"].rsplit("/Tour ", 1)[-1]
+            if tail.isdigit():
+                rounds.add(int(tail))
+        if "continue" not in result:
+            return sorted(rounds)
+        cont = result["continue"]
