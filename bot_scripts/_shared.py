@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from coacte import config as settings
-from coacte.i18n import language
+from coacte.i18n import language, message
 from coacte.jobs import Report
 from coacte.problems import Problem
-from coacte.publish import CONFLICT, UNCHANGED, Outcome
+from coacte.publish import CONFLICT, PENDING, UNCHANGED, Outcome
 from coacte.wiki import Wiki, WikiError, connect
 
 dry_run_option = click.option(
@@ -38,13 +38,11 @@ def echo_problems(problems: list[Problem], lang: str | None = None) -> None:
 
 
 def echo_outcome(outcome: Outcome, n: int, total: int, lang: str | None = None) -> None:
-    """One line per page written, refused or (in a dry run) to be written."""
-    if outcome.status == UNCHANGED:
+    """One line per page written, proposed, refused or (in a dry run) to be written."""
+    if outcome.status == UNCHANGED and outcome.reason != PENDING:
         return
     line = f"[{n}/{total}] {outcome.title}: {outcome.status}"
-    if outcome.status == CONFLICT:
-        from coacte.i18n import message
-
+    if outcome.reason:
         line += " — " + message(outcome.reason, lang=lang or language())
     click.echo(line, err=outcome.status == CONFLICT)
     if outcome.diff:

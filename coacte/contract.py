@@ -328,9 +328,26 @@ CURATION = Template(
     format="inline",
 )
 
+PROPOSAL = Template(
+    "CO-ACTE proposition",
+    "proposition",
+    "Une mise à jour proposée par le bot, en attente de l'approbation d'un modérateur.",
+    "An update the bot proposes, waiting for a moderator's approval.",
+    (
+        Param("page", None, "Page", "Page", "La page que la proposition mettrait à jour.",
+              "The page the proposal would update.", required=True),
+        Param("base", None, "Base", "Base", "La révision de la page sur laquelle elle se fonde.",
+              "The page's revision it was computed from.", type="number"),
+        Param("horodatage", "timestamp", "Horodatage", "Timestamp",
+              "L'horodatage de cette révision.", "That revision's timestamp."),
+        Param("résumé", "summary", "Résumé", "Summary", "Le résumé de modification du bot.",
+              "The bot's edit summary."),
+    ),
+)
+
 #: Every template ``coacte install`` puts on the wiki.
 TEMPLATES: tuple[Template, ...] = (
-    DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA, REACTION, CONTRIBUTION, CURATION,
+    DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA, REACTION, CONTRIBUTION, CURATION, PROPOSAL,
 )
 
 
