@@ -21,6 +21,7 @@ BOTS = {
     "synthesize": "synthesize",
     "global": "global_synthesis",
     "round": "round",
+    "import": "import_file",
     "serve": "serve",
     "watch": "watch",
 }

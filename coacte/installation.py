@@ -14,6 +14,7 @@ from pathlib import Path
 
 from coacte import contract
 from coacte.config import Config
+from coacte.forms import wiki_pages as form_pages
 from coacte.model import PageRevision
 from coacte.templatedata import templatedata_json
 
@@ -47,9 +48,12 @@ def template_text(template: contract.Template) -> str:
     return source.replace(PLACEHOLDER, templatedata_json(template)).strip()
 
 
-def wanted_pages(config: Config) -> list[Wanted]:
+def wanted_pages(config: Config, debate_prefix: str = "Débat") -> list[Wanted]:
+    """Templates, the forms' preload and InputBox pages (from ``forms/``), the grid and
+    the stop page."""
     pages = [Wanted(f"Template:{t.name}", template_text(t), MANAGED)
              for t in contract.TEMPLATES]
+    pages += [Wanted(t, text.strip(), MANAGED) for t, text in form_pages(debate_prefix).items()]
     for title, name in ((config.grid_page, "grille"), (config.stop_page, "arret")):
         text = (TEMPLATES_DIR / "pages" / f"{name}.wikitext").read_text(encoding="utf-8")
         pages.append(Wanted(title, text.strip(), SEEDED))

@@ -1,0 +1,5 @@
+"""``python -m coacte``: the same as the ``coacte`` command."""
+
+from coacte.cli import main
+
+main()

@@ -1,0 +1,560 @@
+"""Facilitators' forms: enter a debate, paste post-its, import a transcription, react.
+
+Wiring only. The fields come from ``forms/*.toml`` (:mod:`coacte.forms`); what is
+accepted is decided by :func:`coacte.validate.read_debate`, the bots' own validation, on
+the very page text that will be saved; the text is made by
+:mod:`coacte.wikitext.debate_page`; the wiki is written with the person's own session
+(:func:`~coacte.web.auth.user_wiki`), so the history shows them and the wiki's rights
+apply. Nothing is overwritten: a new page is created only if it does not exist
+(``createonly``), an existing one is changed from the revision read (``basetimestamp``).
+
+Paste and import show a preview first; the rows previewed are kept on the server (a
+:class:`PendingStore` entry under a random token, bound to the person's session, for an
+hour) and exactly those are written when the person confirms.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from wtforms import FieldList, Form, FormField, SelectField, StringField
+from wtforms.widgets import NumberInput
+
+from coacte import contract
+from coacte import forms as defs
+from coacte.importing import (
+    Row,
+    RowProblem,
+    TranscriptionError,
+    blocking,
+    check,
+    parse_paste,
+    read_transcription,
+)
+from coacte.model import Grid, PageRevision
+from coacte.validate import read_debate, read_grid
+from coacte.web.auth import login_required, user_wiki
+from coacte.web.i18n import t
+from coacte.wiki import Wiki, WikiError
+from coacte.wikitext.debate_page import append_postits, debate_page, set_reactions
+from coacte.wikitext.parse import calls
+from coacte.wikitext.render import synthesis_title
+from coacte.wikitext.render_round import round_debate
+from coacte.wikitext.synthesis_page import published_ideas
+from coacte.wikitext.values import decode
+
+bp = Blueprint("forms", __name__)
+
+#: Post-it rows a new debate form starts with, and how many "add rows" adds.
+ROWS_STEP = 5
+#: Rows one form may send (WTForms would silently drop more: they are refused instead).
+MAX_ROWS = 500
+#: How long a previewed paste or import waits for its confirmation.
+PENDING_SECONDS = 3600
+_DONE = "coacte_forms_done"
+
+
+def _lang() -> str:
+    return g.get("lang", "fr")
+
+
+# -- previewed rows, kept server side until confirmed ----------------------------------
+
+
+@dataclass
+class Pending:
+    """What a confirmation will write: post-its for a debate page."""
+
+    sid: str
+    title: str
+    header: dict[str, str]
+    postits: list[dict[str, str]]
+    source: str  # "paste" or "import"
+    created: float = field(default_factory=time.monotonic)
+
+
+class PendingStore:
+    """Previews waiting for confirmation, by random token (thread-safe, expiring)."""
+
+    def __init__(self, ttl: float = PENDING_SECONDS):
+        self.ttl = ttl
+        self._items: dict[str, Pending] = {}
+        self._lock = threading.Lock()
+
+    def put(self, pending: Pending) -> str:
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            self._purge()
+            self._items[token] = pending
+        return token
+
+    def take(self, token: str, sid: str) -> Pending | None:
+        """The pending write of ``token`` if it is the same person's and not expired;
+        it is removed, so a double click cannot write it twice."""
+        with self._lock:
+            self._purge()
+            pending = self._items.get(token or "")
+            if pending is None or not secrets.compare_digest(pending.sid, sid or ""):
+                return None
+            return self._items.pop(token)
+
+    def _purge(self) -> None:
+        now = time.monotonic()
+        for token in [k for k, p in self._items.items() if now - p.created > self.ttl]:
+            del self._items[token]
+
+
+def _pending() -> PendingStore:
+    return current_app.extensions.setdefault("coacte_forms_pending", PendingStore())
+
+
+# -- shared helpers --------------------------------------------------------------------
+
+
+def _config():
+    return current_app.config["COACTE"]
+
+
+def _debate_title(wiki: Wiki, territory: str, round_: int | str) -> str:
+    prefix = wiki.namespace_prefix(_config().debate_namespace, "Débat")
+    return f"{prefix}:{territory}/Tour {round_}"
+
+
+def _grid(wiki: Wiki) -> Grid:
+    """The wiki's classification grid (codes are checked against it, as ``check`` does)."""
+    page = wiki.read([_config().grid_page]).get(_config().grid_page)
+    return read_grid(page)[0]
+
+
+def _page_url(title: str) -> str:
+    return _config().page_url(title)
+
+
+def _done(title: str, kind: str, count: int, revid: int | None):
+    session[_DONE] = {"title": title, "kind": kind, "count": count, "revid": revid}
+    return redirect(url_for("forms.saved"))
+
+
+def _territory(raw: str) -> str:
+    return " ".join((raw or "").split())
+
+
+def _round(raw: str, minimum: int = 1) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) >= minimum else None
+
+
+class _TargetForm(Form):
+    """Where pasted or imported post-its go: a territory and a round (the page
+    ``Débat:<territoire>/Tour <n>``, created when missing)."""
+
+    territoire = StringField()
+    tour = StringField(widget=NumberInput(min=1))
+    question = SelectField(choices=defs.choices(
+        [("", "—")] + [(str(q), str(q)) for q in contract.QUESTIONS]), validate_choice=False)
+
+
+def _target_errors(form: Form, minimum: int = 1) -> dict[str, list[str]]:
+    """The territory and round a paste, import or reaction is for, checked as the
+    header of the page they will be written to."""
+    errors: dict[str, list[str]] = {}
+    territory = _territory(form.territoire.data)
+    if not territory:
+        errors["territoire"] = [t("coacte-problem-required", "territoire")]
+    else:
+        _, problems = read_debate(PageRevision("?", 0, "", debate_page(
+            {"territoire": territory, "tour": "1"}, [])), Grid())
+        found = [RowProblem(None, None, p.field, p.key, p.params) for p in problems]
+        if found:
+            errors["territoire"] = [p.message(_lang()) for p in found]
+    if _round(form.tour.data, minimum) is None:
+        key = "coacte-forms-round-2" if minimum > 1 else "coacte-forms-round"
+        errors["tour"] = [t(key, form.tour.data or "")]
+    return errors
+
+
+# -- a new debate ----------------------------------------------------------------------
+
+
+def _debate_form(formdata=None, extra_rows: int = 0) -> Form:
+    lang = _lang()
+    header = defs.wtform(defs.definition("debate"), lang)
+    row = defs.wtform(defs.definition("postit"), lang)
+
+    class NewDebateForm(header):
+        postits = FieldList(FormField(row), min_entries=ROWS_STEP, max_entries=MAX_ROWS)
+
+    form = NewDebateForm(formdata)
+    for _ in range(min(extra_rows, MAX_ROWS - len(form.postits))):
+        form.postits.append_entry()
+    return form
+
+
+def _problem_anchor(field_name: str | None, row: int | None) -> str:
+    """The id of the form field a problem is about (what the summary links to)."""
+    if row is None:
+        return field_name or "territoire"
+    name = field_name if defs.definition("postit").field(field_name or "") else "texte"
+    return f"postits-{row}-{name}"
+
+
+@bp.route("/debates/new", methods=["GET", "POST"])
+@login_required
+def new_debate():
+    """A debate's header and a table of post-its; saved as a new debate page."""
+    if request.method == "GET":
+        return render_template("forms/new_debate.html", **_debate_context(_debate_form()))
+    sent = {key.split("-")[1] for key in request.form if re.match(r"postits-\d+-", key)}
+    if len(sent) > MAX_ROWS:
+        flash(t("coacte-forms-too-many-rows", len(sent), MAX_ROWS), "error")
+        return render_template("forms/new_debate.html", **_debate_context(
+            _debate_form(request.form))), 413
+    adding = request.form.get("action") == "add_rows"
+    form = _debate_form(request.form, ROWS_STEP if adding else 0)
+    if adding:
+        return render_template("forms/new_debate.html", **_debate_context(form, focus_row=True))
+    header = defs.values_of(form, defs.definition("debate"))
+    rows = [(i, defs.values_of(entry.form, defs.definition("postit")))
+            for i, entry in enumerate(form.postits)]
+    rows = [(i, values) for i, values in rows if not defs.is_blank(values)]
+    text = debate_page(header, [values for _, values in rows])
+    wiki = user_wiki()
+    try:
+        grid = _grid(wiki)
+    except WikiError as exc:
+        return _debate_error(form, t("coacte-web-wiki-unreachable", str(exc)), 503)
+    debate, problems = read_debate(PageRevision("?", 0, "", text), grid)
+    errors: dict[str, list[str]] = {}
+    summary = []
+    for p in problems:
+        row = rows[p.index - 1][0] if p.index and p.index <= len(rows) else None
+        anchor = _problem_anchor(p.field, row)
+        text_ = RowProblem(row, None, p.field, p.key, p.params, p.blocking).message(_lang())
+        errors.setdefault(anchor, []).append(text_)
+        fdef = defs.definition("debate" if row is None else "postit").field(p.field or "")
+        summary.append({"anchor": anchor, "row": None if row is None else row + 1,
+                        "field": fdef.label(_lang()) if fdef else p.field,
+                        "message": text_, "blocking": p.blocking})
+    accepted = request.form.get("accept_warnings") == "1"
+    if debate is None or any(p.blocking for p in problems) or (problems and not accepted):
+        status = 422 if any(p.blocking for p in problems) or debate is None else 200
+        return render_template("forms/new_debate.html", **_debate_context(
+            form, errors=errors, summary=summary,
+            warnings_only=bool(problems) and not any(p.blocking for p in problems))), status
+    title = _debate_title(wiki, debate.territory, debate.round)
+    summary_text = t("coacte-forms-summary-create", len(rows))
+    try:
+        saved = wiki.save(title, text, summary_text, None)
+    except WikiError as exc:
+        return _debate_error(form, str(exc), 502)
+    if saved.status != "saved":
+        return render_template("forms/new_debate.html", **_debate_context(
+            form, exists=title, exists_url=_page_url(title))), 409
+    return _done(title, "created", len(rows), saved.revid)
+
+
+def _debate_context(form: Form, **extra) -> dict:
+    return {"form": form, "header_def": defs.definition("debate"),
+            "postit_def": defs.definition("postit"), "errors": {}, "summary": [],
+            "questions": contract.QUESTION_LABELS.get(_lang(), contract.QUESTION_LABELS["fr"]),
+            **extra}
+
+
+def _debate_error(form: Form, message: str, status: int):
+    flash(message, "error")
+    return render_template("forms/new_debate.html", **_debate_context(form)), status
+
+
+@bp.route("/debates/saved")
+@login_required
+def saved():
+    done = session.get(_DONE)
+    if not done:
+        return redirect(url_for("forms.new_debate"))
+    return render_template("forms/saved.html", done=done, url=_page_url(done["title"]))
+
+
+# -- paste and import: preview, then confirm -------------------------------------------
+
+
+class _PasteForm(_TargetForm):
+    page = StringField()
+    groupe = StringField()
+    nature = SelectField(choices=defs.choices([("", "—")] + [(k, k) for k in contract.KINDS]),
+                         validate_choice=False)
+    lines = StringField()
+
+
+def _target(wiki: Wiki, form: Form, errors: dict) -> tuple[str, dict, PageRevision | None]:
+    """The page post-its go to, its header, and its current revision (``None``: new).
+
+    ``form.page`` (paste only) names an existing debate page; otherwise territory and
+    round make the title ``Débat:<territoire>/Tour <n>``.
+    """
+    page_title = (getattr(form, "page", None) and form.page.data or "").strip()
+    if page_title:
+        current = wiki.read([page_title]).get(page_title)
+        debate = read_debate(current, Grid())[0] if current else None
+        if debate is None:
+            errors["page"] = [t("coacte-forms-not-a-debate", page_title)]
+            return page_title, {}, None
+        return current.title, {"territoire": debate.territory, "tour": str(debate.round)}, \
+            current
+    errors.update(_target_errors(form))
+    if errors:
+        return "", {}, None
+    territory, round_ = _territory(form.territoire.data), _round(form.tour.data)
+    title = _debate_title(wiki, territory, round_)
+    return title, {"territoire": territory, "tour": str(round_)}, wiki.read([title])[title]
+
+
+def _preview(template: str, form: Form, wiki: Wiki, rows: list[Row], source: str, **extra):
+    """Validate ``rows`` for the target page and show them; keep them if they can go."""
+    errors: dict[str, list[str]] = {}
+    title, header, current = _target(wiki, form, errors)
+    if errors:
+        return render_template(template, form=form, errors=errors, **extra), 422
+    if not rows:
+        return render_template(template, form=form, errors={"file": [
+            t("coacte-forms-file-no-rows", extra.get("filename", ""), 1)]}, **extra), 422
+    problems = check(header, rows, _grid(wiki), title)
+    by_row: dict[int | None, list[RowProblem]] = {}
+    for p in problems:
+        by_row.setdefault(p.row, []).append(p)
+    token = None
+    if rows and not blocking(problems):
+        token = _pending().put(Pending(session.get("sid", ""), title, header,
+                                       [dict(r.values) for r in rows], source))
+    return render_template(
+        "forms/preview.html", form=form, rows=rows, problems=problems, by_row=by_row,
+        columns=[f for f in defs.definition("postit").fields], title=title,
+        exists=current is not None, url=_page_url(title), token=token, source=source,
+        back=url_for(f"forms.{'paste' if source == 'paste' else 'import_file'}"),
+        errors={}, **extra,
+    ), (200 if token else 422)
+
+
+@bp.route("/debates/paste", methods=["GET", "POST"])
+@login_required
+def paste():
+    """Post-its pasted one per line, for an existing debate page or a new one."""
+    form = _PasteForm(request.form if request.method == "POST" else None,
+                      page=request.args.get("page", ""))
+    if request.method == "GET":
+        return render_template("forms/paste.html", form=form, errors={})
+    defaults = {"question": form.question.data or "", "groupe": form.groupe.data or "",
+                "nature": form.nature.data or ""}
+    rows = parse_paste(form.lines.data or "", defaults)
+    if not rows:
+        return render_template("forms/paste.html", form=form,
+                               errors={"lines": [t("coacte-forms-paste-empty")]}), 422
+    try:
+        return _preview("forms/paste.html", form, user_wiki(), rows, "paste")
+    except WikiError as exc:
+        flash(t("coacte-web-wiki-unreachable", str(exc)), "error")
+        return render_template("forms/paste.html", form=form, errors={}), 503
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_file():
+    """A CSV or XLSX transcription: preview with each row's problems, then confirm."""
+    form = _TargetForm(request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        return render_template("forms/import.html", form=form, errors={})
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("forms/import.html", form=form,
+                               errors={"file": [t("coacte-forms-import-no-file")]}), 422
+    try:
+        transcription = read_transcription(upload.filename, upload.read(),
+                                           form.question.data or "")
+    except TranscriptionError as exc:
+        return render_template("forms/import.html", form=form,
+                               errors={"file": [exc.message(_lang())]}), 422
+    try:
+        return _preview("forms/import.html", form, user_wiki(), transcription.rows, "import",
+                        filename=transcription.name)
+    except WikiError as exc:
+        flash(t("coacte-web-wiki-unreachable", str(exc)), "error")
+        return render_template("forms/import.html", form=form, errors={}), 503
+
+
+@bp.route("/debates/confirm", methods=["POST"])
+@login_required
+def confirm():
+    """Write the post-its a preview showed (and nothing else)."""
+    store = _pending()
+    pending = store.take(request.form.get("token", ""), session.get("sid", ""))
+    if pending is None:
+        return render_template("error.html", message=t("coacte-forms-pending-gone")), 410
+    wiki = user_wiki()
+    try:
+        current = wiki.read([pending.title])[pending.title]
+        count = len(pending.postits)
+        if current is None:
+            text = debate_page(pending.header, pending.postits)
+            summary = t(f"coacte-forms-summary-{pending.source}-create", count)
+        else:
+            text = append_postits(current.text, pending.postits)
+            summary = t(f"coacte-forms-summary-{pending.source}", count)
+        saved_ = wiki.save(pending.title, text, summary, current)
+    except WikiError as exc:
+        return render_template("error.html", message=str(exc)), 502
+    if saved_.status != "saved":
+        return render_template("error.html", message=t("coacte-forms-conflict",
+                                                       pending.title)), 409
+    kind = "created" if current is None else "appended"
+    return _done(pending.title, kind, len(pending.postits), saved_.revid)
+
+
+# -- Delphi reactions ------------------------------------------------------------------
+
+
+class _ReactionTarget(Form):
+    territoire = StringField()
+    tour = StringField(widget=NumberInput(min=2))
+    groupe = StringField()
+
+
+def _reaction_form(ideas, formdata=None, existing: dict | None = None, **data) -> Form:
+    line = defs.wtform(defs.definition("reaction"), _lang())
+
+    class ReactionsForm(_ReactionTarget):
+        lines = FieldList(FormField(line))
+
+    form = ReactionsForm(formdata, **data)
+    if formdata is None or not form.lines.entries:
+        while form.lines.entries:
+            form.lines.pop_entry()
+        for idea in ideas:
+            entry = form.lines.append_entry((existing or {}).get(idea.key, {"idée": idea.key}))
+            entry.form["idée"].data = idea.key
+    return form
+
+
+def _existing_reactions(text: str | None, group: str) -> dict[str, dict[str, str]]:
+    """The reactions of ``group`` already on the page, by idea key (to fill the form)."""
+    found: dict[str, dict[str, str]] = {}
+    for c in calls(text or ""):
+        if c.template is not contract.REACTION:
+            continue
+        values = {contract.REACTION.param(n).name: decode(v)
+                  for n, v in c.params if contract.REACTION.param(n)}
+        if " ".join(values.get("groupe", "").split()).casefold() == \
+                " ".join(group.split()).casefold() and values.get("idée"):
+            found.setdefault(values["idée"].strip(), values)
+    return found
+
+
+@bp.route("/reactions", methods=["GET", "POST"])
+@login_required
+def reactions():
+    """Round n ≥ 2: one line per blocker and lever of round n−1's global synthesis."""
+    source = request.form if request.method == "POST" else request.args
+    target = _ReactionTarget(source)
+    if not source.get("territoire") and not source.get("tour"):
+        return render_template("forms/reactions.html", form=target, ideas=None, errors={})
+    errors = _target_errors(target, minimum=2)
+    if errors:
+        return render_template("forms/reactions.html", form=target, ideas=None,
+                               errors=errors), 422
+    territory, round_ = _territory(target.territoire.data), _round(target.tour.data, 2)
+    wiki = user_wiki()
+    prefix = wiki.namespace_prefix(_config().synthesis_namespace, "Synthèse")
+    previous_title = synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_ - 1)
+    title = _debate_title(wiki, territory, round_)
+    try:
+        pages = wiki.read([previous_title, title])
+    except WikiError as exc:
+        flash(t("coacte-web-wiki-unreachable", str(exc)), "error")
+        return render_template("forms/reactions.html", form=target, ideas=None, errors={}), 503
+    previous, current = pages[previous_title], pages[title]
+    ideas = [i for i in published_ideas(previous.text if previous else None) if i.question == 3]
+    context = {"reaction_def": defs.definition("reaction"),
+               "ideas_by_key": {i.key: i for i in ideas},
+               "title": title, "url": _page_url(title), "previous_title": previous_title,
+               "previous_url": _page_url(previous_title), "exists": current is not None,
+               "territory": territory, "round": round_, "errors": {}}
+    if not ideas:
+        return render_template("forms/reactions.html", form=target, ideas=None,
+                               missing=previous_title, **context), 404
+    group = " ".join((target.groupe.data or "").split())
+    if request.method == "GET":
+        form = _reaction_form(ideas, None, _existing_reactions(
+            current.text if current else None, group) if group else None, groupe=group)
+        return render_template("forms/reactions.html", form=form, ideas=ideas, **context)
+    form = _reaction_form(ideas, request.form)
+    known = {i.key for i in ideas}
+    wanted = []
+    for n, entry in enumerate(form.lines):
+        values = defs.values_of(entry.form, defs.definition("reaction"))
+        if values["idée"] not in known:
+            continue
+        if not any(values[k] for k in ("accord", "priorité", "commentaire")):
+            continue
+        values["groupe"] = values["groupe"] or group
+        wanted.append((n, values))
+    if not wanted:
+        flash(t("coacte-forms-reactions-none"), "error")
+        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 422
+    base_text = current.text if current else round_debate(
+        territory, round_, previous_title, ideas, wiki.language)
+    text = set_reactions(base_text, [values for _, values in wanted])
+    errors = _reaction_errors(text, wanted)
+    if errors:
+        context["errors"] = errors
+        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 422
+    if current is not None and text == current.text:
+        flash(t("coacte-forms-reactions-unchanged"), "success")
+        return render_template("forms/reactions.html", form=form, ideas=ideas, **context)
+    try:
+        saved_ = wiki.save(title, text, t("coacte-forms-summary-reactions", len(wanted)),
+                           current)
+    except WikiError as exc:
+        flash(str(exc), "error")
+        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 502
+    if saved_.status != "saved":
+        flash(t("coacte-forms-conflict", title), "error")
+        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 409
+    return _done(title, "reactions", len(wanted), saved_.revid)
+
+
+def _reaction_errors(text: str, wanted: list[tuple[int, dict]]) -> dict[str, list[str]]:
+    """Problems of the reactions written from the form, beside their line's field."""
+    _, problems = read_debate(PageRevision("?", 0, "", text), Grid())
+    ordinals = {}
+    for c in calls(text):
+        if c.template is contract.REACTION:
+            values = {contract.REACTION.param(n).name: decode(v)
+                      for n, v in c.params if contract.REACTION.param(n)}
+            ordinals[c.ordinal] = (values.get("idée", "").strip(),
+                                   " ".join(values.get("groupe", "").split()).casefold())
+    lines = {(v["idée"], " ".join(v["groupe"].split()).casefold()): n for n, v in wanted}
+    errors: dict[str, list[str]] = {}
+    for p in problems:
+        if p.item == "reaction" and p.blocking and p.index in ordinals:
+            n = lines.get(ordinals[p.index])
+            if n is not None:
+                name = p.field if p.field in ("accord", "priorité", "commentaire") else "accord"
+                errors.setdefault(f"lines-{n}-{name}", []).append(
+                    RowProblem(None, None, p.field, p.key, p.params).message(_lang()))
+        elif p.index is None and p.blocking:
+            errors.setdefault("territoire", []).append(
+                RowProblem(None, None, p.field, p.key, p.params).message(_lang()))
+    return errors
