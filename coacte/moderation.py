@@ -143,7 +143,7 @@ class Pending:
 def _with_prefix(wiki: Wiki, prefix: str, namespace: int) -> list[PageRevision]:
     """Every page of ``namespace`` whose title starts with ``prefix``, with its current
     text, in batches (one request per batch of pages)."""
-    return wiki._revisions(generator="allpages", gapprefix=prefix, gapnamespace=namespace,
+    return wiki.revisions(generator="allpages", gapprefix=prefix, gapnamespace=namespace,
                            gaplimit=wiki.batch_size)
 
 
@@ -258,14 +258,14 @@ def conflict_reason(text: str) -> str:
 
 def recorded_fingerprint(text: str) -> str | None:
     """The fingerprint the opening marker records (what the bot wrote there)."""
-    marks = list(region._BEGIN_RE.finditer(text))
+    marks = region.begin_marks(text)
     return marks[0].group(1) if len(marks) == 1 else None
 
 
 def inside(text: str) -> str | None:
     """What is between the markers now (``None`` when they are damaged)."""
-    begins = list(region._BEGIN_RE.finditer(text))
-    ends = list(region._END_RE.finditer(text))
+    begins = region.begin_marks(text)
+    ends = region.end_marks(text)
     if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
         return None
     return text[begins[0].end() : ends[0].start()].strip("\n")
@@ -274,7 +274,7 @@ def inside(text: str) -> str | None:
 def conflicts(wiki: Wiki) -> list[Conflict]:
     """Synthesis pages the bot refuses to write: every page of the synthesis namespace
     and every page with a synthesis header, read with their text in batches."""
-    pages = {p.title: p for p in wiki._revisions(
+    pages = {p.title: p for p in wiki.revisions(
         generator="allpages", gapnamespace=wiki.config.synthesis_namespace,
         gaplimit=wiki.batch_size)}
     for p in wiki.transcluding(contract.SYNTHESIS.name):
@@ -534,7 +534,7 @@ def insert_curation(text: str | None, call: str) -> str:
     """The page with a decision added above the bot's region, after the decisions
     already there (they apply in page order, so a new decision comes last among them)."""
     text = text or ""
-    marks = list(region._BEGIN_RE.finditer(text))
+    marks = region.begin_marks(text)
     at = marks[0].start() if len(marks) == 1 else 0
     before, after = text[:at], text[at:]
     if before and not before.endswith("\n"):

@@ -173,7 +173,7 @@ class Wiki:
     def transcluding(self, template: str) -> list[PageRevision]:
         """Every page that transcludes ``Template:<template>``, with its current text,
         read in batches through a generator (one request per batch of pages)."""
-        return self._revisions(
+        return self.revisions(
             generator="embeddedin", geititle=f"Template:{template}",
             geilimit=self.batch_size,
         )
@@ -189,11 +189,11 @@ class Wiki:
         for i in range(0, len(titles), self.batch_size):
             chunk = titles[i : i + self.batch_size]
             normalized = {}
-            for rev in self._revisions(titles="|".join(chunk), aliases=normalized):
+            for rev in self.revisions(titles="|".join(chunk), aliases=normalized):
                 found[normalized.get(rev.title, rev.title)] = rev
         return found
 
-    def _revisions(self, aliases: dict | None = None, **params) -> list[PageRevision]:
+    def revisions(self, aliases: dict | None = None, **params) -> list[PageRevision]:
         """Run a ``prop=revisions`` query with its continuations; collect each page once."""
         params.update(prop="revisions", rvprop="content|ids|timestamp|user", rvslots="main",
                       formatversion=2, curtimestamp=1)

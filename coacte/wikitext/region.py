@@ -32,6 +32,16 @@ class Placement:
     reason: str = ""
 
 
+def begin_marks(text: str) -> list[re.Match]:
+    """The opening markers on a page (one when the region is intact); group 1 is the
+    fingerprint of what the bot last wrote."""
+    return list(_BEGIN_RE.finditer(text))
+
+
+def end_marks(text: str) -> list[re.Match]:
+    return list(_END_RE.finditer(text))
+
+
 def clean(body: str) -> str:
     """The body as MediaWiki will store it: NFC, no trailing spaces, no outer blank lines."""
     body = unicodedata.normalize("NFC", body.replace("\r\n", "\n"))
@@ -49,7 +59,7 @@ def wrap(body: str) -> str:
 
 def body_of(text: str) -> str | None:
     """The bot's body on a page, or ``None`` where there is no intact region."""
-    begins, ends = list(_BEGIN_RE.finditer(text)), list(_END_RE.finditer(text))
+    begins, ends = begin_marks(text), end_marks(text)
     if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
         return None
     return text[begins[0].end() : ends[0].start()].strip("\n")
@@ -64,7 +74,7 @@ def place(current: str | None, body: str) -> Placement:
     body = clean(body)
     if current is None:
         return Placement(CREATE, wrap(body))
-    begins, ends = list(_BEGIN_RE.finditer(current)), list(_END_RE.finditer(current))
+    begins, ends = begin_marks(current), end_marks(current)
     if not begins and not ends and "CO-ACTE:début" not in current:
         return Placement(UPDATE, current.rstrip() + "\n\n" + wrap(body))
     if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
@@ -80,7 +90,7 @@ def place(current: str | None, body: str) -> Placement:
 
 def outside(text: str) -> str:
     """The page's text without the bot's region: what humans wrote (e.g. curations)."""
-    begins, ends = list(_BEGIN_RE.finditer(text)), list(_END_RE.finditer(text))
+    begins, ends = begin_marks(text), end_marks(text)
     if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
         return text
     return text[: begins[0].start()] + text[ends[0].end() :]
