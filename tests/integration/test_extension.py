@@ -151,3 +151,18 @@ def test_watch_catches_up_after_a_restart(local_wiki):
     assert "Vue corrigée" in text_of(wiki, f"Synthèse:{name}/Tour 1")
     assert "1 changed pages" in again.output
     assert "changed pages" not in run("watch", "--once").output  # nothing new: nothing done
+
+
+def test_extension_php_is_lint_clean_and_manifest_valid():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "extension"
+    for php in [*root.glob("*.php"), *root.glob("src/*.php")]:
+        result = subprocess.run(["php", "-l", str(php)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((root / "extension.json").read_text(encoding="utf-8"))
+    assert manifest["manifest_version"] == 2
+    for lang in ("en", "fr", "qqq"):
+        messages = json.loads((root / "i18n" / f"{lang}.json").read_text(encoding="utf-8"))
+        assert {"coacte-desc", "tag-coacte-bot", "group-coacte-moderator"} <= set(messages)
