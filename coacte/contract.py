@@ -328,6 +328,27 @@ CURATION = Template(
     format="inline",
 )
 
+COMMITMENT = Template(
+    "CO-ACTE engagement",
+    "engagement",
+    "Un engagement « qu'est-ce que je peux faire ? » : qui fait quoi, quand, pour quelle idée.",
+    "A \"what can I do?\" commitment: who does what, when, for which idea.",
+    (
+        Param("qui", "who", "Qui", "Who", "La personne, le groupe ou l'organisation qui s'engage.",
+              "The person, group or organisation committing.", required=True),
+        Param("quoi", "what", "Quoi", "What", "Ce qui sera fait.", "What will be done.",
+              type="content", required=True),
+        Param("début", "start", "Début", "Start", "Date de début, AAAA-MM-JJ.",
+              "Start date, YYYY-MM-DD.", type="date", suggested=True),
+        Param("fin", "end", "Fin", "End", "Date de fin, AAAA-MM-JJ.", "End date, YYYY-MM-DD.",
+              type="date", suggested=True),
+        Param("idée", "idea", "Idée", "Idea", "La clé de l'idée globale concernée.",
+              "The key of the global idea concerned.", suggested=True),
+        Param("tour", "round", "Tour", "Round", "Le tour concerné.", "The round concerned.",
+              type="number"),
+    ),
+)
+
 PROPOSAL = Template(
     "CO-ACTE proposition",
     "proposition",
@@ -348,6 +369,7 @@ PROPOSAL = Template(
 #: Every template ``coacte install`` puts on the wiki.
 TEMPLATES: tuple[Template, ...] = (
     DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA, REACTION, CONTRIBUTION, CURATION, PROPOSAL,
+    COMMITMENT,
 )
 
 

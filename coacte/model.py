@@ -286,3 +286,19 @@ class Reaction:
     def answered(self) -> bool:
         return bool(self.agreement.strip() or self.priority is not None
                     or self.comment.strip())
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A participant's "what can I do?" (``{{CO-ACTE engagement}}``): the
+    co-responsibility programme is made of these."""
+
+    page: str
+    revid: int
+    index: int
+    who: str
+    what: str
+    start: str = ""
+    end: str = ""
+    key: str = ""
+    round: int | None = None
