@@ -57,10 +57,15 @@ def command(port) -> None:
     click.echo(f"    {config.page_url(prefix + ':Globale/Tour 1')}")
     click.echo("  round 2 (Delphi): the territories' reactions and their convergence:")
     click.echo(f"    {config.page_url(prefix + ':Globale/Tour 2')}")
+    web = config.extra.get("web", {})
+    if web.get("url"):
+        click.echo(f"  the forms and the moderators' desk: run `coacte serve`, then open "
+                   f"{web['url']}/ (the wiki notifies it of every debate edit)")
     local = config.extra.get("local", {})
     if local:
-        click.echo(f"  log in as {local.get('admin_user')} with the password in "
-                   f"{settings.config_path()} ([local] admin_password)")
+        click.echo(f"  accounts ({settings.config_path()}, [local]): {local.get('admin_user')} "
+                   f"(admin), {local.get('moderator_user')} (moderator), "
+                   f"{local.get('editor_user')} (facilitator)")
 
 
 def _round_two(wiki, ctx: click.Context) -> None:
