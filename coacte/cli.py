@@ -24,6 +24,9 @@ BOTS = {
     "import": "import_file",
     "serve": "serve",
     "watch": "watch",
+    "export": "export",
+    "charts": "charts",
+    "programme": "programme",
 }
 
 

@@ -20,8 +20,9 @@ def test_languages_have_the_same_keys_and_qqq_documents_them():
     assert keys("en") == keys("fr") == keys("qqq")
 
 
-#: Quoted "coacte-…" strings that are names, not messages: the change tag, a thread name.
-NOT_MESSAGES = {"coacte-bot", "coacte-refresh"}
+#: Quoted "coacte-…" strings that are names, not messages: the change tag, a thread name,
+#: the open-data format's name.
+NOT_MESSAGES = {"coacte-bot", "coacte-refresh", "coacte-dossier"}
 
 
 def test_every_key_the_code_uses_exists():

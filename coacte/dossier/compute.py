@@ -1,0 +1,118 @@
+"""A round's global synthesis and Delphi views, computed without writing anything.
+
+:func:`compute` is the pure core of ``coacte global`` (:func:`coacte.jobs.global_synthesis`
+does the same steps, then renders and publishes): territory syntheses → the global
+synthesis keyed and curated like the published page → the Delphi view of the round's
+reactions, with round n−1's frozen keys adopted. It also computes the views of the
+earlier Delphi rounds (2..n−1), so a dossier can show convergence across rounds.
+:func:`load` reads what :func:`compute` needs from the wiki (reads only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from coacte import contract
+from coacte.dossier import data
+from coacte.dossier.data import Dossier
+from coacte.model import Contribution, GlobalSynthesis, Grid, PageRevision
+from coacte.pipeline import Inputs, read_inputs
+from coacte.problems import Problem
+from coacte.synthesis import delphi
+from coacte.synthesis.cross_territory import ClusterFn, build
+from coacte.synthesis.rounds import CLOSED, FROZEN, adopt_keys, delphi_view, question3
+from coacte.synthesis.territory import synthesize as territory_syntheses
+from coacte.validate import read_contributions
+from coacte.wiki import Wiki
+from coacte.wikitext import render
+from coacte.wikitext.render_round import DelphiView
+from coacte.wikitext.synthesis_page import state
+
+
+@dataclass
+class Computed:
+    """What round ``round``'s global page says, or would say if the bot ran now.
+
+    ``views`` maps each Delphi round r (2..``round``) whose round r−1 global page exists
+    to its :class:`DelphiView` (round r's reactions to round r−1's ideas). ``state`` is
+    the published page's (``ouvert``, ``clos``, ``figé``, or "" when unpublished).
+    ``problems`` are those ``coacte global`` would report for this round.
+    """
+
+    round: int
+    synthesis: GlobalSynthesis
+    grid: Grid
+    views: dict[int, DelphiView] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    state: str = ""
+    #: The global page's title and address (filled by :func:`load`).
+    page: str = ""
+    url: str = ""
+
+    @property
+    def has_debates(self) -> bool:
+        """Whether some debate page belongs to the round."""
+        return bool(self.synthesis.syntheses)
+
+    def dossier(self) -> Dossier:
+        """The :class:`~coacte.dossier.data.Dossier` of this round."""
+        return data.build(self.synthesis, self.grid, self.views, state=self.state,
+                          page=self.page, url=self.url)
+
+
+def compute(inputs: Inputs, round_: int, pages: Mapping[int, PageRevision | None],
+            contributions: Sequence[Contribution] = (), *, threshold: float = 92,
+            close: bool = False, cluster: ClusterFn | None = None,
+            settings: delphi.Settings = delphi.DEFAULT_SETTINGS) -> Computed:
+    """Round ``round_``'s global synthesis from ``inputs``, as ``coacte global`` builds it.
+
+    ``pages`` maps round numbers to the published global pages (``None`` or missing when
+    a round has none): round ``round_``'s gives the keys and the moderators' curations,
+    the earlier ones the ideas each Delphi round reacted to. The round counts as closed
+    (no list of what is pending) when ``close`` is set or its page is closed or frozen.
+    Pure: no wiki, no I/O.
+
+    :func:`coacte.jobs.global_synthesis` does these very steps between ``read_inputs``
+    and ``render.global_synthesis``; it can call this instead (with its three pages,
+    its contributions and ``close``) and keep the frozen-page check, rendering and
+    publishing, using ``views[round_]`` for the reactions section.
+    """
+    page = pages.get(round_)
+    now = state(page.text if page else None)
+    syntheses = territory_syntheses(inputs.debates, inputs.grid, threshold)
+    g, problems = build(syntheses, inputs.grid, round_, page, list(contributions),
+                        cluster=cluster)
+    views: dict[int, DelphiView] = {}
+    for r in range(2, round_ + 1):
+        previous = pages.get(r - 1)
+        if previous is None:
+            continue
+        closed = r < round_ or close or now in (CLOSED, FROZEN)
+        view, found = delphi_view(inputs.debates, r, previous, pages.get(r - 2),
+                                  closed=closed, settings=settings)
+        views[r] = view
+        if r == round_:
+            problems += found
+            adopt_keys(g.ideas, question3(previous), cluster)
+    return Computed(round_, g, inputs.grid, views, problems, now)
+
+
+def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None) -> Computed:
+    """Read the debates, the grid, the global pages of rounds 1..``round_`` and the
+    networks' contributions, then :func:`compute`. Reads only: nothing is written."""
+    config = wiki.config
+    inputs = read_inputs(wiki)
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+              for n in range(1, round_ + 1)}
+    current = wiki.read(titles.values())
+    contributions, problems = read_contributions(
+        wiki.transcluding(contract.CONTRIBUTION.name))
+    computed = compute(inputs, round_, {n: current.get(t) for n, t in titles.items()},
+                       contributions, threshold=config.near_duplicate_threshold,
+                       cluster=cluster)
+    computed.problems = inputs.problems + problems + computed.problems
+    computed.page = titles[round_]
+    computed.url = config.page_url(titles[round_])
+    return computed

@@ -1,0 +1,459 @@
+"""The dossier's content as plain data: key figures, ideas, views, quotes, convergence.
+
+:func:`build` turns a round's :class:`~coacte.model.GlobalSynthesis` (and the Delphi
+views of the rounds that reacted) into a :class:`Dossier`, which every output reads: the
+HTML and PDF dossier, the charts and the open data files. Pure: no wiki, no I/O, no
+clock, no language (labels are translated by the renderers; grid labels are the wiki's).
+
+Quotes are post-it texts: post-its carry no author, so a quote names its territory and
+group only. They are chosen deterministically (see :func:`quotes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from statistics import median
+
+from coacte import contract
+from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Synthesis
+from coacte.synthesis.delphi import IdeaStats
+from coacte.synthesis.similarity import normalize
+from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, kind_rank
+from coacte.wikitext.render_round import DelphiView
+
+#: How many quotes a dossier shows per idea at most.
+QUOTES_PER_IDEA = 3
+#: The sections of a synthesis, in order: questions 1 and 2, then blockers and levers.
+SECTIONS = ((1, ""), (2, ""), (3, "blocage"), (3, "levier"))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The key figures. ``groups`` counts each territory's homogeneous groups (the same
+    name in two territories is two groups); ``participants`` is the sum declared on the
+    debate pages (``None`` when no page declares it); ``shared`` the ideas of several
+    territories; ``excluded`` the post-its left out as invalid."""
+
+    territories: int
+    debates: int
+    groups: int
+    postits: int
+    excluded: int
+    ideas: int
+    shared: int
+    blockers: int
+    levers: int
+    participants: int | None
+
+
+@dataclass(frozen=True)
+class Territory:
+    name: str
+    country: str
+    language: str
+    debates: tuple[str, ...]
+    participants: int | None
+    groups: tuple[str, ...]
+    postits: int
+    excluded: int
+    ideas: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A post-it's text, where it comes from (territory, group, page revision, ordinal)."""
+
+    key: str
+    text: str
+    territory: str
+    group: str
+    page: str
+    revid: int
+    index: int
+
+
+@dataclass(frozen=True)
+class NetworkContribution:
+    key: str
+    network: str
+    text: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Idea:
+    """A global idea. ``levels`` counts, per level of :data:`contract.LEVELS` (all of
+    them, in that order), the post-its that name it; ``dimension`` is "" when the idea's
+    code is not in the grid (or it has none); ``code_label`` is the grid's label of the
+    code's object part (``C01`` of ``C01/P15``), "" when the grid does not have it.
+    The first quote is the statement's own post-it."""
+
+    key: str
+    question: int
+    kind: str
+    code: str
+    code_label: str
+    dimension: str
+    dimension_label: str
+    meaning: str
+    meaning_label: str
+    statement: str
+    variants: tuple[str, ...]
+    territories: tuple[str, ...]
+    groups: tuple[str, ...]
+    postits: int
+    levels: tuple[tuple[str, int], ...]
+    actors: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    contributions: tuple[NetworkContribution, ...]
+
+    @property
+    def level_counts(self) -> dict[str, int]:
+        return dict(self.levels)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Ideas under one grid dimension or one meaning code (``code`` "" = unclassified)."""
+
+    code: str
+    label: str
+    keys: tuple[str, ...]
+    #: Ideas per section of :data:`SECTIONS`, in that order.
+    by_section: tuple[int, ...]
+    postits: int
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A blocker or lever whose post-its name a level: ``territories`` are those whose
+    post-its of this idea name the level, ``postits`` how many post-its do."""
+
+    key: str
+    kind: str
+    statement: str
+    territories: tuple[str, ...]
+    postits: int
+
+
+@dataclass(frozen=True)
+class LevelProposals:
+    level: str
+    proposals: tuple[Proposal, ...]
+
+
+@dataclass(frozen=True)
+class RoundStat:
+    """One idea's statistics in one Delphi round (``round`` reacted to round − 1)."""
+
+    round: int
+    key: str
+    statement: str
+    kind: str
+    reactions: int
+    territories: int
+    agreement: float | None
+    priority_median: float | None
+    priority_iqr: float | None
+    consensus: bool
+    votes: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """A Delphi round at a glance: the ideas it could react to, those that received a
+    reaction, the groups' reactions counted and their territories, the mean agreement of
+    the ideas that have one, the median of their IQRs, the ideas at consensus."""
+
+    round: int
+    ideas: int
+    answered: int
+    reactions: int
+    territories: int
+    mean_agreement: float | None
+    median_iqr: float | None
+    consensus: int
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """One idea across the Delphi rounds: ``stats`` in round order."""
+
+    key: str
+    statement: str
+    kind: str
+    stats: tuple[RoundStat, ...]
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything a dossier of round ``round`` shows, in the order it shows it: ideas
+    ranked as on the wiki; ``rounds`` and ``convergence`` for the Delphi rounds 2..N
+    that reacted (empty before round 2)."""
+
+    round: int
+    figures: Figures
+    territories: tuple[Territory, ...]
+    ideas: tuple[Idea, ...]
+    dimensions: tuple[Group, ...]
+    meanings: tuple[Group, ...]
+    proposals: tuple[LevelProposals, ...]
+    rounds: tuple[RoundSummary, ...] = ()
+    convergence: tuple[Convergence, ...] = ()
+    #: The round's global page (``ouvert``, ``clos``, ``figé`` or "") and its address.
+    state: str = ""
+    page: str = ""
+    url: str = ""
+
+    @cached_property
+    def _by_key(self) -> dict[str, Idea]:
+        return {i.key: i for i in self.ideas}
+
+    def idea(self, key: str) -> Idea:
+        return self._by_key[key]
+
+    def section(self, question: int, kind: str) -> list[Idea]:
+        return [i for i in self.ideas if (i.question, i.kind) == (question, kind)]
+
+    @property
+    def matrix(self) -> list[Idea]:
+        """The responsibility matrix's rows: blockers, then levers, most shared first."""
+        return [i for i in self.ideas if i.kind]
+
+    @property
+    def quotes(self) -> list[Quote]:
+        return [q for i in self.ideas for q in i.quotes]
+
+    @property
+    def contributions(self) -> list[NetworkContribution]:
+        return [c for i in self.ideas for c in i.contributions]
+
+    @property
+    def current(self) -> RoundSummary | None:
+        """This round's Delphi summary, when it is a Delphi round that reacted."""
+        return next((r for r in self.rounds if r.round == self.round), None)
+
+    @property
+    def round_stats(self) -> list[RoundStat]:
+        return [s for c in self.convergence for s in c.stats]
+
+
+def build(g: GlobalSynthesis, grid: Grid, views: Mapping[int, DelphiView] | None = None, *,
+          state: str = "", page: str = "", url: str = "") -> Dossier:
+    """The dossier of ``g``; ``views`` maps Delphi rounds to their views (see
+    :class:`coacte.dossier.compute.Computed`)."""
+    ideas = tuple(_idea(i, grid) for i in g.ideas)
+    views = dict(sorted((views or {}).items()))
+    return Dossier(
+        round=g.round,
+        figures=figures(g),
+        territories=tuple(_territory(s) for s in g.syntheses),
+        ideas=ideas,
+        dimensions=tuple(_by_dimension(ideas, grid)),
+        meanings=tuple(_by_meaning(ideas, grid)),
+        proposals=tuple(proposals(g)),
+        rounds=tuple(_summary(r, v) for r, v in views.items()),
+        convergence=tuple(convergence(views)),
+        state=state, page=page, url=url,
+    )
+
+
+def figures(g: GlobalSynthesis) -> Figures:
+    declared = [d.participants for s in g.syntheses for d in s.debates
+                if d.participants is not None]
+    return Figures(
+        territories=len(g.territories),
+        debates=sum(len(s.debates) for s in g.syntheses),
+        groups=sum(len(s.groups) for s in g.syntheses),
+        postits=g.postits,
+        excluded=sum(s.excluded for s in g.syntheses),
+        ideas=len(g.ideas),
+        shared=sum(len(i.territories) > 1 for i in g.ideas),
+        blockers=sum(i.kind == "blocage" for i in g.ideas),
+        levers=sum(i.kind == "levier" for i in g.ideas),
+        participants=sum(declared) if declared else None,
+    )
+
+
+def _territory(s: Synthesis) -> Territory:
+    declared = [d.participants for d in s.debates if d.participants is not None]
+    return Territory(
+        name=s.territory,
+        country=_first(d.country for d in s.debates),
+        language=_first(d.language for d in s.debates),
+        debates=tuple(d.page for d in s.debates),
+        participants=sum(declared) if declared else None,
+        groups=tuple(s.groups),
+        postits=s.postits,
+        excluded=s.excluded,
+        ideas=len(s.ideas),
+    )
+
+
+def _first(values: Iterable[str]) -> str:
+    return next((v for v in values if v), "")
+
+
+def _idea(i: GlobalIdea, grid: Grid) -> Idea:
+    dimension = dimension_code(i, grid)
+    dimension = "" if dimension == UNCLASSIFIED else dimension
+    counts = i.level_counts()
+    meaning = grid.entries.get(i.meaning) if i.meaning else None
+    component = grid.entries.get(i.code.split("/")[0]) if i.code else None
+    return Idea(
+        key=i.key, question=i.question, kind=i.kind, code=i.code,
+        code_label=component.label if component and component.kind == "objet" else "",
+        dimension=dimension,
+        dimension_label=grid.entries[dimension].label if dimension else "",
+        meaning=i.meaning,
+        meaning_label=meaning.label if meaning and meaning.kind == "sens" else "",
+        statement=i.statement,
+        variants=tuple(i.variants),
+        territories=tuple(i.territories),
+        groups=tuple(i.groups),
+        postits=i.occurrences,
+        levels=tuple((level, counts.get(level, 0)) for level in contract.LEVELS),
+        actors=tuple(i.actors),
+        quotes=tuple(quotes(i)),
+        contributions=tuple(NetworkContribution(i.key, c.network, c.text, c.page)
+                            for c in i.contributions),
+    )
+
+
+def quotes(i: GlobalIdea, limit: int = QUOTES_PER_IDEA) -> list[Quote]:
+    """Up to ``limit`` post-its of an idea, deterministically: first the statement's own
+    post-it (the first, in page and ordinal order, whose text is the statement), then one
+    territory after the other (in the idea's order, the statement's territory last), each
+    territory's post-its in page and ordinal order, skipping a text already quoted
+    (compared by its letters): a quote shows another territory or another wording
+    whenever there is one."""
+    sources = sorted(i.sources, key=lambda tp: (tp[1].page, tp[1].index))
+    lead = next((tp for tp in sources if tp[1].text == i.statement), None)
+    by_territory: dict[str, list] = {t.casefold(): [] for t in i.territories}
+    for territory, postit in sources:
+        by_territory[territory.casefold()].append((territory, postit))
+    if lead is not None:
+        own = by_territory.pop(lead[0].casefold())
+        by_territory[lead[0].casefold()] = own
+    queues = list(by_territory.values())
+    chosen: list[Quote] = []
+    seen: set[str] = set()
+
+    def take(territory: str, p) -> None:
+        seen.add(normalize(p.text) or p.text)
+        chosen.append(Quote(i.key, p.text, territory, p.group, p.page, p.revid, p.index))
+
+    if lead is not None and limit:
+        take(*lead)
+    while len(chosen) < limit and any(queues):
+        for queue in queues:
+            while queue:
+                territory, p = queue.pop(0)
+                if (normalize(p.text) or p.text) not in seen:
+                    take(territory, p)
+                    break
+            if len(chosen) == limit:
+                break
+    return chosen
+
+
+def _sections(ideas: Iterable[Idea]) -> tuple[int, ...]:
+    ideas = list(ideas)
+    return tuple(sum((i.question, i.kind) == s for i in ideas) for s in SECTIONS)
+
+
+def _group(code: str, label: str, ideas: list[Idea]) -> Group:
+    """The ideas of a dimension or meaning code, most territories first (stable)."""
+    ideas = sorted(ideas, key=lambda i: -len(i.territories))
+    return Group(code, label, tuple(i.key for i in ideas), _sections(ideas),
+                 sum(i.postits for i in ideas))
+
+
+def _by_dimension(ideas: tuple[Idea, ...], grid: Grid) -> list[Group]:
+    """Every dimension of the grid that has ideas, in grid order, unclassified last."""
+    order = [e.code for e in grid.dimensions()]
+    groups = []
+    for code in [*order, ""]:
+        mine = [i for i in ideas if i.dimension == code]
+        if mine:
+            groups.append(_group(code, grid.entries[code].label if code else "", mine))
+    return groups
+
+
+def _by_meaning(ideas: tuple[Idea, ...], grid: Grid) -> list[Group]:
+    """The meaning codes (R, P, O, Q, S…) ideas carry, in grid order then by letter."""
+    known = [e.code for e in grid.entries.values() if e.kind == "sens" and not e.parent]
+    letters = [*known, *sorted({i.meaning for i in ideas if i.meaning} - set(known))]
+    groups = []
+    for letter in letters:
+        mine = [i for i in ideas if i.meaning == letter]
+        if mine:
+            groups.append(_group(letter, mine[0].meaning_label, mine))
+    return groups
+
+
+def proposals(g: GlobalSynthesis) -> list[LevelProposals]:
+    """For each level, the blockers and levers whose post-its name it: what each level
+    is asked to do. Most territories first, then most post-its, blockers before levers,
+    then by statement. Every level is listed, even with nothing asked of it."""
+    found: dict[str, list[Proposal]] = {level: [] for level in contract.LEVELS}
+    for i in g.ideas:
+        if not i.kind:
+            continue
+        territories: dict[str, list[str]] = {}
+        postits: dict[str, int] = {}
+        for territory, p in i.sources:
+            for level in p.levels:
+                if level in found:
+                    names = territories.setdefault(level, [])
+                    if territory.casefold() not in (t.casefold() for t in names):
+                        names.append(territory)
+                    postits[level] = postits.get(level, 0) + 1
+        for level, names in territories.items():
+            found[level].append(Proposal(i.key, i.kind, i.statement, tuple(names),
+                                         postits[level]))
+    return [LevelProposals(level, tuple(sorted(items, key=lambda p: (
+        -len(p.territories), -p.postits, kind_rank(p.kind), normalize(p.statement), p.key,
+    )))) for level, items in found.items()]
+
+
+def _stat(r: int, key: str, statement: str, kind: str, s: IdeaStats) -> RoundStat:
+    return RoundStat(r, key, statement, kind, len(s.reactions), len(s.territories),
+                     s.agreement, s.priority_median, s.priority_iqr, s.consensus,
+                     tuple(s.votes.items()))
+
+
+def convergence(views: Mapping[int, DelphiView]) -> list[Convergence]:
+    """Each idea reacted to in some Delphi round, with its statistics round by round.
+    Ideas in the order of the latest round's view, then those only reacted to earlier;
+    the statement and kind are the latest published ones."""
+    rows: dict[str, dict] = {}
+    for r in sorted(views, reverse=True):
+        view = views[r]
+        for idea in view.ideas:
+            row = rows.setdefault(idea.key, {"statement": idea.statement, "kind": idea.kind,
+                                             "stats": {}})
+            s = view.stats.get(idea.key) or IdeaStats(idea.key)
+            row["stats"][r] = _stat(r, idea.key, row["statement"], row["kind"], s)
+    return [Convergence(key, row["statement"], row["kind"],
+                        tuple(row["stats"][r] for r in sorted(row["stats"])))
+            for key, row in rows.items()]
+
+
+def _summary(r: int, view: DelphiView) -> RoundSummary:
+    stats = [view.stats.get(i.key) or IdeaStats(i.key) for i in view.ideas]
+    agreements = [s.agreement for s in stats if s.agreement is not None]
+    iqrs = sorted(s.priority_iqr for s in stats if s.priority_iqr is not None)
+    return RoundSummary(
+        round=r,
+        ideas=len(stats),
+        answered=sum(bool(s.reactions) for s in stats),
+        reactions=sum(len(s.reactions) for s in stats),
+        territories=len({t.casefold() for s in stats for t in s.territories}),
+        mean_agreement=sum(agreements) / len(agreements) if agreements else None,
+        median_iqr=float(median(iqrs)) if iqrs else None,
+        consensus=sum(s.consensus for s in stats),
+    )
+

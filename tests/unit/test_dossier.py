@@ -1,0 +1,444 @@
+"""The dossier: figures, views, proposals by level, quotes, convergence, charts, HTML,
+open data. Pure: syntheses are built here, no wiki."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from coacte import dossier as dossiers
+from coacte.dossier import charts, data, html, opendata
+from coacte.dossier.compute import compute
+from coacte.i18n import keys, message
+from coacte.model import Contribution, Debate, Grid, GridEntry, PageRevision, PostIt, Reaction
+from coacte.pipeline import Inputs
+from coacte.synthesis import delphi
+from coacte.synthesis.cross_territory import global_synthesis, surface_cluster
+from coacte.synthesis.territory import synthesize
+from coacte.wikitext import region
+from coacte.wikitext.render_round import DelphiView
+from coacte.wikitext.synthesis_page import PublishedIdea
+from coacte.wikitext.values import encode
+
+GRID = Grid({
+    "A": GridEntry("A", "Accès aux moyens de vie"),
+    "A03": GridEntry("A03", "Logement", "A"),
+    "C": GridEntry("C", "Organisations"),
+    "C01": GridEntry("C01", "Institutions", "C"),
+    "P": GridEntry("P", "Possibilité", kind="sens"),
+    "P15": GridEntry("P15", "Obstacle financier", "P", kind="sens"),
+    "Q": GridEntry("Q", "Qualité", kind="sens"),
+})
+HOSTILE = "<script>alert('x')</script> & $x^2$ =SUM(A1)"
+
+FUNDING = "Les financements sont annuels"
+
+
+def debate(territory, rows, round_=1, participants=None, excluded=0):
+    """rows: (question, kind, code, text, levels, group)."""
+    page = f"Débat:{territory}/Tour {round_}"
+    postits = [PostIt(page, 100 + n, n, q, text, group, kind, code, levels)
+               for n, (q, kind, code, text, levels, group) in enumerate(rows, 1)]
+    return Debate(page, 100, territory, round_, country="FR", language="fr",
+                  participants=participants, postits=postits, excluded=excluded)
+
+
+def debates():
+    return [
+        debate("Mulhouse", [
+            (3, "blocage", "C01/P15", FUNDING, ("national",), "Élus"),
+            (3, "blocage", "C01/P15", FUNDING + " !", ("local", "national"), "Jeunes"),
+            (1, "", "A03", "Le logement est trop cher", (), "Jeunes"),
+            (3, "levier", "A03/Q", "Un budget participatif", ("local",), "Élus"),
+        ], participants=20, excluded=2),
+        debate("Bristol", [
+            (3, "blocage", "C01/P15", "les financements sont annuel", ("européen", "national"),
+             "Councillors"),
+            (1, "", "A03", "Le logement est trop cher.", (), "Residents"),
+            (2, "", "", HOSTILE, (), "Residents"),
+        ], participants=12),
+        debate("Odemira", [
+            (3, "levier", "A03/Q", "Un budget participatif", ("local",), "Jovens"),
+            (3, "blocage", "C01", "Personne ne répare le toit", ("local",), ""),
+        ]),
+    ]
+
+
+def synthesis(rows=None):
+    return global_synthesis(synthesize(rows or debates(), GRID), GRID, 1, cluster=surface_cluster)
+
+
+@pytest.fixture(scope="module")
+def dossier():
+    g = synthesis()
+    g.ideas[0].contributions.append(
+        Contribution("Réseau habitat/Apports", 5, 1, "Réseau <b>habitat</b>", g.ideas[0].key,
+                     "Les coopératives <img src=x onerror=alert(1)> aussi."))
+    return data.build(g, GRID, views(g), state="clos", page="Synthèse:Globale/Tour 1",
+                      url="http://wiki.test/index.php?title=Synth%C3%A8se:Globale/Tour_1")
+
+
+def views(g):
+    """Rounds 2 and 3 reacting to round 1's blockers and levers."""
+    ideas = [PublishedIdea(i.key, 3, i.kind, i.statement) for i in g.ideas if i.kind]
+    funding = next(i.key for i in ideas if i.statement.startswith("Les financements"))
+    budget = next(i.key for i in ideas if i.kind == "levier")
+    answers = {
+        2: [("Mulhouse", funding, "oui", 5, "Élus"), ("Bristol", funding, "nuancé", 2, ""),
+            ("Odemira", funding, "non", 3, "Jovens"), ("Mulhouse", budget, "oui", 4, "Élus")],
+        3: [("Mulhouse", funding, "oui", 5, "Élus"), ("Bristol", funding, "oui", 4, ""),
+            ("Odemira", funding, "nuancé", 5, "Jovens"), ("Mulhouse", budget, "oui", 4, "Élus")],
+    }
+    found, previous = {}, None
+    for r, rows in answers.items():
+        reactions = [Reaction(f"Débat:{t}/Tour {r}", 1, n, t, r, k, a, p, "", grp)
+                     for n, (t, k, a, p, grp) in enumerate(rows, 1)]
+        stats, problems = delphi.round_stats(reactions, [i.key for i in ideas], previous)
+        assert problems == []
+        found[r] = DelphiView(r - 1, f"Synthèse:Globale/Tour {r - 1}", ideas, stats)
+        previous = stats
+    return found
+
+
+# --- figures and views -------------------------------------------------------------
+
+
+def test_key_figures(dossier):
+    f = dossier.figures
+    assert (f.territories, f.debates, f.postits, f.excluded) == (3, 3, 9, 2)
+    # groups per territory: Mulhouse Élus, Jeunes; Bristol Councillors, Residents; Odemira Jovens
+    assert f.groups == 5
+    assert f.participants == 32
+    assert f.ideas == len(dossier.ideas) == 5
+    assert f.shared == 3  # funding, housing, budget
+    assert (f.blockers, f.levers) == (2, 1)
+    assert sum(i.postits for i in dossier.ideas) == f.postits
+    assert [t.name for t in dossier.territories] == ["Bristol", "Mulhouse", "Odemira"]
+    mulhouse = dossier.territories[1]
+    assert (mulhouse.participants, mulhouse.postits, mulhouse.excluded) == (20, 4, 2)
+    assert mulhouse.groups == ("Élus", "Jeunes")
+
+
+def test_participants_unknown_when_no_page_declares_them():
+    g = synthesis([debate("Braga", [(1, "", "", "Une idée", (), "")])])
+    assert data.figures(g).participants is None
+
+
+def test_ideas_by_dimension_follow_the_grid_and_unclassified_comes_last(dossier):
+    assert [(g.code, g.label) for g in dossier.dimensions] == [
+        ("A", "Accès aux moyens de vie"), ("C", "Organisations"), ("", "")]
+    a, c, unclassified = dossier.dimensions
+    # sections: question 1, question 2, blockers, levers
+    assert a.by_section == (1, 0, 0, 1)  # housing, budget (coded A03/Q: its first code)
+    assert c.by_section == (0, 0, 2, 0)
+    assert unclassified.by_section == (0, 1, 0, 0)
+    assert sum(len(g.keys) for g in dossier.dimensions) == len(dossier.ideas)
+    funding = dossier.idea(c.keys[0])
+    assert funding.statement.startswith(FUNDING)
+    assert (funding.code, funding.code_label, funding.dimension_label) == (
+        "C01/P15", "Institutions", "Organisations")
+
+
+def test_ideas_by_meaning_code(dossier):
+    assert [(g.code, g.label, len(g.keys)) for g in dossier.meanings] == [
+        ("P", "Possibilité", 1), ("Q", "Qualité", 1)]
+
+
+def test_responsibility_matrix_counts_post_its_per_level(dossier):
+    rows = {i.statement.lower(): i.level_counts for i in dossier.matrix}
+    funding = rows[FUNDING.lower()]
+    assert funding == {"local": 1, "régional": 0, "national": 3, "européen": 1, "mondial": 0}
+    assert [i.kind for i in dossier.matrix] == ["blocage", "blocage", "levier"]
+
+
+def test_proposals_by_level_most_territories_first(dossier):
+    by_level = {p.level: p.proposals for p in dossier.proposals}
+    assert list(by_level) == ["local", "régional", "national", "européen", "mondial"]
+    local = [(p.statement, p.kind, p.territories, p.postits) for p in by_level["local"]]
+    assert local == [
+        ("Un budget participatif", "levier", ("Mulhouse", "Odemira"), 2),
+        # one territory each: most post-its, then blockers before levers, then by statement
+        (FUNDING, "blocage", ("Mulhouse",), 1),
+        ("Personne ne répare le toit", "blocage", ("Odemira",), 1),
+    ]
+    national = [(p.statement, p.territories, p.postits) for p in by_level["national"]]
+    assert national == [(FUNDING, ("Bristol", "Mulhouse"), 3)]
+    assert [p.territories for p in by_level["européen"]] == [("Bristol",)]
+    assert by_level["régional"] == () and by_level["mondial"] == ()
+
+
+def test_quotes_are_anonymous_deterministic_and_varied(dossier):
+    funding = next(i for i in dossier.ideas if i.statement.startswith(FUNDING))
+    quotes = funding.quotes
+    assert 1 <= len(quotes) <= data.QUOTES_PER_IDEA
+    assert quotes[0].text == funding.statement  # the statement's own post-it first
+    # one territory after the other, never the same words twice
+    assert {q.territory for q in quotes} == {"Mulhouse", "Bristol"}
+    assert len({re.sub(r"\W", "", q.text.lower()) for q in quotes}) == len(quotes)
+    assert set(vars(quotes[0])) == {"key", "text", "territory", "group", "page", "revid",
+                                    "index"}
+    again = data.build(synthesis(), GRID)
+    assert [i.quotes for i in again.ideas] == [i.quotes for i in dossier.ideas]
+
+
+def test_quotes_stop_at_the_limit():
+    rows = [(1, "", "", f"Idée numéro {w}", (), "G") for w in ("un", "deux", "trois", "quatre")]
+    g = global_synthesis(synthesize([debate("X", rows)], GRID), GRID, 1,
+                         cluster=lambda texts, buckets: [0] * len(texts))
+    [idea] = g.ideas
+    quotes = data.quotes(idea)
+    assert len(quotes) == 3 and quotes[0].text == idea.statement
+    assert len({q.text for q in quotes}) == 3
+    assert data.quotes(idea, limit=1) == quotes[:1]
+
+
+def test_convergence_across_rounds(dossier):
+    assert [r.round for r in dossier.rounds] == [2, 3]
+    two, three = dossier.rounds
+    assert (two.ideas, two.answered, three.answered) == (3, 2, 2)
+    assert (two.reactions, two.territories) == (4, 3)
+    assert two.mean_agreement == pytest.approx((0.5 + 1) / 2)
+    assert dossier.current is None  # a round-1 dossier: its round did not react
+    assert two.consensus == 1 and three.consensus == 2  # the budget, then both
+    funding = next(c for c in dossier.convergence if c.statement.startswith(FUNDING))
+    assert [s.round for s in funding.stats] == [2, 3]
+    assert funding.stats[0].agreement == pytest.approx(0.5)
+    assert funding.stats[1].agreement == pytest.approx(5 / 6)
+    assert (funding.stats[0].consensus, funding.stats[1].consensus) == (False, True)
+    assert funding.stats[1].priority_iqr == 0.5
+    assert dict(funding.stats[0].votes) == {"oui": 1, "non": 1, "nuancé": 1}
+
+
+# --- the pure core of `coacte global` --------------------------------------------------
+
+
+def published(round_, g):
+    ideas = "".join(f"{{{{CO-ACTE idée|clé={i.key}|question={i.question}|nature={i.kind}"
+                    f"|énoncé={encode(i.statement)}}}}}" for i in g.ideas)
+    return PageRevision(f"Synthèse:Globale/Tour {round_}", 7, "t", region.wrap(
+        f"{{{{CO-ACTE synthèse|territoire=Globale|tour={round_}|état=figé}}}}" + ideas))
+
+
+def test_compute_builds_the_round_and_its_delphi_view_without_a_wiki():
+    first = debates()
+    inputs = Inputs([], GRID, first)
+    one = compute(inputs, 1, {}, cluster=surface_cluster)
+    assert one.has_debates and one.views == {} and one.state == ""
+    assert [i.key for i in one.synthesis.ideas] == [i.key for i in synthesis().ideas]
+    funding = next(i for i in one.synthesis.ideas if i.statement.startswith(FUNDING))
+    second = Debate("Débat:Mulhouse/Tour 2", 9, "Mulhouse", 2, reactions=[
+        Reaction("Débat:Mulhouse/Tour 2", 9, 1, "Mulhouse", 2, funding.key, "oui", 4, "", "Élus"),
+        Reaction("Débat:Mulhouse/Tour 2", 9, 2, "Mulhouse", 2, "g3b-unknown", "oui", 4, "", ""),
+    ])
+    second.postits = [PostIt(second.page, 9, 3, 3, FUNDING, "Élus", "blocage", "C01/P15")]
+    two = compute(Inputs([], GRID, [*first, second]), 2, {1: published(1, one.synthesis)},
+                  cluster=surface_cluster)
+    assert list(two.views) == [2]
+    assert two.views[2].stats[funding.key].agreement == 1.0
+    assert [p.params[0] for p in two.problems] == ["g3b-unknown"]
+    # a new post-it that says the same as a frozen idea takes its key
+    assert [i.key for i in two.synthesis.ideas] == [funding.key]
+    assert two.dossier().rounds[0].answered == 1
+    assert not compute(inputs, 5, {}, cluster=surface_cluster).has_debates
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    return struct.unpack(">II", png[16:24])
+
+
+def chunks(png: bytes) -> list[bytes]:
+    found, at = [], 8
+    while at < len(png):
+        length = struct.unpack(">I", png[at:at + 4])[0]
+        found.append(png[at + 4:at + 8])
+        at += 12 + length
+    return found
+
+
+@pytest.mark.parametrize("draw", [charts.ideas_per_dimension, charts.responsibility_heatmap,
+                                  charts.convergence])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_charts_are_valid_deterministic_pngs(dossier, draw, lang):
+    first = draw(dossier, lang)
+    assert first == draw(dossier, lang)
+    width, height = png_size(first)
+    assert width == charts.WIDTH * charts.DPI and height > 100
+    assert chunks(first)[-1] == b"IEND"
+    assert b"tEXt" not in chunks(first) and b"tIME" not in chunks(first)
+    assert b"matplotlib" not in first.lower()
+
+
+def test_charts_change_with_the_data(dossier):
+    other = data.build(synthesis(debates()[:2]), GRID)
+    assert charts.ideas_per_dimension(other, "fr") != charts.ideas_per_dimension(dossier, "fr")
+    assert charts.ideas_per_dimension(dossier, "fr") != charts.ideas_per_dimension(dossier, "en")
+
+
+def test_charts_of_an_empty_round_and_without_delphi():
+    empty = data.build(synthesis([debate("Braga", [])]), GRID)
+    assert png_size(charts.ideas_per_dimension(empty, "fr"))[0] == 1200
+    assert png_size(charts.responsibility_heatmap(empty, "en"))[0] == 1200
+    assert charts.convergence(empty, "fr") is None
+
+
+# --- HTML ----------------------------------------------------------------------------
+
+
+def hostile_dossier():
+    rows = [debate("<b>Ville</b>", [
+        (1, "", "A03", HOSTILE, (), "<i>groupe</i>"),
+        (3, "blocage", "C01", "</td><script>x()</script>", ("local",), "G"),
+    ])]
+    grid = Grid({**GRID.entries, "A": GridEntry("A", "<svg onload=alert(1)>")})
+    g = global_synthesis(synthesize(rows, grid), grid, 1, cluster=surface_cluster)
+    return data.build(g, grid, url="javascript:alert(1)", page="<page>")
+
+
+def test_html_escapes_every_text_from_the_wiki(dossier):
+    page = html.render(hostile_dossier(), "fr", with_charts=False)
+    assert "<script" not in page and "<svg" not in page and "<b>Ville" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; $x^2$ =SUM(A1)" in page
+    assert "&lt;b&gt;Ville&lt;/b&gt;" in page and "&lt;i&gt;groupe&lt;/i&gt;" in page
+    assert "&lt;svg onload=alert(1)&gt;" in page
+    assert "javascript:" not in page  # only http(s) sources become links
+    networks = html.render(dossier, "en", with_charts=False)
+    assert "<img src=x" not in networks and "&lt;img src=x onerror=alert(1)&gt;" in networks
+    assert "Réseau &lt;b&gt;habitat&lt;/b&gt;" in networks
+
+
+def test_html_is_self_contained_with_charts_and_translated(dossier):
+    fr = html.render(dossier, "fr")
+    en = html.render(dossier, "en")
+    assert fr.count('src="data:image/png;base64,') == 3
+    assert not re.search(r'(src|href)="(?!data:|#|http://wiki\.test)', fr)
+    assert '<html lang="fr">' in fr and '<html lang="en">' in en
+    assert message("coacte-dossier-title", 1, lang="fr") in fr
+    assert "Global synthesis of the citizens' debates — round 1" in en.replace("&#39;", "'")
+    assert "Qui peut agir" in fr and "What each level is asked to do" in en
+    for text in ("coacte-dossier-", "$1", "{{", "}}"):
+        assert text not in fr and text not in en
+    assert "Possibilité" in fr  # grid labels are the wiki's
+    assert "Mulhouse, Élus" in fr or "Mulhouse, Jeunes" in fr  # a quote's attribution
+
+
+def test_every_message_of_the_template_exists():
+    template = (Path(html.__file__).parent / "templates" / "dossier.html").read_text("utf-8")
+    used = set(re.findall(r"'(coacte-dossier-[a-z0-9-]*[a-z0-9])'", template))
+    used |= {f"coacte-dossier-state-{s}" for s in html.STATES.values()}
+    used |= {f"coacte-dossier-level-{k}" for k in charts.LEVEL_KEYS.values()}
+    used |= {f"coacte-dossier-kind-{k}" for k in ("blocage", "levier")}
+    used |= {f"coacte-dossier-section-{s}" for s in ("1", "2", "blocage", "levier")}
+    assert len(used) > 40
+    assert used <= keys("en") and used <= keys("fr") and used <= keys("qqq")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_pdf_holds_the_dossier(dossier, tmp_path):
+    pytest.importorskip("weasyprint")
+    pdf = dossiers.render(dossier, "pdf", "en")
+    assert pdf.startswith(b"%PDF-")
+    (tmp_path / "d.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "d.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Key figures" in text and "Le logement est trop cher" in text
+    assert "<script>alert('x')</script>" in " ".join(text.split())
+
+
+# --- open data -------------------------------------------------------------------------
+
+
+def test_every_table_row_has_exactly_its_columns(dossier):
+    found = opendata.tables(dossier)
+    assert tuple(found) == opendata.TABLES
+    for name, rows in found.items():
+        assert all(tuple(row) == opendata.columns(name) for row in rows), name
+        assert rows or name == "contributions" or name == "figures"
+    assert len(found["contributions"]) == 1
+
+
+def test_json_holds_every_table(dossier):
+    document = json.loads(opendata.to_json(dossier))
+    assert (document["format"], document["version"], document["round"]) == (
+        "coacte-dossier", 1, 1)
+    assert document["state"] == "clos" and document["page"] == "Synthèse:Globale/Tour 1"
+    assert set(document) == {"format", "version", "round", "state", "page", "url",
+                             *opendata.TABLES}
+    assert document["figures"]["postits"] == 9 and document["figures"]["participants"] == 32
+    funding = next(i for i in document["ideas"] if i["statement"].startswith(FUNDING))
+    assert funding["territories"] == ["Bristol", "Mulhouse"] and funding["meaning"] == "P"
+    assert {i["statement"] for i in document["ideas"]} >= {HOSTILE}
+    assert [r["round"] for r in document["rounds"]] == [2, 3]
+    assert {r["key"] for r in document["convergence"]} == {
+        i["key"] for i in document["ideas"] if i["kind"]}
+    matrix = next(m for m in document["matrix"] if m["key"] == funding["key"])
+    assert (matrix["national"], matrix["européen"], matrix["total"]) == (3, 1, 5)
+    national = [p for p in document["proposals"] if p["level"] == "national"]
+    assert national == [{"level": "national", "rank": 1, "key": funding["key"],
+                         "kind": "blocage", "statement": FUNDING, "territories_count": 2,
+                         "territories": ["Bristol", "Mulhouse"], "postits": 3}]
+
+
+@pytest.mark.parametrize("table", opendata.TABLES)
+def test_csv_reads_back(dossier, table):
+    text = opendata.to_csv(dossier, table)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert tuple(rows[0]) == opendata.columns(table)
+    assert len(rows) - 1 == len(opendata.tables(dossier)[table])
+
+
+def test_csv_of_ideas_keeps_hostile_text_and_joins_lists(dossier):
+    rows = list(csv.DictReader(io.StringIO(opendata.to_csv(dossier))))
+    assert any(r["statement"] == HOSTILE for r in rows)
+    funding = next(r for r in rows if r["statement"].startswith(FUNDING))
+    assert funding["territories"] == "Bristol; Mulhouse" and funding["kind"] == "blocage"
+    housing = next(r for r in rows if r["statement"].startswith("Le logement"))
+    assert housing["kind"] == "" and housing["actors"] == ""
+    with pytest.raises(ValueError, match="unknown table"):
+        opendata.to_csv(dossier, "nope")
+
+
+def test_xlsx_has_one_sheet_per_table_and_texts_stay_texts(dossier):
+    workbook = load_workbook(io.BytesIO(opendata.to_xlsx(dossier)))
+    assert tuple(workbook.sheetnames) == opendata.TABLES
+    ideas = workbook["ideas"]
+    header = [c.value for c in ideas[1]]
+    assert tuple(header) == opendata.columns("ideas")
+    cells = [row[header.index("statement")] for row in ideas.iter_rows(min_row=2)]
+    hostile = next(c for c in cells if c.value == HOSTILE)
+    assert hostile.data_type == "s"
+    figures = {r[0].value: r[1].value for r in workbook["figures"].iter_rows(min_row=2)}
+    assert figures["territories"] == 3 and figures["participants"] == 32
+    convergence = workbook["convergence"]
+    consensus = [r[opendata.columns("convergence").index("consensus")].value
+                 for r in convergence.iter_rows(min_row=2)]
+    assert set(consensus) == {True, False}
+
+
+def test_formula_like_post_it_is_stored_as_text_in_xlsx():
+    g = synthesis([debate("X", [(1, "", "", "=1+1", (), "G"), (1, "", "", "@cmd\x07", (), "")])])
+    workbook = load_workbook(io.BytesIO(opendata.to_xlsx(data.build(g, GRID))))
+    values = {c.value: c.data_type for c in workbook["quotes"]["C"][1:]}
+    assert values == {"=1+1": "s", "@cmd": "s"}
+
+
+def test_render_dispatches_on_the_format(dossier):
+    assert dossiers.render(dossier, "json").startswith(b"{")
+    assert dossiers.render(dossier, "csv", table="quotes").startswith(b"key,rank,text")
+    assert dossiers.render(dossier, "html", "en").startswith(b"<!DOCTYPE html>")
+    assert dossiers.render(dossier, "xlsx")[:2] == b"PK"
+    assert dossiers.default_name(3, "pdf") == "coacte-round-3.pdf"
+    with pytest.raises(ValueError, match="unknown format"):
+        dossiers.render(dossier, "docx")
