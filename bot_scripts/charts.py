@@ -12,7 +12,6 @@ from coacte.wiki import StopRequested, Wiki, WikiError
 from coacte.wikitext import render
 
 #: The dossier's charts, in the order they are printed (functions of coacte.dossier.charts).
-DOSSIER_CHARTS = ("ideas_per_dimension", "responsibility_heatmap", "convergence")
 
 
 @click.command("charts")
@@ -42,15 +41,14 @@ def build_charts(wiki: Wiki, round_: int, lang: str) -> dict[str, bytes]:
     """The dossier's PNGs of the round by chart name (a chart with nothing to draw may
     be missing). The one place that calls the export dossier's code."""
     try:
-        from coacte.dossier import charts, compute, data
+        from coacte.dossier import compute, data
     except ImportError as exc:
         raise click.ClickException(
             f"The export dossier (coacte.dossier) is not available: {exc}.") from None
     computed = compute.load(wiki, round_)  # reads only
     dossier = data.build(computed.synthesis, computed.grid, computed.views,
                          state=computed.state, page=computed.page, url=computed.url)
-    drawn = {name: getattr(charts, name)(dossier, lang) for name in DOSSIER_CHARTS}
-    return {name: png for name, png in drawn.items() if png}
+    return charts_upload.draw(dossier, lang)
 
 
 def run(wiki: Wiki, round_: int, dry_run: bool = False) -> int:

@@ -186,3 +186,15 @@ def upload(wiki: Wiki, c: Chart) -> dict | None:
     if result.get("result") != "Success":
         raise WikiError(f"The wiki did not store {c.name!r}: {json.dumps(result)[:300]}")
     return result
+
+
+#: The dossier's charts, in the order the global page shows them.
+DOSSIER_CHARTS = ("ideas_per_dimension", "responsibility_heatmap", "convergence")
+
+
+def draw(dossier, lang: str) -> dict[str, bytes]:
+    """The dossier's PNGs by chart name (a chart with nothing to draw is left out)."""
+    from coacte.dossier import charts
+
+    drawn = {name: getattr(charts, name)(dossier, lang) for name in DOSSIER_CHARTS}
+    return {name: png for name, png in drawn.items() if png}

@@ -12,14 +12,14 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from coacte import contract, jsondata
+from coacte import charts_upload, contract, jsondata
+from coacte.dossier.compute import compute
 from coacte.i18n import message
 from coacte.pipeline import Inputs, read_inputs
 from coacte.problems import Problem
 from coacte.publish import CONFLICT, UNCHANGED, Outcome, publish
 from coacte.synthesis import delphi
-from coacte.synthesis.cross_territory import build
-from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN, adopt_keys, delphi_view, question3
+from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN
 from coacte.synthesis.territory import synthesize as territory_syntheses
 from coacte.validate import read_contributions
 from coacte.wiki import StopRequested, Wiki
@@ -114,14 +114,19 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
 
 def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,
                      report: Report | None = None, inputs: Inputs | None = None) -> Result:
-    """``Synthèse:Globale/Tour <n>``; ``close`` marks the round closed (`round close`)."""
+    """``Synthèse:Globale/Tour <n>``; ``close`` marks the round closed (`round close`).
+
+    The synthesis itself is :func:`coacte.dossier.compute.compute`'s (the export dossier
+    computes the very same); this job adds the frozen-page check, the charts, rendering and
+    publishing.
+    """
     report = report or Report()
     config = wiki.config
     inputs = inputs or read_inputs(wiki)
     report.problems(inputs.problems)
     prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
     titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
-              for n in (round_, round_ - 1, round_ - 2) if n >= 1}
+              for n in range(1, round_ + 1)}
     current = wiki.read(titles.values())
     page = current[titles[round_]]
     now = state(page.text if page else None)
@@ -130,25 +135,26 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
                     "and keys no longer change.", err=True)
         return Result(FROZEN_ROUND)
     contributions, problems = read_contributions(wiki.transcluding(contract.CONTRIBUTION.name))
-    syntheses = territory_syntheses(inputs.debates, inputs.grid, config.near_duplicate_threshold)
-    g, found = build(syntheses, inputs.grid, round_, page, contributions)
-    problems += found
+    computed = compute(inputs, round_, {n: current[t] for n, t in titles.items()},
+                       contributions,
+                       threshold=config.near_duplicate_threshold, close=close)
+    g = computed.synthesis
+    problems += computed.problems
+    view = computed.views.get(round_)
     lang = wiki.language
-    reactions: list[str] = []
-    view = None
-    closed = close or now == CLOSED
-    previous = current.get(titles.get(round_ - 1, ""))
-    if round_ >= 2 and previous is not None:
-        view, found = delphi_view(inputs.debates, round_, previous,
-                                  current.get(titles.get(round_ - 2, "")), closed=closed)
-        problems += found
-        adopt_keys(g.ideas, question3(previous))
-        reactions = delphi_section(view, lang)
+    reactions = delphi_section(view, lang) if view is not None else []
     report.problems(problems)
     sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses
                if s.postits]
+    try:
+        shown = _charts(wiki, computed.dossier(), titles[round_], lang, dry_run, report)
+    except StopRequested as exc:
+        report.line(str(exc), err=True)
+        return Result(HALTED)
+    closed = close or now == CLOSED
     body = render.global_synthesis(g, inputs.grid, sources, lang, failed=problems,
-                                   state=CLOSED if closed else OPEN, reactions=reactions)
+                                   state=CLOSED if closed else OPEN, reactions=reactions,
+                                   charts=shown)
     summary = message("coacte-summary-global", round_, len(g.territories), len(g.ideas),
                       lang=lang)
     outcomes, halted = _publish(wiki, {titles[round_]: (body, summary)}, report, dry_run,
@@ -171,3 +177,17 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
     elif any(o.status == CONFLICT for o in outcomes):
         result.status = CONFLICTS
     return result
+
+
+def _charts(wiki: Wiki, dossier, page: str, lang: str, dry_run: bool,
+            report: Report) -> list[tuple[str, str]]:
+    """Draw the round's charts and upload those whose bytes changed (no new file
+    revision otherwise); the (file name, caption) to embed in the page."""
+    pngs = charts_upload.draw(dossier, lang)
+    charts = [charts_upload.chart(name, dossier.round, png, page, lang)
+              for name, png in pngs.items()]
+    for outcome in charts_upload.upload_charts(wiki, charts, dry_run=dry_run):
+        if outcome.status != charts_upload.UNCHANGED:
+            report.line(f"File:{outcome.name}: {outcome.status}")
+    return [(c.name, message(f"coacte-chart-{name}", dossier.round, lang=lang))
+            for c, name in zip(charts, pngs, strict=True)]

@@ -160,7 +160,7 @@ def keymap(clusters: dict[str, list[str]]) -> str:
 
 def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str],
                      lang: str = "fr", failed: list[Problem] = (), state: str = "",
-                     reactions: list[str] = ()) -> str:
+                     reactions: list[str] = (), charts: list[tuple[str, str]] = ()) -> str:
     """The bot's region of ``Synthèse:Globale/Tour <n>``: a header, the ideas by
     question and grid dimension (most shared first), the view by meaning code, and the
     responsibility matrix of blockers and levers × levels. ``state`` is the round's
@@ -175,6 +175,10 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         ("état", state),
     ])]
     parts += reactions
+    if charts:
+        parts.append(f"== {message('coacte-render-charts', lang=lang)} ==")
+        parts += [f"[[File:{name}|frame|none|alt={encode(caption)}|{encode(caption)}]]"
+                  for name, caption in charts]
     parts.append(f"== {message('coacte-render-view-dimension', lang=lang)} ==")
     section = dimension = None
     for i in sorted(g.ideas, key=lambda i: (i.question, kind_rank(i.kind),

@@ -178,19 +178,21 @@ def test_the_stop_page_halts_before_the_upload(engagements):
 
 
 def test_the_dossiers_own_charts_are_drawn_and_uploaded_once(engagements):
-    pytest.importorskip("coacte.dossier.compute")
+    """`coacte global` draws and uploads the round's charts and embeds them; `coacte
+    charts` draws the very same bytes, so it uploads nothing more."""
     wiki = bot(engagements)
     put(wiki, "Débat:Charts Nantes/Tour 43", debate_text("Charts Nantes", [
         {"question": 1, "texte": "Le jardin partagé rapproche les voisins.", "code": "A01"},
         {"question": 3, "texte": "Les financements sont annuels.", "nature": "blocage",
          "niveau": "national"}], round_=43))
-    assert run("global", "--round", "43").exit_code == 0
-    first = CliRunner().invoke(charts_bot.command, ["--round", "43"], catch_exceptions=False)
+    first = run("global", "--round", "43")
     assert first.exit_code == 0, first.output
     names = [charts_upload.file_name(43, k) for k in ("ideas_per_dimension",
                                                       "responsibility_heatmap")]
     for name in names:
-        assert f"File:{name}: uploaded (created)" in first.output
+        assert f"File:{name}: created" in first.output
+        assert f"[[File:{name}|frame" in text_of(wiki, "Synthèse:Globale/Tour 43")
     again = CliRunner().invoke(charts_bot.command, ["--round", "43"], catch_exceptions=False)
-    assert "uploaded 0" in again.output
+    assert again.exit_code == 0 and "uploaded 0" in again.output
+    assert "edits 0" in run("global", "--round", "43").output
     assert [len(file_revisions(wiki, n)) for n in names] == [1, 1]
