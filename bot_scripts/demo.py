@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
-from bot_scripts import check, global_synthesis, install, synthesize
+from bot_scripts import check, export, global_synthesis, install, programme, synthesize
 from bot_scripts import round as round_bot
-from bot_scripts._shared import open_wiki
+from bot_scripts._shared import ClickReport, open_wiki
 from coacte import config as settings
 from coacte import localwiki
-from coacte.demo import DEMO_GROUPS, DEMO_SUMMARY, demo_pages, demo_reactions
+from coacte.demo import (
+    DEMO_COMMITMENTS,
+    DEMO_GROUPS,
+    DEMO_SUMMARY,
+    demo_pages,
+    demo_reactions,
+)
 from coacte.wiki import StopRequested
 
 
@@ -18,8 +26,9 @@ from coacte.wiki import StopRequested
 def command(port) -> None:
     """Start the local wiki, install the templates, add the demo debates (several
     territories), check them, write every territory synthesis and the global synthesis
-    of round 1, open a Delphi round 2 in which the demo groups react, and close it; print
-    where to look.
+    of round 1 (with its charts), open a Delphi round 2 in which the demo groups react,
+    close it, gather the demo commitments into the programme page and export the round-1
+    dossier as PDF; print where to look.
 
     Safe to run again: existing pages are kept and nothing unchanged is edited.
     """
@@ -32,6 +41,7 @@ def command(port) -> None:
     wiki = open_wiki()
     prefix = wiki.namespace_prefix(wiki.config.debate_namespace, "Débat")
     pages = demo_pages(prefix)
+    pages[DEMO_COMMITMENTS[0]] = DEMO_COMMITMENTS[1].read_text(encoding="utf-8")
     current = wiki.read(pages)
     try:
         for title, text in pages.items():
@@ -45,6 +55,10 @@ def command(port) -> None:
     synthesize.run(urls=urls)
     global_synthesis.run(1)
     _round_two(wiki, click.get_current_context())
+    programme.run(open_wiki(), 1, date(2016, 4, 1), report=ClickReport())
+    dossier = settings.home() / "coacte-round-1.pdf"
+    click.get_current_context().invoke(export.command, round_=1, format_="pdf", out=dossier,
+                                       lang=None, table=None)
     config = settings.load()
     prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
     click.echo("\nThe demo is ready. Open:")
@@ -57,6 +71,9 @@ def command(port) -> None:
     click.echo(f"    {config.page_url(prefix + ':Globale/Tour 1')}")
     click.echo("  round 2 (Delphi): the territories' reactions and their convergence:")
     click.echo(f"    {config.page_url(prefix + ':Globale/Tour 2')}")
+    click.echo("  the co-responsibility programme (commitments, timeline):")
+    click.echo(f"    {config.page_url('CO-ACTE/Programme/Tour 1')}")
+    click.echo(f"  the dossier for media and policy makers: {dossier}")
     web = config.extra.get("web", {})
     if web.get("url"):
         click.echo(f"  the forms and the moderators' desk: run `coacte serve`, then open "

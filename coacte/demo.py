@@ -8,6 +8,9 @@ from coacte.wikitext.parse import calls
 from coacte.wikitext.values import decode
 
 DEMO_DIR = ROOT / "demo" / "debates"
+#: The demo's co-responsibility commitments ("what can I do?").
+DEMO_COMMITMENTS = ("CO-ACTE/Engagements de démonstration",
+                    ROOT / "demo" / "engagements.wikitext")
 DEMO_SUMMARY = "CO-ACTE : débat de démonstration"
 
 

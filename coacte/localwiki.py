@@ -288,7 +288,7 @@ def _settings_block(wdir: Path, port: int, web: dict | None = None) -> str:
         # PHP's built-in server sets PATH_INFO, so index.php/Title works (checked).
         f"$wgArticlePath = {_php_str(ARTICLE_PATH)};",
         "$wgUsePathInfo = true;",
-        "$wgLogos = [ '1x' => \"$wgResourceBasePath/resources/assets/wiki.png\" ];",
+        "$wgLogos = [ '1x' => \"$wgResourceBasePath/resources/assets/mediawiki.png\" ];",
         "",
         "wfLoadExtension( 'ParserFunctions' );",
         "wfLoadExtension( 'TemplateData' );",
