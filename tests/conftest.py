@@ -36,7 +36,8 @@ def local_wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Config]:
     """
     missing = localwiki.missing_requirements()
     if missing and os.geteuid() != 0:
-        pytest.skip(f"the local wiki needs {', '.join(missing)} (install them as root)")
+        pytest.fail(f"the local wiki needs {', '.join(missing)}: run scripts/test.sh as root "
+                    "(it installs them)")
     home = tmp_path_factory.mktemp("coacte-home")
     saved = {name: os.environ.get(name) for name in _ENV}
     for name in _ENV:

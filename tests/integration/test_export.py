@@ -98,8 +98,7 @@ def test_json_has_every_table_and_writes_nothing_to_the_wiki(round_74, tmp_path)
 
 
 def test_pdf_shows_the_key_figures_and_quotes(round_74, tmp_path):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("needs pdftotext (Debian's poppler-utils)")
+    assert shutil.which("pdftotext"), "needs pdftotext: scripts/test.sh installs poppler-utils"
     out = export(tmp_path, "pdf", "--lang", "fr")
     assert out.read_bytes().startswith(b"%PDF-")
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
