@@ -31,7 +31,7 @@ from datetime import date
 from coacte import contract
 from coacte.model import Commitment, PageRevision
 from coacte.problems import Problem
-from coacte.validate import _Reader
+from coacte.validate import Reader
 from coacte.wikitext.parse import calls
 
 #: What ``Problem.index`` counts on a page: the ``{{CO-ACTE engagement}}`` calls.
@@ -79,7 +79,7 @@ def read_commitments(
             if call.template is not contract.COMMITMENT:
                 continue
             mine: list[Problem] = []
-            r = _Reader(page.title, call, call.ordinal, mine)
+            r = Reader(page.title, call, call.ordinal, mine)
             commitment_round, ok = _round(r, page.title)
             if round_ is not None and commitment_round not in (round_, None):
                 continue
@@ -105,7 +105,7 @@ def read_commitments(
     return found, problems
 
 
-def _round(r: _Reader, title: str) -> tuple[int | None, bool]:
+def _round(r: Reader, title: str) -> tuple[int | None, bool]:
     """The call's round and whether it is usable (reports a bad or missing one)."""
     raw = r.get("tour").strip()
     if raw:
@@ -120,7 +120,7 @@ def _round(r: _Reader, title: str) -> tuple[int | None, bool]:
     return from_title, True
 
 
-def _date(r: _Reader, name: str) -> str:
+def _date(r: Reader, name: str) -> str:
     """A date parameter, "" when empty or malformed (reported, not blocking)."""
     raw = r.get(name).strip()
     if raw and parse_date(raw) is None:

@@ -66,7 +66,7 @@ def _strip_accents(text: str) -> str:
     )
 
 
-class _Reader:
+class Reader:
     """Reads one call's parameters, reporting unknown, duplicate and positional ones."""
 
     def __init__(self, page: str, call: Call, index: int | None, problems: list[Problem]):
@@ -106,7 +106,7 @@ def read_grid(page: PageRevision | None) -> tuple[Grid, list[Problem]]:
     for call in calls(page.text):
         if call.template is not contract.GRID_CODE:
             continue
-        r = _Reader(page.title, call, None, problems)
+        r = Reader(page.title, call, None, problems)
         code, label = r.get("code").strip(), r.get("libellé").strip()
         kind = _choice(r.get("type") or "objet", ("objet", "sens"))
         if not code or not label:
@@ -162,7 +162,7 @@ def read_debate(page: PageRevision, grid: Grid) -> tuple[Debate | None, list[Pro
 
 
 def _read_header(page: PageRevision, call: Call, problems: list[Problem]) -> Debate | None:
-    r = _Reader(page.title, call, None, problems)
+    r = Reader(page.title, call, None, problems)
     territory = " ".join(r.get("territoire").split())
     ok = not r.blocked
     if not territory:
@@ -206,7 +206,7 @@ def _read_header(page: PageRevision, call: Call, problems: list[Problem]) -> Deb
                   participants, language)
 
 
-def _integer(r: _Reader, name: str, *, minimum: int, required: bool,
+def _integer(r: Reader, name: str, *, minimum: int, required: bool,
              blocking: bool) -> int | None:
     raw = r.get(name).strip()
     if not raw:
@@ -221,7 +221,7 @@ def _integer(r: _Reader, name: str, *, minimum: int, required: bool,
 
 def _read_postit(page: PageRevision, call: Call, grid: Grid,
                  problems: list[Problem]) -> PostIt | None:
-    r = _Reader(page.title, call, call.ordinal, problems)
+    r = Reader(page.title, call, call.ordinal, problems)
     ok = not r.blocked
     question_raw = r.get("question").strip()
     question = None
@@ -273,7 +273,7 @@ def _read_reaction(page: PageRevision, call: Call, debate: Debate | None,
                    problems: list[Problem]) -> Reaction | None:
     """A ``{{CO-ACTE réaction}}``: empty slots are fine (not answered yet)."""
     mine: list[Problem] = []
-    r = _Reader(page.title, call, call.ordinal, mine)
+    r = Reader(page.title, call, call.ordinal, mine)
     key = r.get("idée").strip()
     if not key:
         r.report("idée", "coacte-problem-required", "idée")
@@ -299,7 +299,7 @@ def _read_reaction(page: PageRevision, call: Call, debate: Debate | None,
                     " ".join(r.get("groupe").split()))
 
 
-def _check_code(r: _Reader, code: str, grid: Grid) -> None:
+def _check_code(r: Reader, code: str, grid: Grid) -> None:
     for key, *params in code_problems(code, grid):
         r.report("code", key, *params, blocking=False)
 
@@ -370,7 +370,7 @@ def read_contributions(pages: Iterable[PageRevision]) -> tuple[list[Contribution
             if call.template is not contract.CONTRIBUTION:
                 continue
             mine: list[Problem] = []
-            r = _Reader(page.title, call, call.ordinal, mine)
+            r = Reader(page.title, call, call.ordinal, mine)
             for name in ("réseau", "idée", "texte"):
                 if not r.get(name).strip():
                     r.report(name, "coacte-problem-required", name)
