@@ -73,7 +73,10 @@ def verify(secret: str, get_header, body: bytes, nonces: Nonces, now: float | No
     signature = get_header("X-CoActe-Signature")
     if not (stamp and nonce and signature):
         return Verdict(False, 401, "unsigned call")
-    if not hmac.compare_digest(sign(secret, stamp, nonce, body), signature):
+    # Compared as bytes: a header may hold any character (compare_digest refuses
+    # non-ASCII str), and only the exact signature passes.
+    expected = sign(secret, stamp, nonce, body).encode()
+    if not hmac.compare_digest(expected, signature.encode("utf-8", "surrogateescape")):
         return Verdict(False, 401, "bad signature")
     try:
         age = abs(now - int(stamp))
@@ -86,7 +89,7 @@ def verify(secret: str, get_header, body: bytes, nonces: Nonces, now: float | No
     try:
         event = json.loads(body)
         title = event["title"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return Verdict(False, 400, "malformed body")
     if not isinstance(title, str) or not title:
         return Verdict(False, 400, "malformed body")

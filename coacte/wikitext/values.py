@@ -14,7 +14,9 @@ from mwparserfromhell.nodes import Comment, HTMLEntity, Tag, Template, Text
 
 #: Characters that are markup anywhere in a template parameter, always written as
 #: numeric entities. ``&`` comes first so that a literal "&amp;" in a post-it survives.
-_ALWAYS = set("&<>[]{}|~_=!")
+#: ``•`` is not markup but the bot's list separator (variants): encoded, it stays
+#: unambiguous.
+_ALWAYS = set("&<>[]{}|~_=!•")
 #: Characters that are markup only at the start of a line (lists, indents, <pre>, <hr>).
 _LINE_START = set("*#:;- \t")
 
