@@ -355,39 +355,22 @@ class Edit:
 def unpatrolled(wiki: Wiki, limit: int = 50) -> list[Edit]:
     """The newest unpatrolled edits of debate pages, each with its diff (the texts of
     both revisions read in batches by revision id)."""
-    result = wiki.call("query", list="recentchanges", rcshow="!patrolled",
-                       rcnamespace=wiki.config.debate_namespace, rctype="edit|new",
-                       rcprop="title|ids|user|timestamp|comment|patrolled", rcdir="older",
-                       rclimit=limit, formatversion=2)
+    changes = wiki.recent_changes(limit, rcshow="!patrolled",
+                                  rcnamespace=wiki.config.debate_namespace, rctype="edit|new",
+                                  rcprop="title|ids|user|timestamp|comment|patrolled")
     edits = [Edit(rc["title"], rc["revid"], rc.get("old_revid") or 0, rc.get("user", ""),
                   rc.get("timestamp", ""), rc.get("comment", ""), rc.get("type") == "new")
-             for rc in result.get("query", {}).get("recentchanges", [])]
-    texts = revision_texts(wiki, [i for e in edits for i in (e.revid, e.old_revid) if i])
+             for rc in changes]
+    texts = wiki.revision_texts(i for e in edits for i in (e.revid, e.old_revid) if i)
     for e in edits:
         e.diff = diff_lines(texts.get(e.old_revid), texts.get(e.revid, ""))
     return edits
 
 
-def revision_texts(wiki: Wiki, revids: list[int]) -> dict[int, str]:
-    """``{revid: text}`` for revisions of any pages, in batches."""
-    revids = list(dict.fromkeys(revids))
-    found: dict[int, str] = {}
-    for i in range(0, len(revids), wiki.batch_size):
-        chunk = revids[i : i + wiki.batch_size]
-        result = wiki.call("query", prop="revisions", revids="|".join(map(str, chunk)),
-                           rvprop="ids|content", rvslots="main", formatversion=2)
-        for page in result.get("query", {}).get("pages", []):
-            for rev in page.get("revisions", []):
-                found[rev["revid"]] = rev["slots"]["main"].get("content", "")
-    return found
-
-
 def patrol(wiki: Wiki, revid: int) -> Result:
     """Mark an edit patrolled, with this session's patrol token."""
     try:
-        tokens = wiki.call("query", meta="tokens", type="patrol", formatversion=2)
-        token = tokens["query"]["tokens"]["patroltoken"]
-        wiki.call("patrol", revid=revid, token=token, formatversion=2)
+        wiki.patrol(revid)
     except (WikiError, mwclient.errors.APIError) as exc:
         return _error(exc)
     return Result(PATROLLED, "coacte-mod-patrolled", (revid,))

@@ -219,6 +219,31 @@ class Wiki:
                 return sorted(pages.values(), key=lambda r: r.title)
             cont = result["continue"]
 
+    def revision_texts(self, revids: Iterable[int]) -> dict[int, str]:
+        """``{revid: text}`` for revisions of any pages, read in batches."""
+        revids = list(dict.fromkeys(revids))
+        found: dict[int, str] = {}
+        for i in range(0, len(revids), self.batch_size):
+            chunk = revids[i : i + self.batch_size]
+            result = self.call("query", prop="revisions", revids="|".join(map(str, chunk)),
+                               rvprop="ids|content", rvslots="main", formatversion=2)
+            for page in result.get("query", {}).get("pages", []):
+                for rev in page.get("revisions", []):
+                    found[rev["revid"]] = rev["slots"]["main"].get("content", "")
+        return found
+
+    def recent_changes(self, limit: int = 50, **filters) -> list[dict]:
+        """The newest recent changes (``rc*`` filters as the API takes them), newest first."""
+        result = self.call("query", list="recentchanges", rcdir="older", rclimit=limit,
+                           formatversion=2, **filters)
+        return result.get("query", {}).get("recentchanges", [])
+
+    def patrol(self, revid: int) -> None:
+        """Mark a revision patrolled with this session's own patrol token."""
+        tokens = self.call("query", meta="tokens", type="patrol", formatversion=2)
+        self.call("patrol", revid=revid, token=tokens["query"]["tokens"]["patroltoken"],
+                  formatversion=2)
+
     # -- writes ---------------------------------------------------------------------
 
     def stop_requested(self) -> bool:
