@@ -19,16 +19,11 @@ the report of this change for the public ``Wiki.upload`` method it stands in for
 from __future__ import annotations
 
 import hashlib
-import io
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import mwclient.errors
-import requests
-
 from coacte.i18n import message
-from coacte.wiki import MAXLAG, StopRequested, Wiki, WikiError
+from coacte.wiki import Wiki
 from coacte.wikitext.render import link
 
 #: The file name part of each chart the bots upload (stable: pages embed these names).
@@ -88,35 +83,9 @@ def chart(kind: str, round_: int, png: bytes, source: str, lang: str = "fr") -> 
 
 
 def current_sha1(wiki: Wiki, names: Iterable[str]) -> dict[str, str | None]:
-    """The SHA-1 of the current version of each file (``None``: no such file), read in
-    batches of titles through ``prop=imageinfo&iiprop=sha1`` (one request for a run's
-    charts)."""
-    names = list(dict.fromkeys(names))
-    found: dict[str, str | None] = dict.fromkeys(names)
-    for i in range(0, len(names), wiki.batch_size):
-        titles = {f"{FILE_NS}:{name}": name for name in names[i : i + wiki.batch_size]}
-        answered: set[str] = set()
-        cont: dict = {}
-        while True:
-            result = wiki.call("query", prop="imageinfo", iiprop="sha1", iilimit=1,
-                               titles="|".join(titles), formatversion=2, **cont)
-            query = result.get("query", {})
-            aliases = {pair["to"]: pair["from"] for pair in query.get("normalized", [])}
-            for page in query.get("pages", []):
-                asked = aliases.get(page["title"], page["title"])
-                info = page.get("imageinfo") or []
-                if asked not in titles or asked in answered:
-                    continue  # the continuation lists older versions: the first is current
-                if info or page.get("missing") or page.get("imagerepository") == "":
-                    answered.add(asked)
-                if info and info[0].get("sha1"):
-                    found[titles[asked]] = info[0]["sha1"]
-            # MediaWiki offers to continue with each file's *older* versions (iistart):
-            # follow it only while a file of the batch has not been answered at all.
-            if "continue" not in result or answered >= set(titles):
-                break
-            cont = result["continue"]
-    return found
+    """The SHA-1 of the current version of each file (``None``: no such file), one
+    batched request for a run's charts."""
+    return wiki.file_sha1(names)
 
 
 def upload_charts(wiki: Wiki, charts: Iterable[Chart], *, dry_run: bool = False,
@@ -146,46 +115,9 @@ def upload_charts(wiki: Wiki, charts: Iterable[Chart], *, dry_run: bool = False,
 
 
 def upload(wiki: Wiki, c: Chart) -> dict | None:
-    """Upload one chart as a new file or a new version of it (``ignorewarnings``: the
-    caller decided it changed). Returns the API's ``upload`` result, or ``None`` when the
-    file's current version already has these bytes (MediaWiki stores nothing then)."""
-    config = wiki.config
-    if config.bot_user and wiki.stop_requested():
-        raise StopRequested(
-            f"The stop page {config.stop_page!r} asks the bots to halt: nothing more is "
-            "uploaded. Remove the STOP line from it to let them run again."
-        )
-    site = wiki.site
-    data = {
-        "action": "upload", "format": "json", "formatversion": 2, "filename": c.name,
-        "comment": c.comment, "text": c.description, "ignorewarnings": 1,
-        "watchlist": "nochange", "maxlag": MAXLAG,
-        "assert": "bot" if wiki.is_bot else "user",
-    }
-    if config.edit_tag and wiki.is_bot:
-        data["tags"] = config.edit_tag
-    try:
-        data["token"] = site.get_token("csrf")  # after the other fields, as mwclient does
-        raw = site.raw_call("api", data, files={"file": ("chart.png", io.BytesIO(c.png),
-                                                         "image/png")})
-        info = json.loads(raw) if raw else {}
-        site.handle_api_result(info, kwargs={k: v for k, v in data.items() if k != "token"})
-    except mwclient.errors.APIError as exc:
-        if exc.code == "fileexists-no-change":
-            return None
-        raise WikiError(
-            f"The wiki refused to upload {c.name!r}: {exc.code}: {exc.info}. The bot needs "
-            "the upload grants (uploadfile, uploadeditmovefile) and $wgEnableUploads."
-        ) from None
-    except (ValueError, requests.RequestException, mwclient.errors.MwClientError) as exc:
-        raise WikiError(
-            f"The wiki at {config.wiki_url} did not answer the upload of {c.name!r} "
-            f"properly ({type(exc).__name__}: {exc})."
-        ) from None
-    result = info.get("upload", {})
-    if result.get("result") != "Success":
-        raise WikiError(f"The wiki did not store {c.name!r}: {json.dumps(result)[:300]}")
-    return result
+    """Upload one chart as a new file or a new version of it. Returns the API's result,
+    or ``None`` when the file's current version already has these bytes."""
+    return wiki.upload(c.name, c.png, description=c.description, comment=c.comment)
 
 
 #: The dossier's charts, in the order the global page shows them.

@@ -12,6 +12,8 @@ and benchmarks can report what they cost.
 
 from __future__ import annotations
 
+import io
+import json
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -243,6 +245,79 @@ class Wiki:
         tokens = self.call("query", meta="tokens", type="patrol", formatversion=2)
         self.call("patrol", revid=revid, token=tokens["query"]["tokens"]["patroltoken"],
                   formatversion=2)
+
+    def file_sha1(self, names: Iterable[str]) -> dict[str, str | None]:
+        """The SHA-1 of each file's current version (``None``: no such file), read in
+        batches of titles through ``prop=imageinfo`` (names without ``File:``)."""
+        names = list(dict.fromkeys(names))
+        found: dict[str, str | None] = dict.fromkeys(names)
+        for i in range(0, len(names), self.batch_size):
+            titles = {f"File:{name}": name for name in names[i : i + self.batch_size]}
+            answered: set[str] = set()
+            cont: dict = {}
+            while True:
+                result = self.call("query", prop="imageinfo", iiprop="sha1", iilimit=1,
+                                   titles="|".join(titles), formatversion=2, **cont)
+                query = result.get("query", {})
+                aliases = {pair["to"]: pair["from"] for pair in query.get("normalized", [])}
+                for page in query.get("pages", []):
+                    asked = aliases.get(page["title"], page["title"])
+                    info = page.get("imageinfo") or []
+                    if asked not in titles or asked in answered:
+                        continue  # the continuation lists older versions: first is current
+                    if info or page.get("missing") or page.get("imagerepository") == "":
+                        answered.add(asked)
+                    if info and info[0].get("sha1"):
+                        found[titles[asked]] = info[0]["sha1"]
+                # MediaWiki offers to continue with each file's *older* versions: follow it
+                # only while a file of the batch has not been answered at all.
+                if "continue" not in result or answered >= set(titles):
+                    break
+                cont = result["continue"]
+        return found
+
+    def upload(self, name: str, data: bytes, *, description: str, comment: str,
+               mime: str = "image/png") -> dict | None:
+        """Upload ``data`` as ``File:<name>`` (a new file or a new version; the caller
+        decided it changed). Returns the API's ``upload`` result, or ``None`` when the
+        file's current version already has these bytes. The stop page halts bots first."""
+        config = self.config
+        if config.bot_user and self.stop_requested():
+            raise StopRequested(
+                f"The stop page {config.stop_page!r} asks the bots to halt: nothing more is "
+                "uploaded. Remove the STOP line from it to let them run again."
+            )
+        fields = {
+            "action": "upload", "format": "json", "formatversion": 2, "filename": name,
+            "comment": comment, "text": description, "ignorewarnings": 1,
+            "watchlist": "nochange", "maxlag": MAXLAG,
+            "assert": "bot" if self.is_bot else "user",
+        }
+        if config.edit_tag and self.is_bot:
+            fields["tags"] = config.edit_tag
+        try:
+            fields["token"] = self.site.get_token("csrf")
+            raw = self.site.raw_call("api", fields, files={"file": (name, io.BytesIO(data),
+                                                                   mime)})
+            info = json.loads(raw) if raw else {}
+            self.site.handle_api_result(
+                info, kwargs={k: v for k, v in fields.items() if k != "token"})
+        except mwclient.errors.APIError as exc:
+            if exc.code == "fileexists-no-change":
+                return None
+            raise WikiError(
+                f"The wiki refused to upload {name!r}: {exc.code}: {exc.info}. The bot needs "
+                "the upload grants (uploadfile, uploadeditmovefile) and $wgEnableUploads."
+            ) from None
+        except (ValueError, requests.RequestException, mwclient.errors.MwClientError) as exc:
+            raise WikiError(
+                f"The wiki at {config.wiki_url} did not answer the upload of {name!r} "
+                f"properly ({type(exc).__name__}: {exc})."
+            ) from None
+        result = info.get("upload", {})
+        if result.get("result") != "Success":
+            raise WikiError(f"The wiki did not store {name!r}: {json.dumps(result)[:300]}")
+        return result
 
     # -- writes ---------------------------------------------------------------------
 
