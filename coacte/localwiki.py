@@ -34,7 +34,8 @@ from coacte.config import Config
 #: Debian's MediaWiki code tree, shared by every local wiki.
 MEDIAWIKI_DIR = Path("/usr/share/mediawiki")
 #: The Debian packages the local wiki needs.
-PACKAGES = ("mediawiki", "php-sqlite3", "php-cli", "php-intl", "php-mbstring", "php-xml")
+PACKAGES = ("mediawiki", "php-sqlite3", "php-cli", "php-intl", "php-mbstring", "php-xml",
+            "php-gd")
 
 SITE_NAME = "CO-ACTE"
 DB_NAME = "coacte"
@@ -117,7 +118,8 @@ def missing_requirements() -> list[str]:
     names = set(modules.split())
     if "pdo_sqlite" not in names or "sqlite3" not in names:
         missing.append("php-sqlite3")
-    for module, package in (("intl", "php-intl"), ("mbstring", "php-mbstring"), ("xml", "php-xml")):
+    for module, package in (("intl", "php-intl"), ("mbstring", "php-mbstring"), ("xml", "php-xml"),
+                            ("gd", "php-gd")):
         if module not in names:
             missing.append(package)
     return missing
@@ -299,6 +301,9 @@ def _settings_block(wdir: Path, port: int, web: dict | None = None) -> str:
         # document root (the shared code tree), so files are served by img_auth.php, which
         # streams them from $wgUploadDirectory (on a public wiki it just checks the path).
         "$wgEnableUploads = true;",
+        # Thumbnails (the charts) with PHP's GD: the installer may have found a `convert`
+        # that is not ImageMagick.
+        "$wgUseImageMagick = false;",
         f"$wgUploadDirectory = {_php_str(str(images))};",
         '$wgUploadPath = "$wgScriptPath/img_auth.php";',
         "",

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # chromium: the browser tests drive Debian's headless Chromium (Playwright, no download).
 # poppler-utils: the PDF tests read the dossier with pdftotext; pango: WeasyPrint draws it.
-apt_packages=(mediawiki php-sqlite3 php-cli php-intl php-mbstring php-xml chromium fonts-dejavu-core
+apt_packages=(mediawiki php-sqlite3 php-cli php-intl php-mbstring php-xml php-gd chromium fonts-dejavu-core
   poppler-utils libpango-1.0-0 libpangoft2-1.0-0)
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -177,7 +177,7 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
     parts += reactions
     if charts:
         parts.append(f"== {message('coacte-render-charts', lang=lang)} ==")
-        parts += [f"[[File:{name}|frame|none|alt={encode(caption)}|{encode(caption)}]]"
+        parts += [f"[[File:{name}|thumb|none|800px|alt={encode(caption)}|{encode(caption)}]]"
                   for name, caption in charts]
     parts.append(f"== {message('coacte-render-view-dimension', lang=lang)} ==")
     section = dimension = None

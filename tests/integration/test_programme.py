@@ -191,7 +191,7 @@ def test_the_dossiers_own_charts_are_drawn_and_uploaded_once(engagements):
                                                       "responsibility_heatmap")]
     for name in names:
         assert f"File:{name}: created" in first.output
-        assert f"[[File:{name}|frame" in text_of(wiki, "Synthèse:Globale/Tour 43")
+        assert f"[[File:{name}|thumb" in text_of(wiki, "Synthèse:Globale/Tour 43")
     again = CliRunner().invoke(charts_bot.command, ["--round", "43"], catch_exceptions=False)
     assert again.exit_code == 0 and "uploaded 0" in again.output
     assert "edits 0" in run("global", "--round", "43").output
