@@ -321,9 +321,11 @@ class Wiki:
 
     # -- writes ---------------------------------------------------------------------
 
-    def stop_requested(self) -> bool:
-        """Whether the emergency stop page has a line that is just STOP (or ARRÊT)."""
-        page = self.read([self.config.stop_page]).get(self.config.stop_page)
+    def stop_requested(self, page: PageRevision | None | bool = False) -> bool:
+        """Whether the emergency stop page has a line that is just STOP (or ARRÊT);
+        ``page`` is the stop page when the caller already read it."""
+        if page is False:
+            page = self.read([self.config.stop_page]).get(self.config.stop_page)
         if page is None:
             return False
         return any(line.strip().upper() in STOP_WORDS for line in page.text.splitlines())
@@ -334,15 +336,29 @@ class Wiki:
         ``base`` is the revision the new text was computed from (``None``: the page did
         not exist, so it is created only if it still does not).
         """
-        if self.config.bot_user and self.stop_requested():  # the stop page halts bots only
+        # One read just before writing: the stop page (it halts bots only) and the page
+        # itself, whose revision must still be the one the text was computed from. This
+        # catches what basetimestamp (one-second resolution) cannot: a human edit saved in
+        # the same second as the revision the bot read.
+        stop = self.config.stop_page
+        now = self.read([stop, title] if self.config.bot_user else [title])
+        if self.config.bot_user and self.stop_requested(now.get(stop)):
             raise StopRequested(
-                f"The stop page {self.config.stop_page!r} asks the bots to halt: nothing "
+                f"The stop page {stop!r} asks the bots to halt: nothing "
                 "more is written. Remove the STOP line from it to let them run again."
             )
+        current = now.get(title)
+        if (current.revid if current else None) != (base.revid if base else None):
+            if current is not None and current.text.strip() == text.strip():
+                return Saved(title, "saved", current.revid)  # already written (a retry)
+            return Saved(title, "conflict", code="editconflict")
+        try:
+            token = self.site.get_token("csrf")
+        except (requests.RequestException, mwclient.errors.MwClientError) as exc:
+            raise self._unreachable(exc) from None
         params = dict(
-            title=title, text=text, summary=summary, bot=1,
-            token=self.site.get_token("csrf"), watchlist="nochange",
-            starttimestamp=self.start_timestamp or _now(),
+            title=title, text=text, summary=summary, bot=1, token=token,
+            watchlist="nochange", starttimestamp=self.start_timestamp or _now(),
         )
         params["assert"] = "bot" if self.is_bot else "user"
         if self.config.edit_tag and self.is_bot:
@@ -350,11 +366,16 @@ class Wiki:
         if base is None:
             params["createonly"] = 1
         else:
-            params.update(basetimestamp=base.timestamp, nocreate=1)
+            params.update(basetimestamp=base.timestamp, baserevid=base.revid, nocreate=1)
         try:
             result = self.call("edit", **params)["edit"]
         except mwclient.errors.APIError as exc:
             if exc.code in ("editconflict", "articleexists", "missingtitle", "pagedeleted"):
+                # A retried write whose first answer was lost finds its own text there.
+                now = self.read([title]).get(title)
+                if now is not None and now.text.strip() == text.strip() \
+                        and now.user == self.username:
+                    return Saved(title, "saved", now.revid)
                 return Saved(title, "conflict", code=exc.code)
             raise WikiError(
                 f"The wiki refused to save {title!r}: {exc.code}: {exc.info}"

@@ -127,12 +127,20 @@ def test_maxlag_is_sent_and_waited_out():
     assert calls["n"] == 2
 
 
-def _edit_router(edit_answer, stop_text=None):
+def _edit_router(edit_answer, stop_text=None, current=None):
+    """``current``: the page being written as the wiki has it (default: BASE, unchanged)."""
     def query(params):
-        if params["titles"] == CONFIG.stop_page:
-            return {"query": {"pages": [page(CONFIG.stop_page, stop_text) if stop_text
-                                        else {"title": CONFIG.stop_page, "missing": True}]}}
-        return {"query": {"pages": []}}
+        pages = []
+        for title in params["titles"].split("|"):
+            if title == CONFIG.stop_page:
+                pages.append(page(title, stop_text) if stop_text
+                             else {"title": title, "missing": True})
+            elif title == BASE.title and (current or BASE) is not None:
+                now = current or BASE
+                pages.append(page(title, now.text, now.revid))
+            else:
+                pages.append({"title": title, "missing": True})
+        return {"query": {"pages": pages}}
     return LOGIN + [
         ({"meta": "tokens", "type": "csrf"}, {"query": {"tokens": {"csrftoken": "c+\\"}}}),
         ({"action": "query", "prop": "revisions"}, query),
@@ -170,10 +178,18 @@ def test_create_is_createonly():
 
 
 @responses.activate
+def test_a_page_changed_since_it_was_read_is_a_conflict_without_writing():
+    changed = PageRevision(BASE.title, 6, BASE.timestamp, "a human's text")
+    add_router(_edit_router(lambda p: pytest.fail("must not write"), current=changed))
+    saved = Wiki(CONFIG).login().save(BASE.title, "new", "s", BASE)
+    assert (saved.status, saved.code) == ("conflict", "editconflict")
+
+
+@responses.activate
 def test_read_only_wiki_is_a_clear_error():
     add_router(_edit_router({"error": {"code": "readonly", "info": "maintenance"}}))
     with pytest.raises(WikiError, match="read-only"):
-        Wiki(CONFIG).login().save("A", "x", "s", BASE)
+        Wiki(CONFIG).login().save(BASE.title, "x", "s", BASE)
 
 
 @responses.activate
@@ -181,11 +197,11 @@ def test_stop_page_halts_before_writing():
     add_router(_edit_router(lambda p: pytest.fail("must not write"),
                             stop_text="Explications.\n  stop  \n"))
     with pytest.raises(StopRequested, match="STOP"):
-        Wiki(CONFIG).login().save("A", "x", "s", BASE)
+        Wiki(CONFIG).login().save(BASE.title, "x", "s", BASE)
 
 
 @responses.activate
 def test_stop_page_without_a_stop_line_lets_the_bot_write():
     add_router(_edit_router({"edit": {"result": "Success", "newrevid": 3}},
                             stop_text="Écrivez S-T-O-P seul sur une ligne pour arrêter."))
-    assert Wiki(CONFIG).login().save("A", "x", "s", BASE).status == "saved"
+    assert Wiki(CONFIG).login().save(BASE.title, "x", "s", BASE).status == "saved"
