@@ -67,6 +67,7 @@ class Wiki:
                 "COACTE_WIKI_URL, COACTE_BOT_USER and COACTE_BOT_PASSWORD."
             )
         self.config = config
+        self.max_retries, self.retry_timeout = max_retries, retry_timeout
         self.requests: Counter[str] = Counter()
         self.start_timestamp = ""
         url = urlsplit(config.wiki_url.rstrip("/") + "/")
@@ -385,20 +386,29 @@ class Wiki:
     # -- plumbing -------------------------------------------------------------------
 
     def call(self, action: str, **params) -> dict:
-        """One API call with ``maxlag``; network failures become a clear WikiError."""
+        """One API call with ``maxlag``; network failures become a clear WikiError.
+
+        A read-only wiki (maintenance, a replica catching up) is waited out like lag:
+        the call is retried with a growing pause before giving up (mwclient retries lag,
+        5xx and connection errors itself, but not ``readonly``).
+        """
         params.setdefault("maxlag", MAXLAG)
-        try:
-            return self.site.api(action, **params)
-        except mwclient.errors.APIError as exc:
-            if exc.code == "readonly":
-                raise WikiError(
-                    f"The wiki at {self.config.wiki_url} is read-only right now "
-                    f"({exc.info}); nothing was written. Try again later."
-                ) from None
-            raise
-        except (requests.RequestException, mwclient.errors.MaximumRetriesExceeded,
-                mwclient.errors.InvalidResponse) as exc:
-            raise self._unreachable(exc) from None
+        for attempt in range(self.max_retries + 1):
+            try:
+                return self.site.api(action, **params)
+            except mwclient.errors.APIError as exc:
+                if exc.code != "readonly":
+                    raise
+                if attempt == self.max_retries:
+                    raise WikiError(
+                        f"The wiki at {self.config.wiki_url} is read-only right now "
+                        f"({exc.info}); nothing was written. Try again later."
+                    ) from None
+                time.sleep(self.retry_timeout * (attempt + 1))
+            except (requests.RequestException, mwclient.errors.MaximumRetriesExceeded,
+                    mwclient.errors.InvalidResponse) as exc:
+                raise self._unreachable(exc) from None
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def _unreachable(self, exc: Exception) -> WikiError:
         return WikiError(

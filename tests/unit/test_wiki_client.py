@@ -187,10 +187,25 @@ def test_a_page_changed_since_it_was_read_is_a_conflict_without_writing():
 
 
 @responses.activate
-def test_read_only_wiki_is_a_clear_error():
-    add_router(_edit_router({"error": {"code": "readonly", "info": "maintenance"}}))
+def test_read_only_wiki_is_waited_out_then_a_clear_error():
+    answers = {"n": 0}
+
+    def readonly(params):
+        answers["n"] += 1
+        return {"error": {"code": "readonly", "info": "maintenance"}}
+    add_router(_edit_router(readonly))
     with pytest.raises(WikiError, match="read-only"):
-        Wiki(CONFIG).login().save(BASE.title, "x", "s", BASE)
+        Wiki(CONFIG, max_retries=2, retry_timeout=0).login().save(BASE.title, "x", "s", BASE)
+    assert answers["n"] == 3  # the first try and two retries
+
+
+@responses.activate
+def test_a_short_read_only_spell_is_waited_out():
+    answers = iter([{"error": {"code": "readonly", "info": "maintenance"}},
+                    {"edit": {"result": "Success", "newrevid": 8}}])
+    add_router(_edit_router(lambda p: next(answers)))
+    saved = Wiki(CONFIG, retry_timeout=0).login().save(BASE.title, "x", "s", BASE)
+    assert (saved.status, saved.revid) == ("saved", 8)
 
 
 @responses.activate
