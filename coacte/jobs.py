@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from coacte import charts_upload, contract, jsondata
+from coacte import __version__, charts_upload, contract, incremental, jsondata
 from coacte.dossier.compute import compute
 from coacte.i18n import message
 from coacte.pipeline import Inputs, read_inputs
@@ -21,7 +22,7 @@ from coacte.publish import CONFLICT, UNCHANGED, Outcome, publish
 from coacte.synthesis import delphi
 from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN
 from coacte.synthesis.territory import synthesize as territory_syntheses
-from coacte.validate import read_contributions
+from coacte.validate import read_contributions, read_debates, read_grid
 from coacte.wiki import StopRequested, Wiki
 from coacte.wikitext import render
 from coacte.wikitext.render_round import delphi_section
@@ -109,6 +110,57 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
         result.status = HALTED
     elif conflicts:
         result.status = CONFLICTS
+    return result
+
+
+def state_key(wiki: Wiki, grid_revid: int | None) -> str:
+    """What invalidates an incremental run's state: the bot's version, the wiki and
+    account, the grid's revision and every setting that changes a synthesis page."""
+    c = wiki.config
+    return "|".join(map(str, (__version__, c.wiki_url, c.bot_user, grid_revid, wiki.language,
+                              c.near_duplicate_threshold, c.header_template,
+                              c.postit_template, c.synthesis_namespace, c.approval)))
+
+
+def synthesize_changed(wiki: Wiki, state_path: Path, *,
+                       report: Report | None = None) -> Result:
+    """All the territory syntheses, reading and writing only what changed since the run
+    that wrote ``state_path`` (:mod:`coacte.incremental`); the first run is a full one.
+
+    Revision ids are listed first (no texts); then only the debate pages of the
+    (territory, round) pairs touched by an edit, or whose synthesis page someone else
+    edited, are read, parsed, synthesized and published.
+    """
+    report = report or Report()
+    config = wiki.config
+    grid_page = wiki.read([config.grid_page])[config.grid_page]
+    state = incremental.load(state_path, state_key(wiki, grid_page.revid if grid_page else None))
+    listed = wiki.transcluding_revids(config.header_template)
+    changed, gone = incremental.changed_pages(state, listed)
+    pairs = state.pairs_of(changed | gone)
+    if state.targets:
+        pairs |= incremental.edited_targets(state, wiki.revids(state.targets))
+    fresh = [p for p in wiki.read(sorted(changed)).values() if p is not None]
+    debates, _ = read_debates(fresh, read_grid(grid_page)[0])
+    pairs |= {(d.territory.casefold(), d.round) for d in debates}
+    siblings = state.pages_feeding(pairs) - changed - gone
+    pages = fresh + [p for p in wiki.read(sorted(siblings)).values() if p is not None]
+    inputs = read_inputs(wiki, pages=pages, grid_page=grid_page)
+    result = synthesize(wiki, only=pairs, inputs=inputs, report=report)
+    found: dict[str, int] = {}
+    for problem in inputs.problems:
+        found[problem.page] = found.get(problem.page, 0) + 1
+    fed = {d.page: [(d.territory.casefold(), d.round)] for d in inputs.debates}
+    read = {p.title: (p.revid, fed.get(p.title, []), found.get(p.title, 0)) for p in pages}
+    pair_of = {s["page"]: (s["territory"].casefold(), s["round"])
+               for s in result.data.get("syntheses", [])}
+    written = {o.title: (o.revid if o.status != CONFLICT else None, pair_of[o.title])
+               for o in result.outcomes if o.title in pair_of}
+    if result.status != HALTED:
+        incremental.save(state_path, incremental.update(state, read, gone, written))
+    report.line(f"synthesize: incremental run, {len(listed)} debate pages listed, "
+                f"{len(changed)} changed, {len(gone)} gone, {len(pairs)} syntheses to "
+                f"check, {state.problems} problems left on pages not re-read", err=True)
     return result
 
 

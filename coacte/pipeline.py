@@ -26,15 +26,22 @@ class Inputs:
         return sum(len(d.postits) for d in self.debates)
 
 
-def read_inputs(wiki: Wiki) -> Inputs:
+def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
+                grid_page: PageRevision | None | bool = False) -> Inputs:
     """Read the grid page and every debate page (found by transclusion of the header,
-    whatever their namespace) in batches, then validate them."""
+    whatever their namespace) in batches, then validate them.
+
+    ``pages`` and ``grid_page`` are those the caller already read (an incremental run
+    reads only some debate pages): they are not read again.
+    """
     config = wiki.config
-    grid_page = wiki.read([config.grid_page])[config.grid_page]
+    if grid_page is False:
+        grid_page = wiki.read([config.grid_page])[config.grid_page]
     grid, problems = read_grid(grid_page)
     if grid_page is None:
         problems.append(Problem(config.grid_page, None, None, "coacte-problem-no-grid",
                                 blocking=False))
-    pages = wiki.transcluding(config.header_template)
+    if pages is None:
+        pages = wiki.transcluding(config.header_template)
     debates, found = read_debates(pages, grid)
     return Inputs(pages, grid, debates, problems + found)

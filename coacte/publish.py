@@ -38,6 +38,8 @@ class Outcome:
     reason: str = ""
     #: In a dry run, the change that would be saved.
     diff: str = ""
+    #: The page's revision after the run (saved or left unchanged), when known.
+    revid: int | None = None
 
 
 def diff(title: str, old: str | None, new: str) -> str:
@@ -68,7 +70,7 @@ def publish(wiki: Wiki, bodies: dict[str, tuple[str, str]], *, dry_run: bool = F
         base = current.get(title)
         placed = region.place(base.text if base else None, body)
         if placed.status == region.UNCHANGED:
-            outcome = Outcome(title, UNCHANGED)
+            outcome = Outcome(title, UNCHANGED, revid=base.revid if base else None)
             if title in held and not dry_run:
                 _withdraw(wiki, held[title], current.get(held[title]), summary)
         elif placed.status == region.CONFLICT:
@@ -83,7 +85,8 @@ def publish(wiki: Wiki, bodies: dict[str, tuple[str, str]], *, dry_run: bool = F
                                   diff=diff(title, base.text if base else None, placed.text))
             else:
                 saved = wiki.save(title, placed.text, summary, base)
-                outcome = (Outcome(title, status) if saved.status == "saved"
+                outcome = (Outcome(title, status, revid=saved.revid)
+                           if saved.status == "saved"
                            else Outcome(title, CONFLICT, "coacte-conflict-edit"))
         outcomes.append(outcome)
         if progress:

@@ -196,6 +196,43 @@ class Wiki:
                 found[normalized.get(rev.title, rev.title)] = rev
         return found
 
+    def transcluding_revids(self, template: str) -> dict[str, int]:
+        """``{title: current revision id}`` of every page transcluding ``Template:<template>``,
+        without the texts: what an incremental run compares with its state."""
+        return self._revids(generator="embeddedin", geititle=f"Template:{template}",
+                            geilimit=self.batch_size)
+
+    def revids(self, titles: Iterable[str]) -> dict[str, int | None]:
+        """The current revision id of each title (``None``: missing), no texts, batched."""
+        titles = list(dict.fromkeys(titles))
+        found: dict[str, int | None] = dict.fromkeys(titles)
+        for i in range(0, len(titles), self.batch_size):
+            chunk = titles[i : i + self.batch_size]
+            normalized: dict[str, str] = {}
+            for title, revid in self._revids(titles="|".join(chunk),
+                                             aliases=normalized).items():
+                found[normalized.get(title, title)] = revid
+        return found
+
+    def _revids(self, aliases: dict | None = None, **params) -> dict[str, int]:
+        params.update(prop="info", formatversion=2, curtimestamp=1)
+        found: dict[str, int] = {}
+        cont: dict = {}
+        while True:
+            result = self.call("query", **params, **cont)
+            if not self.start_timestamp:
+                self.start_timestamp = result.get("curtimestamp", "")
+            query = result.get("query", {})
+            if aliases is not None:
+                for pair in query.get("normalized", []):
+                    aliases[pair["to"]] = pair["from"]
+            for page in query.get("pages", []):
+                if page.get("lastrevid"):
+                    found[page["title"]] = page["lastrevid"]
+            if "continue" not in result:
+                return found
+            cont = result["continue"]
+
     def revisions(self, aliases: dict | None = None, **params) -> list[PageRevision]:
         """Run a ``prop=revisions`` query with its continuations; collect each page once."""
         params.update(prop="revisions", rvprop="content|ids|timestamp|user", rvslots="main",

@@ -47,7 +47,7 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 
 #: Size of the encoder's vectors (USE multilingual v3).
 DIMENSIONS = 512
+#: Texts encoded per call of the encoder.
+EMBED_CHUNK = 1000
 
 #: Score of a pair that must never merge: so low that no average can make up for it
 #: (it would take a million pairs at the best score).
@@ -96,6 +98,10 @@ class Settings:
     #: about 0.25 GB at 3,000); beyond it the group is cut in input order and no merge
     #: crosses the cut.
     max_component: int = 3000
+    #: Largest bucket whose look-alike pairs are searched among all pairs of texts (an
+    #: n x n letter comparison: about 10 s at 10,000 texts); a larger bucket compares
+    #: each text with its neighbours in alphabetical order (see ``_neighbours_alike``).
+    surface_scan_limit: int = 5000
 
     def __post_init__(self) -> None:
         for name in ("sentence_threshold", "word_threshold"):
@@ -137,7 +143,11 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     if not prepared:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     unique = list(dict.fromkeys(prepared))
-    vectors = np.asarray(encoder().encode(unique), dtype=np.float32)
+    # By chunks: the encoder pads a batch to its longest text, so one batch of 100,000
+    # texts would take gigabytes.
+    vectors = np.concatenate([
+        np.asarray(encoder().encode(unique[i:i + EMBED_CHUNK]), dtype=np.float32)
+        for i in range(0, len(unique), EMBED_CHUNK)])
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors /= np.where(norms > 0, norms, 1.0)
     row = {text: i for i, text in enumerate(unique)}
@@ -339,25 +349,36 @@ def _word_vectors(texts: Sequence[str]) -> dict[str, np.ndarray]:
 
 def _alignment(texts: Sequence[str], words: dict[str, np.ndarray]) -> np.ndarray:
     """Word-alignment F-measure of every pair of texts (n x n, 0 for a text without
-    content words): recall = mean over a text's words of their best cosine in the other."""
+    content words): recall = mean over a text's words of their best cosine in the other.
+
+    Computed through the texts' distinct words: ``best[w, j]`` is word w's best cosine
+    among text j's words, and a text's recall against j is the mean of ``best`` over its
+    words (a sparse product). The cost grows with words x texts, not with the square of
+    all word occurrences: a 3,000-text piece takes a fraction of a second.
+    """
     n = len(texts)
     lists = [_content_words(t) for t in texts]
     full = [i for i in range(n) if lists[i]]
     result = np.zeros((n, n), dtype=np.float32)
     if not full:
         return result
+    vocabulary = list(dict.fromkeys(w for i in full for w in lists[i]))
+    column = {w: k for k, w in enumerate(vocabulary)}
+    unit = np.stack([words[w] for w in vocabulary])
+    # Word occurrences grouped by text, as columns: text j's words are [starts[j], ends).
+    occurrences = np.array([column[w] for i in full for w in lists[i]])
     lengths = np.array([len(lists[i]) for i in full])
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    matrix = np.stack([words[w] for i in full for w in lists[i]])
-    recall = np.empty((len(full), len(full)), dtype=np.float32)
-    # Rows by blocks of texts, so that the word x word block stays around 4M floats.
-    block = max(1, 4_000_000 // (len(matrix) * max(1, int(lengths.max()))))
-    for lo in range(0, len(full), block):
-        hi = min(lo + block, len(full))
-        rows = matrix[starts[lo]:starts[hi - 1] + lengths[hi - 1]]
-        best = np.maximum.reduceat(rows @ matrix.T, starts, axis=1)
-        recall[lo:hi] = np.add.reduceat(best, starts[lo:hi] - starts[lo], axis=0) \
-            / lengths[lo:hi, None]
+    best = np.empty((len(vocabulary), len(full)), dtype=np.float32)
+    block = max(1, 8_000_000 // max(1, len(occurrences)))
+    for lo in range(0, len(vocabulary), block):
+        cosines = unit[lo:lo + block] @ unit[occurrences].T
+        best[lo:lo + block] = np.maximum.reduceat(cosines, starts, axis=1)
+    # recall[i, j] = mean of best[w, j] over text i's words w.
+    incidence = csr_matrix((np.repeat(1.0 / lengths, lengths).astype(np.float32),
+                            (np.repeat(np.arange(len(full)), lengths), occurrences)),
+                           shape=(len(full), len(vocabulary)))
+    recall = np.asarray(incidence @ best, dtype=np.float32)
     precision = recall.T
     total = recall + precision
     f = np.divide(2 * recall * precision, total, out=np.zeros_like(total), where=total > 0)
@@ -379,13 +400,19 @@ def _components(members: list[int], vectors: np.ndarray, norms: list[str],
     cols: list[np.ndarray] = []
     block = max(1, 4_000_000 // n)
     texts = [norms[u] for u in members]
+    scan = n <= settings.surface_scan_limit
     for lo in range(0, n, block):
         hi = min(lo + block, n)
         close = sub[lo:hi] @ sub.T >= settings.sentence_threshold
-        alike = process.cdist(texts[lo:hi], texts, scorer=fuzz.ratio, dtype=np.uint8,
-                              score_cutoff=settings.surface_threshold) > 0
-        r, c = np.nonzero(close | alike)
+        if scan:
+            close |= process.cdist(texts[lo:hi], texts, scorer=fuzz.ratio, dtype=np.uint8,
+                                   score_cutoff=settings.surface_threshold, workers=-1) > 0
+        r, c = np.nonzero(close)
         rows.append(r + lo)
+        cols.append(c)
+    if not scan:
+        r, c = _neighbours_alike(texts, settings.surface_threshold)
+        rows.append(r)
         cols.append(c)
     r, c = np.concatenate(rows), np.concatenate(cols)
     graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
@@ -396,6 +423,25 @@ def _components(members: list[int], vectors: np.ndarray, norms: list[str],
     return [comp for comp in comps if len(comp) > 1]
 
 
+def _neighbours_alike(texts: list[str], threshold: float,
+                      window: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of look-alike texts (letters ratio >= ``threshold``) among neighbours in
+    alphabetical order, of the texts and of their reversed letters: a typo near the
+    end leaves two texts side by side in the first order, one near the start in the
+    second. This finds nearly all the pairs an all-pairs scan finds (two typos at both
+    ends can escape it) at the cost of ``2 x window`` comparisons per text."""
+    rows: list[int] = []
+    cols: list[int] = []
+    for key in (lambda i: texts[i], lambda i: texts[i][::-1]):
+        order = sorted(range(len(texts)), key=key)
+        for k, i in enumerate(order):
+            for j in order[k + 1:k + 1 + window]:
+                if fuzz.ratio(texts[i], texts[j], score_cutoff=threshold):
+                    rows.append(i)
+                    cols.append(j)
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+
 def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
             words: dict[str, np.ndarray], settings: Settings) -> np.ndarray:
     """Pair scores: the smaller margin of the two views, 1 for look-alike letters,
@@ -404,7 +450,7 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
     if settings.word_threshold is not None:
         score = np.minimum(score, _alignment(texts, words) - settings.word_threshold)
     alike = process.cdist(norms, norms, scorer=fuzz.ratio, dtype=np.uint8,
-                          score_cutoff=settings.surface_threshold)
+                          score_cutoff=settings.surface_threshold, workers=-1)
     for i, j in zip(*np.nonzero(alike), strict=True):
         if i < j and same_idea(norms[i], norms[j], settings.surface_threshold):
             score[i, j] = score[j, i] = 1.0

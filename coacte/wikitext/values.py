@@ -9,6 +9,8 @@ and that :func:`decode` reads back to the very same text, so the text round-trip
 
 from __future__ import annotations
 
+import re
+
 import mwparserfromhell
 from mwparserfromhell.nodes import Comment, HTMLEntity, Tag, Template, Text
 
@@ -59,7 +61,14 @@ def decode(value: str) -> str:
     as written, so it stays visible data. Surrounding white space is not part of it
     (MediaWiki strips it from named parameters).
     """
+    if not _MARKUP.search(value):
+        return value.strip()  # plain text (most post-its): nothing to decode, no parse
     return _text_of(mwparserfromhell.parse(value)).strip()
+
+
+#: What :func:`decode` acts on: an entity, a tag or comment, a template. Without any of
+#: them the parser would return the value as one text node.
+_MARKUP = re.compile(r"[&<{]")
 
 
 def _text_of(code: mwparserfromhell.wikicode.Wikicode) -> str:
