@@ -14,14 +14,15 @@ from __future__ import annotations
 import argparse
 import resource
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import corpus  # noqa: E402
-
+from bench import corpus  # noqa: E402
 from coacte.dossier.compute import compute  # noqa: E402
 from coacte.pipeline import Inputs  # noqa: E402
 from coacte.synthesis.territory import synthesize  # noqa: E402
@@ -50,6 +51,9 @@ def main() -> None:
     parser.add_argument("--postits", type=int, default=60)
     parser.add_argument("--no-global", action="store_true",
                         help="Stop after the territory pages.")
+    parser.add_argument("--store", action="store_true",
+                        help="Keep sentence vectors in a fresh store (as the bots do) and "
+                             "run the global synthesis twice: cold, then warm.")
     args = parser.parse_args()
     print(f"core stages, {args.pages} pages x {args.postits} post-its "
           f"(start: {peak_mb():.0f} MB)")
@@ -73,8 +77,16 @@ def main() -> None:
         from coacte.synthesis.semantic import encoder
 
         encoder()
-    with stage("global synthesis"):
+    if args.store:
+        from coacte.synthesis import semantic
+        from coacte.synthesis.embedding_store import EmbeddingStore
+
+        semantic.use_store(EmbeddingStore(Path(tempfile.mkdtemp()) / "vectors.sqlite"))
+    with stage("global synthesis" + (" (cold store)" if args.store else "")):
         computed = compute(inputs, 1, {})
+    if args.store:
+        with stage("global synthesis (warm store)"):
+            computed = compute(inputs, 1, {})
     g = computed.synthesis
     with stage("render global page"):
         body = render.global_synthesis(g, grid, [], "fr")

@@ -24,11 +24,21 @@ json_option = click.option(
 
 
 def open_wiki() -> Wiki:
-    """Log in to the configured wiki, or stop with a message that says what to do."""
+    """Log in to the configured wiki, or stop with a message that says what to do.
+    Sentence vectors are kept between runs from now on (see :func:`keep_vectors`)."""
+    keep_vectors()
     try:
         return connect(settings.load())
     except WikiError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def keep_vectors() -> None:
+    """Encode each text once across runs: ``<home>/cache/embeddings.sqlite``."""
+    from coacte.synthesis import semantic  # numpy and the encoder only when needed
+    from coacte.synthesis.embedding_store import EmbeddingStore
+
+    semantic.use_store(EmbeddingStore(settings.home() / "cache" / "embeddings.sqlite"))
 
 
 def echo_problems(problems: list[Problem], lang: str | None = None) -> None:

@@ -16,8 +16,10 @@ def command(host, port, threads, dev) -> None:
     Production: waitress. Set COACTE_SECRET_KEY (or [web] secret_key in coacte.toml) so
     sessions survive a restart.
     """
+    from bot_scripts._shared import keep_vectors
     from coacte.web import create_app
 
+    keep_vectors()
     app = create_app()
     click.echo(f"serve: http://{host}:{port}/ (wiki: {app.config['COACTE'].wiki_url})", err=True)
     if dev:

@@ -11,9 +11,10 @@ ids only (no content), and reads, parses and synthesizes again only:
 - the pairs whose synthesis page someone else edited (or deleted) since.
 
 Everything is invalidated at once when the grid page, the settings or the bot's version
-change (the state's ``key``). A synthesis page that ended in a conflict is not recorded,
-it is looked at again by every run, which reports the conflict again until it is resolved. Losing the state file
-costs one full run, never a wrong page: a revision id names one text forever.
+change (the state's ``key``). A synthesis page that ended in a conflict is looked at
+again by every run, which reports the conflict again until someone resolves it. Losing
+the state file costs one full run, never a wrong page: a revision id names one text
+forever.
 """
 
 from __future__ import annotations

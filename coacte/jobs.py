@@ -141,11 +141,12 @@ def synthesize_changed(wiki: Wiki, state_path: Path, *,
     if state.targets:
         pairs |= incremental.edited_targets(state, wiki.revids(state.targets))
     fresh = [p for p in wiki.read(sorted(changed)).values() if p is not None]
-    debates, _ = read_debates(fresh, read_grid(grid_page)[0])
+    parsed: dict = {}
+    debates, _ = read_debates(fresh, read_grid(grid_page)[0], known=parsed)
     pairs |= {(d.territory.casefold(), d.round) for d in debates}
     siblings = state.pages_feeding(pairs) - changed - gone
     pages = fresh + [p for p in wiki.read(sorted(siblings)).values() if p is not None]
-    inputs = read_inputs(wiki, pages=pages, grid_page=grid_page)
+    inputs = read_inputs(wiki, pages=pages, grid_page=grid_page, known=parsed)
     result = synthesize(wiki, only=pairs, inputs=inputs, report=report)
     found: dict[str, int] = {}
     for problem in inputs.problems:

@@ -27,12 +27,14 @@ class Inputs:
 
 
 def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
-                grid_page: PageRevision | None | bool = False) -> Inputs:
+                grid_page: PageRevision | None | bool = False,
+                known: dict | None = None) -> Inputs:
     """Read the grid page and every debate page (found by transclusion of the header,
     whatever their namespace) in batches, then validate them.
 
     ``pages`` and ``grid_page`` are those the caller already read (an incremental run
-    reads only some debate pages): they are not read again.
+    reads only some debate pages): they are not read again; ``known`` holds the pages
+    already parsed (see :func:`~coacte.validate.read_debates`).
     """
     config = wiki.config
     if grid_page is False:
@@ -43,5 +45,5 @@ def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
                                 blocking=False))
     if pages is None:
         pages = wiki.transcluding(config.header_template)
-    debates, found = read_debates(pages, grid)
+    debates, found = read_debates(pages, grid, known=known)
     return Inputs(pages, grid, debates, problems + found)

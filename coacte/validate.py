@@ -346,13 +346,23 @@ def check_debates(debates: list[Debate]) -> list[Problem]:
     return problems
 
 
-def read_debates(pages: Iterable[PageRevision],
-                 grid: Grid) -> tuple[list[Debate], list[Problem]]:
-    """Every debate page → the debates and all problems, sorted by place."""
+def read_debates(pages: Iterable[PageRevision], grid: Grid, *,
+                 known: dict | None = None) -> tuple[list[Debate], list[Problem]]:
+    """Every debate page → the debates and all problems, sorted by place.
+
+    ``known`` maps (title, revision id) to what :func:`read_debate` found on it with this
+    grid: a revision read before is not parsed again (and new ones are added to it).
+    """
     debates: list[Debate] = []
     problems: list[Problem] = []
     for page in pages:
-        debate, found = read_debate(page, grid)
+        if known is None:
+            debate, found = read_debate(page, grid)
+        else:
+            key = (page.title, page.revid)
+            if key not in known:
+                known[key] = read_debate(page, grid)
+            debate, found = known[key]
         problems.extend(found)
         if debate is not None:
             debates.append(debate)

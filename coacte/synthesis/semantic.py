@@ -51,6 +51,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
+from coacte.synthesis.embedding_store import EmbeddingStore
 from coacte.synthesis.similarity import negations, normalize, same_idea
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ _VETO = 1e6
 
 _ENCODER = None
 _ENCODER_LOCK = threading.Lock()
+_STORE: EmbeddingStore | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class Settings:
             raise ValueError(f"linkage must be 'average' or 'complete', got {self.linkage!r}")
         if self.max_component < 2:
             raise ValueError("max_component must be at least 2")
+        if self.surface_scan_limit < 0:
+            raise ValueError("surface_scan_limit must not be negative")
 
 
 def encoder():
@@ -143,15 +147,27 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     if not prepared:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     unique = list(dict.fromkeys(prepared))
-    # By chunks: the encoder pads a batch to its longest text, so one batch of 100,000
-    # texts would take gigabytes.
-    vectors = np.concatenate([
-        np.asarray(encoder().encode(unique[i:i + EMBED_CHUNK]), dtype=np.float32)
-        for i in range(0, len(unique), EMBED_CHUNK)])
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors /= np.where(norms > 0, norms, 1.0)
-    row = {text: i for i, text in enumerate(unique)}
-    return vectors[[row[t] for t in prepared]]
+    known = _STORE.lookup(unique) if _STORE is not None else {}
+    missing = [t for t in unique if t not in known]
+    if missing:
+        # By chunks: the encoder pads a batch to its longest text, so one batch of
+        # 100,000 texts would take gigabytes.
+        fresh = np.concatenate([
+            np.asarray(encoder().encode(missing[i:i + EMBED_CHUNK]), dtype=np.float32)
+            for i in range(0, len(missing), EMBED_CHUNK)])
+        norms = np.linalg.norm(fresh, axis=1, keepdims=True)
+        fresh /= np.where(norms > 0, norms, 1.0)
+        if _STORE is not None:
+            _STORE.store(missing, fresh)
+        known.update(zip(missing, fresh, strict=True))
+    return np.stack([known[t] for t in prepared]).astype(np.float32, copy=False)
+
+
+def use_store(store: EmbeddingStore | None) -> None:
+    """Keep vectors in ``store`` between runs (``None``: encode every time). The bots
+    install ``<home>/cache/embeddings.sqlite``; tests and the core alone use none."""
+    global _STORE
+    _STORE = store
 
 
 def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings = Settings(),
@@ -396,11 +412,13 @@ def _components(members: list[int], vectors: np.ndarray, norms: list[str],
     if n < 2:
         return []
     sub = vectors[members]
-    rows: list[np.ndarray] = []
-    cols: list[np.ndarray] = []
     block = max(1, 4_000_000 // n)
     texts = [norms[u] for u in members]
     scan = n <= settings.surface_scan_limit
+    # Components are merged block by block (each text linked to its component's label),
+    # so memory holds one block of pairs, not all of them: a bucket of 15,000 similar
+    # texts has some 100 million.
+    which = np.arange(n)
     for lo in range(0, n, block):
         hi = min(lo + block, n)
         close = sub[lo:hi] @ sub.T >= settings.sentence_threshold
@@ -408,19 +426,25 @@ def _components(members: list[int], vectors: np.ndarray, norms: list[str],
             close |= process.cdist(texts[lo:hi], texts, scorer=fuzz.ratio, dtype=np.uint8,
                                    score_cutoff=settings.surface_threshold, workers=-1) > 0
         r, c = np.nonzero(close)
-        rows.append(r + lo)
-        cols.append(c)
+        which = _merge(which, r + lo, c)
     if not scan:
-        r, c = _neighbours_alike(texts, settings.surface_threshold)
-        rows.append(r)
-        cols.append(c)
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
-    count, which = connected_components(graph, directed=False)
+        which = _merge(which, *_neighbours_alike(texts, settings.surface_threshold))
+    count = int(which.max()) + 1
     comps: list[list[int]] = [[] for _ in range(count)]
     for i, k in enumerate(which):
         comps[k].append(members[i])
     return [comp for comp in comps if len(comp) > 1]
+
+
+def _merge(which: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Component labels (0..k-1) once the pairs ``rows``/``cols`` join the components
+    that ``which`` labels."""
+    n = len(which)
+    _, first = np.unique(which, return_index=True)  # a member of each component
+    r = np.concatenate([rows, np.arange(n)])
+    c = np.concatenate([cols, first[which]])
+    graph = coo_matrix((np.ones(len(r), dtype=np.int8), (r, c)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
 def _neighbours_alike(texts: list[str], threshold: float,

@@ -340,3 +340,13 @@ def test_webhook_deeply_nested_body_is_malformed_not_raised():
     headers = webhook.headers(SECRET, body, timestamp=NOW, nonce="n")
     verdict = webhook.verify(SECRET, headers.get, body, webhook.Nonces(), now=NOW)
     assert verdict.status == 400
+
+
+@FAST
+@given(TEXT)
+def test_plain_values_are_decoded_without_the_parser_exactly_as_with_it(text):
+    # decode() skips the parser for values without &, < or {: this must not change
+    # what any value reads as (the parser would have found a text node, or markup kept).
+    from coacte.wikitext.values import _text_of
+
+    assert decode(text) == _text_of(mwparserfromhell.parse(text)).strip()

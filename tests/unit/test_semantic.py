@@ -107,6 +107,22 @@ def test_an_oversized_group_is_cut_in_input_order():
     assert labels == [0] * 5 + [5] * 5 + [10] * 2
 
 
+def test_look_alikes_are_found_among_alphabetical_neighbours_in_a_huge_bucket():
+    texts = ["le bus passe trop rarement le soir", "le bus passe trop rarement le soi",
+             "xle bus passe trop rarement le soir", "les jardins partagés du quartier",
+             "un budget participatif pour les jeunes"]
+    rows, cols = semantic._neighbours_alike(texts, 92.0, window=1)
+    pairs = {frozenset(p) for p in zip(rows.tolist(), cols.tolist(), strict=True)}
+    assert {frozenset((0, 1)), frozenset((0, 2))} <= pairs  # typo at the end, at the start
+    assert all(not ({3, 4} & p) for p in pairs)
+    # Orthogonal embeddings: only the letters can merge; the scan and the neighbours agree.
+    vectors = np.eye(len(texts), semantic.DIMENSIONS, dtype=np.float32)
+    scan = cluster(texts, [0] * 5, Settings(word_threshold=None), embeddings=vectors)
+    neighbours = cluster(texts, [0] * 5, Settings(word_threshold=None, surface_scan_limit=2),
+                         embeddings=vectors)
+    assert scan == neighbours == [0, 0, 0, 3, 4]
+
+
 @pytest.fixture(scope="module")
 def evaluation() -> dict:
     return bench.evaluate(bench.load(), Settings())
@@ -146,3 +162,12 @@ def test_a_looser_setting_trades_precision_for_recall():
     strict = bench.evaluate(items, Settings())
     assert loose["recall"] > strict["recall"]
     assert loose["precision"] < 0.9 <= strict["precision"]
+
+
+def test_components_merged_block_by_block_are_the_connected_components():
+    which = np.arange(6)
+    which = semantic._merge(which, np.array([0]), np.array([5]))
+    which = semantic._merge(which, np.array([2]), np.array([3]))
+    assert len(set(which)) == 4 and which[0] == which[5] and which[2] == which[3]
+    which = semantic._merge(which, np.array([3]), np.array([5]))
+    assert which[0] == which[2] == which[3] == which[5] and len(set(which)) == 3
