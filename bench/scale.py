@@ -23,13 +23,13 @@ import argparse
 import io
 import math
 import random
-import re
 import sys
 import tempfile
 import time
 from collections import Counter
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from click.testing import CliRunner
@@ -49,21 +49,28 @@ EXCHANGES: list[tuple[str, str, bytes | str | None, float, str]] = []
 _send = requests.Session.send
 
 
+def _kind(request) -> str:
+    """What an API request does, e.g. ``query:embeddedin+info`` or ``edit``; content
+    reads are marked. (mwclient adds ``meta=userinfo`` to every query: left out.)"""
+    body = request.body or ""
+    if isinstance(body, bytes):
+        if b"multipart/form-data" in (request.headers.get("Content-Type") or "").encode():
+            return "upload (multipart)"
+        body = body.decode("utf-8", "replace")
+    fields = parse_qs(body) if body else parse_qs(urlsplit(request.url).query)
+    action = fields.get("action", ["?"])[0]
+    if action != "query":
+        return action
+    parts = [v for key in ("generator", "prop", "list", "meta")
+             for v in fields.get(key, [""])[0].split("|") if v and v != "userinfo"]
+    content = "content" in fields.get("rvprop", [""])[0]
+    return "query:" + "+".join(parts) + (" (content)" if content else "")
+
+
 def _recording_send(self, request, **kwargs):
     response = _send(self, request, **kwargs)
-    body = request.body or ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    kind = "?"
-    if "action=" in text or "action=" in request.url:
-        match = re.search(r"action=(\w+)", text) or re.search(r"action=(\w+)", request.url)
-        kind = match.group(1) if match else "?"
-        if kind == "query":
-            props = re.findall(r"(?:generator|prop|meta|list)=([\w|%7C]+)", text or request.url)
-            kind += ":" + "+".join(p.replace("%7C", "|") for p in props)
-            if "rvprop=" in text and "content" in re.search(r"rvprop=([^&]*)", text).group(1):
-                kind += " (content)"
     EXCHANGES.append((request.method, request.url, request.body,
-                      response.elapsed.total_seconds(), kind))
+                      response.elapsed.total_seconds(), _kind(request)))
     return response
 
 
@@ -71,8 +78,9 @@ requests.Session.send = _recording_send
 
 
 @contextmanager
-def measured(label: str, pages: int, floor: bool = False, session: Wiki | None = None):
-    """Print what the block cost; with ``floor``, replay its requests (reads only)."""
+def measured(label: str, pages: int, session: Wiki | None = None):
+    """Print what the block cost; with the block's ``session``, the floor: the block's
+    requests (reads only) replayed in the same order with plain ``requests``."""
     first = len(EXCHANGES)
     wall, cpu = time.perf_counter(), time.process_time()
     out = io.StringIO()
@@ -92,7 +100,7 @@ def measured(label: str, pages: int, floor: bool = False, session: Wiki | None =
     for line in out.getvalue().splitlines():
         if line.startswith(("synthesize:", "global:", "round ")):
             print(f"    | {line}")
-    if floor and session is not None:
+    if session is not None:
         replay = requests.Session()
         replay.cookies = session.site.connection.cookies
         replay.headers.update(session.site.connection.headers)
@@ -136,8 +144,11 @@ def human_edits(config, k: int, round_: int, tag: str) -> None:
                         f"{encode(f'Nouvelle idée {tag} {n}')}|groupe=G1}}}}")
 
 
-def fill_reactions(wiki: Wiki, pages: int, round_: int, rng: random.Random) -> None:
-    """Every seeded round page gets its groups' reactions (a facilitator's job)."""
+def fill_reactions(wiki: Wiki, pages: int, postits: int, round_: int,
+                   rng: random.Random) -> None:
+    """Every seeded round page gets its groups' reactions and ``postits`` new post-its
+    (a facilitator's job)."""
+    pool = corpus.ideas()
     token = wiki.site.get_token("csrf")
     titles = [corpus.debate_title(n, round_) for n in range(pages)]
     current = wiki.read(titles)
@@ -151,6 +162,8 @@ def fill_reactions(wiki: Wiki, pages: int, round_: int, rng: random.Random) -> N
                                 f"| accord = {rng.choice(['oui', 'oui', 'non', 'nuancé'])}\n"
                                 f"| priorité = {rng.randint(1, 5)}\n| commentaire = \n"
                                 f"| groupe = G{rng.randint(0, 3)}\n", 1)
+        n = int(title.split("Bench ")[1][:4])
+        text += "\n" + corpus.debate(n, postits, rng, pool, round_).split("\n", 1)[1]
         wiki.site.api("edit", title=title, text=text, summary="benchmark reactions",
                       token=token, bot=1, nocreate=1)
 
@@ -175,25 +188,27 @@ def main() -> None:
           "post-its)")
     state = Path(tempfile.mkdtemp()) / "state.json"
 
-    def synthesize(full: bool = False) -> Wiki:
-        session = connect(config)
+    def synthesize(session: Wiki, full: bool = False) -> None:
         if full:
             jobs.synthesize(session)
         else:
             jobs.synthesize_changed(session, state)
-        return session
 
+    # Logged-in sessions are opened before each measure (a cron job logs in once too).
+    session = connect(config)
     with measured("synthesize, first run (no state)", listed):
-        synthesize()
-    with measured("synthesize, no change (incremental)", listed, floor=True) as _:
-        session = synthesize()
-    with measured("synthesize, no change, --full", listed, floor=True):
-        full = synthesize(full=True)
-    del session, full
+        synthesize(session)
+    session = connect(config)
+    with measured("synthesize, no change (incremental)", listed, session=session):
+        synthesize(session)
+    session = connect(config)
+    with measured("synthesize, no change, --full", listed, session=session):
+        synthesize(session, full=True)
     for k in [int(k) for k in args.edits.split(",") if k]:
         human_edits(config, k, 1, f"K{k}-{time.time():.0f}")
+        session = connect(config)
         with measured(f"synthesize after {k} human edit(s) (incremental)", listed):
-            synthesize()
+            synthesize(session)
     with measured("global --round 1", listed) as out:
         cli_step(["global", "--round", "1"], out)
     with measured("global --round 1, no change", listed) as out:
@@ -202,10 +217,11 @@ def main() -> None:
     for round_ in range(2, args.rounds + 1):
         with measured(f"round open {round_}", listed) as out:
             cli_step(["round", "open", str(round_)], out)
-        fill_reactions(wiki, args.pages, round_, rng)
+        fill_reactions(wiki, args.pages, args.postits // 3, round_, rng)
         listed = len(wiki.transcluding_revids(config.header_template))
+        session = connect(config)
         with measured(f"synthesize, round {round_} pages filled in (incremental)", listed):
-            synthesize()
+            synthesize(session)
         with measured(f"round close {round_}", listed) as out:
             cli_step(["round", "close", str(round_)], out)
 

@@ -52,7 +52,7 @@ def command(port) -> None:
         raise click.ClickException(str(exc)) from None
     check.run()
     urls: list[str] = []
-    synthesize.run(urls=urls)
+    synthesize.run(urls=urls, full=True)  # every page's address, even unchanged
     global_synthesis.run(1)
     _round_two(wiki, click.get_current_context())
     programme.run(open_wiki(), 1, date(2016, 4, 1), report=ClickReport())

@@ -301,6 +301,8 @@ def _settings_block(wdir: Path, port: int, web: dict | None = None) -> str:
         # document root (the shared code tree), so files are served by img_auth.php, which
         # streams them from $wgUploadDirectory (on a public wiki it just checks the path).
         "$wgEnableUploads = true;",
+        "# A global synthesis of 1,000 territories is a few MB of wikitext (default: 2 MB).",
+        "$wgMaxArticleSize = 16384;",
         # Thumbnails (the charts) with PHP's GD: the installer may have found a `convert`
         # that is not ImageMagick.
         "$wgUseImageMagick = false;",
@@ -542,6 +544,8 @@ def _start_server(wdir: Path, port: int) -> int:
             '"$@" >>"$COACTE_SERVER_LOG" 2>&1 </dev/null & echo $!',
             "sh",
             "php",
+            "-d",
+            "post_max_size=64M",
             "-S",
             f"127.0.0.1:{port}",
             "-t",

@@ -374,6 +374,14 @@ class Wiki:
         ``base`` is the revision the new text was computed from (``None``: the page did
         not exist, so it is created only if it still does not).
         """
+        limit = (getattr(self.site, "site", None) or {}).get("maxarticlesize")
+        size = len(text.encode("utf-8"))
+        if limit and size > limit:
+            raise WikiError(
+                f"{title!r} would be {size / 1e6:.1f} MB of wikitext, over this wiki's page "
+                f"size limit of {limit / 1e6:.1f} MB: nothing was written. An administrator "
+                "can raise $wgMaxArticleSize (in KB) in LocalSettings.php."
+            )
         # One read just before writing: the stop page (it halts bots only) and the page
         # itself, whose revision must still be the one the text was computed from. This
         # catches what basetimestamp (one-second resolution) cannot: a human edit saved in

@@ -134,10 +134,30 @@ def report(problems: list[Problem], pages: int, lang: str = "fr") -> str:
     return "\n".join(rows)
 
 
+#: On the global page, an idea shows at most this many variants and source pages: an
+#: idea shared by 600 territories has hundreds of each, which would make the page too
+#: big for the wiki (``$wgMaxArticleSize``, 2 MB by default) and unreadable. All remain
+#: on the territory syntheses its members point to, and in ``coacte global --json``.
+GLOBAL_LIST_SHOWN = 12
+
+
+def _capped(text: str, separator: str, lang: str) -> str:
+    """``text``'s first :data:`GLOBAL_LIST_SHOWN` items, then how many are left out."""
+    items = text.split(separator) if text else []
+    if len(items) <= GLOBAL_LIST_SHOWN:
+        return text
+    more = encode(message("coacte-render-more", len(items) - GLOBAL_LIST_SHOWN, lang=lang))
+    return separator.join(items[:GLOBAL_LIST_SHOWN]) + separator + more
+
+
 def global_idea(i: GlobalIdea, lang: str = "fr") -> str:
     """A global idea: an idea's parameters plus its territories, members (territory
-    ideas), moderators' decisions and networks' contributions."""
-    return template_call(contract.IDEA.name, _idea_params(i, (p for _, p in i.sources)) + [
+    ideas), moderators' decisions and networks' contributions. Variants and sources are
+    cut short (see :data:`GLOBAL_LIST_SHOWN`)."""
+    params = [(name, _capped(value, " • " if name == "variantes" else " ; ", lang)
+               if name in ("variantes", "sources") else value)
+              for name, value in _idea_params(i, (p for _, p in i.sources))]
+    return template_call(contract.IDEA.name, params + [
         ("territoires", _list(i.territories)),
         ("membres", " ; ".join(encode(m.ref) for m in i.members)),
         ("curation", " • ".join(_curation_note(note, lang) for note in i.curations)),

@@ -50,3 +50,26 @@ def test_report_lists_each_problem_with_its_place():
     assert "[[:Débat:T/Tour 1]]" in text and "| 3 |" in text.replace("||", "|")
     assert "&#60;b&#62;" in text and "<b>" not in text
     assert "Aucun" in render.report([], 5, "fr")
+
+
+def test_a_widely_shared_global_idea_shows_a_readable_part_of_its_variants_and_sources():
+    from coacte.model import GlobalIdea, Idea, Member
+
+    members = [Member(f"T{n:02d}", Idea(f"q1-{n:08x}", 1, "", "", f"Texte {n}", [f"Texte {n}"],
+                                       [PostIt(f"Débat:T{n:02d}/Tour 1", 100 + n, 1, 1,
+                                               f"Texte {n}")]))
+               for n in range(30)]
+    idea = GlobalIdea("g1-00000000", 1, "", "", "Texte 0", members)
+    text = render.global_idea(idea, "en")
+    (call,) = mwparserfromhell.parse(text).filter_templates()
+    variants = decode(str(call.get("variantes").value))
+    assert variants.count(" • ") == render.GLOBAL_LIST_SHOWN
+    assert len(idea.variants) == 29  # the statement is not a variant
+    assert variants.endswith(f"and {29 - render.GLOBAL_LIST_SHOWN} more (see the territory "
+                             "syntheses)")
+    sources = str(call.get("sources").value)
+    assert sources.count("Special:PermanentLink") == render.GLOBAL_LIST_SHOWN
+    # Nothing is lost: every member (and so every territory synthesis) is still named.
+    members_text = decode(str(call.get("membres").value))
+    assert all(m.ref in members_text for m in members)
+    assert decode(str(call.get("territoires").value)).count("T") == 30

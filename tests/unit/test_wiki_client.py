@@ -221,3 +221,13 @@ def test_stop_page_without_a_stop_line_lets_the_bot_write():
     add_router(_edit_router({"edit": {"result": "Success", "newrevid": 3}},
                             stop_text="Écrivez S-T-O-P seul sur une ligne pour arrêter."))
     assert Wiki(CONFIG).login().save(BASE.title, "x", "s", BASE).status == "saved"
+
+
+@responses.activate
+def test_a_page_over_the_wikis_size_limit_is_refused_before_any_request():
+    wiki = Wiki(CONFIG)
+    wiki.site.site = {"maxarticlesize": 1000}
+    with pytest.raises(WikiError, match=r"\$wgMaxArticleSize") as err:
+        wiki.save("Synthèse:Globale/Tour 1", "é" * 600, "résumé", None)
+    assert "Synthèse:Globale/Tour 1" in str(err.value) and "nothing was written" in str(err.value)
+    assert len(responses.calls) == 0  # nothing sent, nothing written
