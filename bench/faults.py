@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -37,7 +38,7 @@ if __package__ in (None, ""):
 from bench import fault_proxy  # noqa: E402
 from coacte import config as settings  # noqa: E402
 from coacte.config import Config  # noqa: E402
-from coacte.jobs import Report, synthesize  # noqa: E402
+from coacte.jobs import Report, synthesize, synthesize_changed  # noqa: E402
 from coacte.publish import CONFLICT, UNCHANGED  # noqa: E402
 from coacte.wiki import Wiki, WikiError, connect  # noqa: E402
 from coacte.wikitext import region, render  # noqa: E402
@@ -126,9 +127,10 @@ class Resilient:
 
 def resilient_run(config: Config, proxy_url: str, names: list[str], *, max_attempts: int = 20,
                   timeout: float = 5, retry_timeout: float = 0.5, report: Quiet | None = None,
-                  log=None) -> Resilient:
+                  log=None, state: Path | None = None) -> Resilient:
     """Run the synthesis of ``names`` through the proxy, again after each failure, until
-    one run completes (or ``max_attempts``)."""
+    one run completes (or ``max_attempts``). With ``state``, each attempt is the
+    whole-wiki incremental run (`coacte synthesize`), which resumes where the last stopped."""
     faulty = replace(config, wiki_url=proxy_url)
     only = [(name, 1) for name in names]
     run = Resilient()
@@ -149,7 +151,10 @@ def resilient_run(config: Config, proxy_url: str, names: list[str], *, max_attem
 
         try:
             wiki.login()
-            result = synthesize(wiki, only=only, report=Quiet(seen))
+            if state is None:
+                result = synthesize(wiki, only=only, report=Quiet(seen))
+            else:
+                result = synthesize_changed(wiki, state, report=Quiet(seen))
             run.completed, run.status = True, result.status
         except WikiError as exc:
             attempt.error = str(exc)
@@ -324,6 +329,10 @@ def main() -> int:
                         help="mwclient's backoff step between retries (s)")
     parser.add_argument("--max-attempts", type=int, default=20)
     parser.add_argument("--human-edits", type=int, default=0)
+    parser.add_argument("--incremental", action="store_true",
+                        help="Each attempt is the whole-wiki incremental `coacte synthesize` "
+                             "(resumes from its state file) instead of a full run of the "
+                             "bench's pages.")
     args = parser.parse_args()
     config = settings.load()
     tag = uuid.uuid4().hex[:6]
@@ -345,7 +354,9 @@ def main() -> int:
     try:
         run = resilient_run(config, proxy_url, names, max_attempts=args.max_attempts,
                             timeout=args.timeout, retry_timeout=args.retry_timeout,
-                            log=lambda s: print("  " + s, flush=True))
+                            log=lambda s: print("  " + s, flush=True),
+                            state=Path(tempfile.mkdtemp()) / "state.json"
+                            if args.incremental else None)
     finally:
         seconds = time.perf_counter() - start
         stop()

@@ -44,6 +44,7 @@ from coacte.cli import main as cli  # noqa: E402
 from coacte.wiki import Wiki, connect  # noqa: E402
 from coacte.wikitext.values import encode  # noqa: E402
 
+STOP_PAGE = settings.Config().stop_page
 #: Every HTTP exchange of the process: (method, url, body, seconds, action kind).
 EXCHANGES: list[tuple[str, str, bytes | str | None, float, str]] = []
 _send = requests.Session.send
@@ -64,6 +65,9 @@ def _kind(request) -> str:
     parts = [v for key in ("generator", "prop", "list", "meta")
              for v in fields.get(key, [""])[0].split("|") if v and v != "userinfo"]
     content = "content" in fields.get("rvprop", [""])[0]
+    titles = fields.get("titles", [""])[0].split("|")
+    if content and len(titles) == 2 and titles[0] == STOP_PAGE:
+        return "query:revisions (write guard: stop page + the page, before each edit)"
     return "query:" + "+".join(parts) + (" (content)" if content else "")
 
 
@@ -90,11 +94,12 @@ def measured(label: str, pages: int, session: Wiki | None = None):
     done = EXCHANGES[first:]
     kinds = Counter(kind for *_, kind in done)
     content = sum(n for k, n in kinds.items() if "(content)" in k)
+    guards = sum(n for k, n in kinds.items() if "write guard" in k)
     edits = kinds.get("edit", 0)
     http = sum(seconds for *_, seconds, _ in done)
     print(f"\n{label}: {wall:.2f} s wall, {cpu:.2f} s bot CPU, {http:.2f} s in HTTP, "
-          f"{len(done)} requests ({content} content reads; lower bound "
-          f"ceil({pages}/50) = {math.ceil(pages / 50)}), {edits} edits")
+          f"{len(done)} requests ({content} content reads, lower bound "
+          f"ceil({pages}/50) = {math.ceil(pages / 50)}; {guards} write guards), {edits} edits")
     for kind, count in sorted(kinds.items()):
         print(f"    {kind:52} {count}")
     for line in out.getvalue().splitlines():

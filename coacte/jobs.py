@@ -21,9 +21,11 @@ from coacte.problems import Problem
 from coacte.publish import CONFLICT, UNCHANGED, Outcome, publish
 from coacte.synthesis import delphi
 from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN
+from coacte.synthesis.territory import names as territory_names
+from coacte.synthesis.territory import pair as territory_pair
 from coacte.synthesis.territory import synthesize as territory_syntheses
 from coacte.validate import read_contributions, read_debates, read_grid
-from coacte.wiki import StopRequested, Wiki
+from coacte.wiki import StopRequested, Wiki, WikiError
 from coacte.wikitext import render
 from coacte.wikitext.render_round import delphi_section
 from coacte.wikitext.synthesis_page import state
@@ -143,26 +145,56 @@ def synthesize_changed(wiki: Wiki, state_path: Path, *,
     fresh = [p for p in wiki.read(sorted(changed)).values() if p is not None]
     parsed: dict = {}
     debates, _ = read_debates(fresh, read_grid(grid_page)[0], known=parsed)
-    pairs |= {(d.territory.casefold(), d.round) for d in debates}
+    pairs |= {territory_pair(d) for d in debates}
     siblings = state.pages_feeding(pairs) - changed - gone
     pages = fresh + [p for p in wiki.read(sorted(siblings)).values() if p is not None]
     inputs = read_inputs(wiki, pages=pages, grid_page=grid_page, known=parsed)
-    result = synthesize(wiki, only=pairs, inputs=inputs, report=report)
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    pair_of = {render.synthesis_title(prefix, name, round_): (key, round_)
+               for (key, round_), name in territory_names(inputs.debates).items()}
+    written: dict[str, tuple[int | None, incremental.Pair]] = {}
+    recorder = _Recording(report, lambda o: written.__setitem__(o.title, (
+        o.revid if o.status != CONFLICT else None, pair_of[o.title])) if o.title in pair_of
+        else None)
     found: dict[str, int] = {}
     for problem in inputs.problems:
         found[problem.page] = found.get(problem.page, 0) + 1
-    fed = {d.page: [(d.territory.casefold(), d.round)] for d in inputs.debates}
+    fed = {d.page: [territory_pair(d)] for d in inputs.debates}
     read = {p.title: (p.revid, fed.get(p.title, []), found.get(p.title, 0)) for p in pages}
-    pair_of = {s["page"]: (s["territory"].casefold(), s["round"])
-               for s in result.data.get("syntheses", [])}
-    written = {o.title: (o.revid if o.status != CONFLICT else None, pair_of[o.title])
-               for o in result.outcomes if o.title in pair_of}
+    try:
+        result = synthesize(wiki, only=pairs, inputs=inputs, report=recorder)
+    except WikiError:
+        # Keep what is done: the pages of the syntheses written (or left unchanged, or
+        # found in conflict) are recorded; the others are done again by the next run.
+        done = {pair for _, pair in written.values()}
+        incremental.save(state_path, incremental.update(
+            state, {t: v for t, v in read.items() if set(v[1]) <= done},
+            {t for t in gone if set(state.pairs_of({t})) <= done}, written))
+        raise
     if result.status != HALTED:
         incremental.save(state_path, incremental.update(state, read, gone, written))
     report.line(f"synthesize: incremental run, {len(listed)} debate pages listed, "
                 f"{len(changed)} changed, {len(gone)} gone, {len(pairs)} syntheses to "
                 f"check, {state.problems} problems left on pages not re-read", err=True)
     return result
+
+
+class _Recording(Report):
+    """Passes everything to ``report`` and each outcome to ``record`` as it happens (a
+    run that fails midway keeps what it did)."""
+
+    def __init__(self, report: Report, record) -> None:
+        self.report, self.record = report, record
+
+    def problems(self, problems: list[Problem]) -> None:
+        self.report.problems(problems)
+
+    def outcome(self, outcome: Outcome, n: int, total: int) -> None:
+        self.record(outcome)
+        self.report.outcome(outcome, n, total)
+
+    def line(self, text: str, err: bool = False) -> None:
+        self.report.line(text, err)
 
 
 def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,

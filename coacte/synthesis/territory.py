@@ -18,11 +18,27 @@ from coacte.synthesis.similarity import normalize, same_idea
 UNCLASSIFIED = "~"
 
 
-def synthesize(debates: list[Debate], grid: Grid, threshold: float = 92) -> list[Synthesis]:
-    """One synthesis per (territory, round), territories compared without case."""
+def pair(debate: Debate) -> tuple[str, int]:
+    """The synthesis a debate page feeds: (territory without case, round)."""
+    return debate.territory.casefold(), debate.round
+
+
+def _grouped(debates: list[Debate]) -> dict[tuple[str, int], list[Debate]]:
     grouped: dict[tuple[str, int], list[Debate]] = defaultdict(list)
     for debate in sorted(debates, key=lambda d: d.page):
-        grouped[(debate.territory.casefold(), debate.round)].append(debate)
+        grouped[pair(debate)].append(debate)
+    return grouped
+
+
+def names(debates: list[Debate]) -> dict[tuple[str, int], str]:
+    """Each synthesis's (territory, round) pair → the territory's name as its synthesis
+    spells it (that of its first page, by title)."""
+    return {key: same[0].territory for key, same in _grouped(debates).items()}
+
+
+def synthesize(debates: list[Debate], grid: Grid, threshold: float = 92) -> list[Synthesis]:
+    """One synthesis per (territory, round), territories compared without case."""
+    grouped = _grouped(debates)
     syntheses = []
     for (_, round_), same in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         postits = [p for d in same for p in d.postits]

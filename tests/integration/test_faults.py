@@ -23,7 +23,7 @@ from bench.faults import (
     synthesis_titles,
     territories,
 )
-from coacte.jobs import synthesize
+from coacte.jobs import synthesize, synthesize_changed
 from coacte.publish import CONFLICT
 from coacte.wiki import Wiki, WikiError, connect
 from coacte.wikitext import region
@@ -74,6 +74,38 @@ def test_a_faulty_run_resumes_to_every_page_once_intact(installed, proxy):
     found = check(installed, names, prefix + " ", since)
     assert found["failures"] == [], found
     assert found["present"] == found["intact"] == 30 and found["final_edits"] == 0
+
+
+def test_an_incremental_run_cut_by_faults_resumes_where_it_stopped(installed, proxy, tmp_path):
+    prefix = unique("Reprise")
+    names = territories(prefix, 30)
+    since = _since()
+    create_debates(installed, names, postits=3)
+    cut = synthesis_titles(connect(installed), names)[15]
+    refused = []
+
+    def where(fields):  # the wiki is read-only for this page's first 5 edits
+        if fields.get("action") == "edit" and fields.get("title") == cut and len(refused) < 5:
+            refused.append(fields["title"])
+            return True
+        return False
+
+    url, _ = proxy(1.0, seed=1, kinds=("readonly",), where=where)
+    state = tmp_path / "state.json"
+    result = resilient_run(installed, url, names, max_attempts=5, timeout=TIMEOUT,
+                           retry_timeout=BACKOFF, state=state)
+    assert result.completed and result.unexpected == []
+    first, second = result.attempts  # cut once, resumed once
+    assert "read-only" in first.error and first.edits >= 15  # (other tests' pages too)
+    found = check(installed, names, prefix + " ", since)
+    # Every page saved exactly once (the resumed run did not write the first 15 again),
+    # intact, none half-written.
+    assert found["failures"] == [] and found["not_saved_once"] == 0, found
+    wiki = Wiki(replace(installed, wiki_url=url)).login()  # the state is this URL's
+    again = synthesize_changed(wiki, state, report=Quiet())
+    assert again.edits == 0
+    redone = {s["page"] for s in again.data["syntheses"]}  # other tests' conflicts, if any
+    assert redone.isdisjoint(synthesis_titles(wiki, names))
 
 
 def test_a_readonly_wiki_refusing_an_edit_is_a_clear_error_and_nothing_is_written(
