@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from coacte import config as settings
+from coacte import pipeline
 from coacte.i18n import language, message
 from coacte.jobs import Report
+from coacte.parse_store import ParseStore
 from coacte.problems import Problem
 from coacte.publish import CONFLICT, PENDING, UNCHANGED, Outcome
 from coacte.wiki import Wiki, WikiError, connect
@@ -34,11 +36,14 @@ def open_wiki() -> Wiki:
 
 
 def keep_vectors() -> None:
-    """Encode each text once across runs: ``<home>/cache/embeddings.sqlite``."""
+    """Encode each text, and parse each page revision, once across runs:
+    ``<home>/cache/embeddings.sqlite`` and ``<home>/cache/parsed.sqlite``."""
     from coacte.synthesis import semantic  # numpy and the encoder only when needed
     from coacte.synthesis.embedding_store import EmbeddingStore
 
-    semantic.use_store(EmbeddingStore(settings.home() / "cache" / "embeddings.sqlite"))
+    cache = settings.home() / "cache"
+    semantic.use_store(EmbeddingStore(cache / "embeddings.sqlite"))
+    pipeline.use_parse_store(ParseStore(cache / "parsed.sqlite"))
 
 
 def echo_problems(problems: list[Problem], lang: str | None = None) -> None:

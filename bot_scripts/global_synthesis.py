@@ -7,15 +7,18 @@ import sys
 import click
 
 from bot_scripts._shared import ClickReport, dry_run_option, json_option, open_wiki, write_json
-from coacte import jobs
+from coacte import config as settings
+from coacte import incremental, jobs
 
 
 @click.command("global")
 @click.option("--round", "round_", type=click.IntRange(min=1), required=True,
               help="The round to synthesize.")
+@click.option("--full", is_flag=True,
+              help="Compute the page even if nothing changed since the last run.")
 @dry_run_option
 @json_option
-def command(round_, dry_run, json_path) -> None:
+def command(round_, full, dry_run, json_path) -> None:
     """Write Synthèse:Globale/Tour <n>: ideas that mean the same across territories.
 
     Territory ideas in other words or other languages (French, English, Portuguese)
@@ -28,16 +31,23 @@ def command(round_, dry_run, json_path) -> None:
     under the idea they enrich. Decisions or contributions that match nothing are
     reported (printed, and listed on the page). From round 2 on, the page also shows the
     Delphi reactions to the previous round's ideas (see `coacte round`).
+    When no page it is computed from has a new revision since the last run (and nobody
+    edited the global page), the run stops after reading revision ids (--full computes
+    anyway; so do --dry-run and --json).
     Exit status: 0 done, 2 the page was a conflict, 3 halted by the stop page, 4 the
     round is frozen (the next round is open).
     """
-    sys.exit(run(round_, dry_run, json_path))
+    sys.exit(run(round_, dry_run, json_path, full=full))
 
 
-def run(round_: int, dry_run: bool = False, json_path=None, close: bool = False) -> int:
+def run(round_: int, dry_run: bool = False, json_path=None, close: bool = False,
+        full: bool = False) -> int:
     """Write the round's global page; ``close`` marks the round closed (`round close`)."""
-    result = jobs.global_synthesis(open_wiki(), round_, dry_run=dry_run, close=close,
-                                   report=ClickReport())
+    wiki = open_wiki()
+    state = None if full or dry_run or json_path else incremental.state_file(
+        settings.home(), wiki.config, f"global-{round_}")
+    result = jobs.global_synthesis(wiki, round_, dry_run=dry_run, close=close,
+                                   report=ClickReport(), state_path=state)
     if result.status != jobs.FROZEN_ROUND:
         write_json(json_path, result.data)
     for url in result.urls:

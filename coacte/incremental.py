@@ -53,10 +53,26 @@ class State:
         return sum(n for _, _, n in self.pages.values())
 
 
-def state_file(home: Path, config: Config) -> Path:
-    """Where the state of the runs of ``config``'s bot on its wiki is kept."""
+def state_file(home: Path, config: Config, job: str = "synthesize") -> Path:
+    """Where the state of ``job``'s runs by ``config``'s bot on its wiki is kept."""
     name = hashlib.sha1(f"{config.wiki_url}|{config.bot_user}".encode()).hexdigest()[:12]
-    return home / "state" / f"synthesize-{name}.json"
+    return home / "state" / f"{job}-{name}.json"
+
+
+def load_fingerprint(path: Path) -> object:
+    """What :func:`save_fingerprint` wrote there (``None`` if nothing readable)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def save_fingerprint(path: Path, value: object) -> None:
+    """Remember a job's last inputs (atomically: a crash leaves the old file or the new)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
 
 
 def load(path: Path, key: str) -> State:
@@ -79,13 +95,8 @@ def load(path: Path, key: str) -> State:
 
 
 def save(path: Path, state: State) -> None:
-    """Write the state atomically (a crash leaves the old file or the new one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"key": state.key, "pages": state.pages,
-                               "targets": state.targets}, ensure_ascii=False),
-                   encoding="utf-8")
-    tmp.replace(path)
+    """Write the state (atomically)."""
+    save_fingerprint(path, {"key": state.key, "pages": state.pages, "targets": state.targets})
 
 
 def changed_pages(state: State, listed: dict[str, int]) -> tuple[set[str], set[str]]:

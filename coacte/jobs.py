@@ -8,6 +8,8 @@ several jobs read the wiki once.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -197,28 +199,62 @@ class _Recording(Report):
         self.report.line(text, err)
 
 
+def global_inputs_key(wiki: Wiki, round_: int, close: bool) -> tuple[str, str, int | None]:
+    """A fingerprint of everything round ``round_``'s global page is computed from
+    (revision ids only: debate pages, contribution pages, the grid, the earlier rounds'
+    global pages; settings and version), the page's title and its current revision."""
+    config = wiki.config
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    titles = [render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+              for n in range(1, round_ + 1)]
+    revids = wiki.revids([config.grid_page, *titles])
+    material = json.dumps([
+        state_key(wiki, revids[config.grid_page]), round_, close,
+        sorted(wiki.transcluding_revids(config.header_template).items()),
+        sorted(wiki.transcluding_revids(contract.CONTRIBUTION.name).items()),
+        [revids[t] for t in titles[:-1]],
+    ])
+    return hashlib.sha1(material.encode()).hexdigest(), titles[-1], revids[titles[-1]]
+
+
 def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,
-                     report: Report | None = None, inputs: Inputs | None = None) -> Result:
+                     report: Report | None = None, inputs: Inputs | None = None,
+                     state_path: Path | None = None) -> Result:
     """``Synthèse:Globale/Tour <n>``; ``close`` marks the round closed (`round close`).
 
     The synthesis itself is :func:`coacte.dossier.compute.compute`'s (the export dossier
     computes the very same); this job adds the frozen-page check, the charts, rendering and
-    publishing.
+    publishing. With ``state_path``, a run whose inputs have the same revisions as when
+    it last wrote (or left) the page, which nobody has edited since, stops there: it
+    would compute the same page (a few revision-id reads instead of every page).
     """
     report = report or Report()
     config = wiki.config
-    inputs = inputs or read_inputs(wiki)
-    report.problems(inputs.problems)
+    if state_path is not None:
+        key, title, revid = global_inputs_key(wiki, round_, close)
+        if incremental.load_fingerprint(state_path) == [key, revid]:
+            report.line(f"global: round {round_}: nothing changed since the last run, "
+                        f"{title} is up to date, edits 0 ({wiki.total_requests} API "
+                        "requests)", err=True)
+            return Result(DONE, urls=[config.page_url(title)])
+        result = global_synthesis(wiki, round_, dry_run=dry_run, close=close,
+                                  report=report, inputs=inputs)
+        left = [o.revid for o in result.outcomes if o.title == title]
+        if result.status == DONE and left and left[0]:
+            incremental.save_fingerprint(state_path, [key, left[0]])
+        return result
     prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
     titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
               for n in range(1, round_ + 1)}
     current = wiki.read(titles.values())
     page = current[titles[round_]]
     now = state(page.text if page else None)
-    if now == FROZEN:
+    if now == FROZEN:  # said before reading every debate page
         report.line(f"{titles[round_]} is frozen: round {round_ + 1} is open, so its ideas "
                     "and keys no longer change.", err=True)
         return Result(FROZEN_ROUND)
+    inputs = inputs or read_inputs(wiki)
+    report.problems(inputs.problems)
     contributions, problems = read_contributions(wiki.transcluding(contract.CONTRIBUTION.name))
     computed = compute(inputs, round_, {n: current[t] for n, t in titles.items()},
                        contributions,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coacte import __version__
 from coacte.model import Debate, Grid, PageRevision
+from coacte.parse_store import ParseStore
 from coacte.problems import Problem
 from coacte.validate import read_debates, read_grid
 from coacte.wiki import Wiki
@@ -24,6 +26,16 @@ class Inputs:
     @property
     def postits(self) -> int:
         return sum(len(d.postits) for d in self.debates)
+
+
+_STORE: ParseStore | None = None
+
+
+def use_parse_store(store: ParseStore | None) -> None:
+    """Keep parsed pages in ``store`` between runs (``None``: parse every time). The
+    bots install ``<home>/cache/parsed.sqlite``; tests and the core alone use none."""
+    global _STORE
+    _STORE = store
 
 
 def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
@@ -45,5 +57,7 @@ def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
                                 blocking=False))
     if pages is None:
         pages = wiki.transcluding(config.header_template)
+    if known is None and _STORE is not None:
+        known = _STORE.view(f"{__version__}|grid {grid_page.revid if grid_page else None}")
     debates, found = read_debates(pages, grid, known=known)
     return Inputs(pages, grid, debates, problems + found)

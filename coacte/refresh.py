@@ -40,12 +40,6 @@ def touched(pages: Iterable[PageRevision]) -> set[tuple[str, int]]:
     return pairs
 
 
-#: Debate pages already parsed, by grid revision then (title, revision id): a refresh
-#: re-reads every page (the global synthesis needs them all) but parses only those that
-#: changed. Refreshes run one at a time (one Debouncer thread, or the watcher's loop).
-_PARSED: dict[int | None, dict] = {}
-
-
 def refresh(wiki: Wiki, titles: Iterable[str],
             report: jobs.Report | None = None) -> list[jobs.Result]:
     """Rebuild what the pages ``titles`` touch; the jobs' results."""
@@ -53,15 +47,7 @@ def refresh(wiki: Wiki, titles: Iterable[str],
     pairs = touched(pages)
     if not pairs:
         return []
-    grid_page = wiki.read([wiki.config.grid_page])[wiki.config.grid_page]
-    grid_revid = grid_page.revid if grid_page else None
-    if grid_revid not in _PARSED:
-        _PARSED.clear()  # parsed against another grid: useless now
-    known = _PARSED.setdefault(grid_revid, {})
-    inputs = read_inputs(wiki, grid_page=grid_page, known=known)
-    current = {(p.title, p.revid) for p in inputs.pages}
-    for key in [k for k in known if k not in current]:
-        del known[key]  # older revisions are never asked for again
+    inputs = read_inputs(wiki)  # parses only new revisions when a parse store is set
     results = [jobs.synthesize(wiki, only=pairs, inputs=inputs, report=report)]
     for round_ in sorted({r for _, r in pairs}):
         results.append(jobs.global_synthesis(wiki, round_, inputs=inputs, report=report))

@@ -6,7 +6,17 @@ import pytest
 
 from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import idea_members
-from tests.integration.helpers import bot, debate_text, load_json, put, revid_of, run, text_of
+from tests.integration.helpers import (
+    bot,
+    debate_text,
+    human,
+    human_edit,
+    load_json,
+    put,
+    revid_of,
+    run,
+    text_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +77,21 @@ def test_global_rerun_keeps_keys_and_makes_no_edit(round_ten, tmp_path):
     assert run("global", "--round", "10").exit_code == 0
     after = set(idea_members(text_of(wiki, title)))
     assert keys < after  # every earlier key kept, one new idea added
+
+
+def test_a_rerun_with_nothing_changed_stops_after_reading_revision_ids(round_ten):
+    assert run("global", "--round", "10").exit_code == 0
+    wiki = bot(round_ten)
+    title = "Synthèse:Globale/Tour 10"
+    before = revid_of(wiki, title)
+    again = run("global", "--round", "10")
+    assert again.exit_code == 0 and "nothing changed since the last run" in again.output
+    assert revid_of(wiki, title) == before
+    requests = int(again.output.split("edits 0 (")[1].split(" ")[0])
+    assert requests <= 8  # login, revision ids of debates, contributions, grid and pages
+    # A moderator's decision written on the page is an input: the next run computes.
+    human_edit(human(round_ten), title, lambda t: t + "\n\nNote du modérateur.")
+    recomputed = run("global", "--round", "10")
+    assert "nothing changed" not in recomputed.output and "global: round 10" in recomputed.output
+    # So is --full, whatever changed.
+    assert "nothing changed" not in run("global", "--round", "10", "--full").output
