@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from coacte.incremental import save_fingerprint
 from coacte.wiki import Wiki
 
 
@@ -20,10 +21,7 @@ def load_state(path: Path) -> dict:
 
 
 def save_state(path: Path, state: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(state), encoding="utf-8")
-    tmp.replace(path)  # atomic: a crash leaves the old state or the new one
+    save_fingerprint(path, state)  # atomic: a crash leaves the old state or the new one
 
 
 def changes_since(wiki: Wiki, rcid: int | None) -> tuple[list[str], int | None]:

@@ -187,56 +187,42 @@ class Wiki:
         Also records ``start_timestamp`` (the server's time of the first read), which
         writes send as ``starttimestamp``.
         """
-        titles = list(dict.fromkeys(titles))
-        found: dict[str, PageRevision | None] = dict.fromkeys(titles)
-        for i in range(0, len(titles), self.batch_size):
-            chunk = titles[i : i + self.batch_size]
-            normalized = {}
-            for rev in self.revisions(titles="|".join(chunk), aliases=normalized):
-                found[normalized.get(rev.title, rev.title)] = rev
-        return found
+        return self._by_titles(titles, self.revisions)
 
     def transcluding_revids(self, template: str) -> dict[str, int]:
         """``{title: current revision id}`` of every page transcluding ``Template:<template>``,
         without the texts: what an incremental run compares with its state."""
-        return self._revids(generator="embeddedin", geititle=f"Template:{template}",
-                            geilimit=self.batch_size)
+        return {rev.title: rev.revid for rev in self._pages(
+            _revision_id, prop="info", generator="embeddedin",
+            geititle=f"Template:{template}", geilimit=self.batch_size)}
 
     def revids(self, titles: Iterable[str]) -> dict[str, int | None]:
         """The current revision id of each title (``None``: missing), no texts, batched."""
-        titles = list(dict.fromkeys(titles))
-        found: dict[str, int | None] = dict.fromkeys(titles)
-        for i in range(0, len(titles), self.batch_size):
-            chunk = titles[i : i + self.batch_size]
-            normalized: dict[str, str] = {}
-            for title, revid in self._revids(titles="|".join(chunk),
-                                             aliases=normalized).items():
-                found[normalized.get(title, title)] = revid
-        return found
-
-    def _revids(self, aliases: dict | None = None, **params) -> dict[str, int]:
-        params.update(prop="info", formatversion=2, curtimestamp=1)
-        found: dict[str, int] = {}
-        cont: dict = {}
-        while True:
-            result = self.call("query", **params, **cont)
-            if not self.start_timestamp:
-                self.start_timestamp = result.get("curtimestamp", "")
-            query = result.get("query", {})
-            if aliases is not None:
-                for pair in query.get("normalized", []):
-                    aliases[pair["to"]] = pair["from"]
-            for page in query.get("pages", []):
-                if page.get("lastrevid"):
-                    found[page["title"]] = page["lastrevid"]
-            if "continue" not in result:
-                return found
-            cont = result["continue"]
+        found = self._by_titles(titles, lambda **params: self._pages(
+            _revision_id, prop="info", **params))
+        return {title: rev.revid if rev else None for title, rev in found.items()}
 
     def revisions(self, aliases: dict | None = None, **params) -> list[PageRevision]:
         """Run a ``prop=revisions`` query with its continuations; collect each page once."""
-        params.update(prop="revisions", rvprop="content|ids|timestamp|user", rvslots="main",
-                      formatversion=2, curtimestamp=1)
+        return self._pages(_revision, aliases, prop="revisions",
+                           rvprop="content|ids|timestamp|user", rvslots="main", **params)
+
+    def _by_titles(self, titles: Iterable[str], query) -> dict[str, PageRevision | None]:
+        """``query(titles=…, aliases=…)`` by batches of titles; each asked title gets its
+        page under the name it was asked by, or ``None``."""
+        titles = list(dict.fromkeys(titles))
+        found: dict[str, PageRevision | None] = dict.fromkeys(titles)
+        for i in range(0, len(titles), self.batch_size):
+            normalized: dict[str, str] = {}
+            for rev in query(titles="|".join(titles[i : i + self.batch_size]),
+                             aliases=normalized):
+                found[normalized.get(rev.title, rev.title)] = rev
+        return found
+
+    def _pages(self, convert, aliases: dict | None = None, **params) -> list[PageRevision]:
+        """Run a page query with its continuations; ``convert`` makes each answered page
+        a PageRevision (or ``None``: skipped); each page is collected once."""
+        params.update(formatversion=2, curtimestamp=1)
         pages: dict[str, PageRevision] = {}
         cont: dict = {}
         while True:
@@ -248,13 +234,9 @@ class Wiki:
                 for pair in query.get("normalized", []):
                     aliases[pair["to"]] = pair["from"]
             for page in query.get("pages", []):
-                revs = page.get("revisions")
-                if revs:
-                    rev = revs[0]
-                    pages[page["title"]] = PageRevision(
-                        page["title"], rev["revid"], rev["timestamp"],
-                        rev["slots"]["main"].get("content", ""), rev.get("user", ""),
-                    )
+                rev = convert(page)
+                if rev is not None:
+                    pages[page["title"]] = rev
             if "continue" not in result:
                 return sorted(pages.values(), key=lambda r: r.title)
             cont = result["continue"]
@@ -478,6 +460,22 @@ class Wiki:
     @property
     def total_requests(self) -> int:
         return sum(self.requests.values())
+
+
+def _revision(page: dict) -> PageRevision | None:
+    """A ``prop=revisions`` page: its current revision with its text."""
+    revs = page.get("revisions")
+    if not revs:
+        return None
+    rev = revs[0]
+    return PageRevision(page["title"], rev["revid"], rev["timestamp"],
+                        rev["slots"]["main"].get("content", ""), rev.get("user", ""))
+
+
+def _revision_id(page: dict) -> PageRevision | None:
+    """A ``prop=info`` page: its current revision id only (no text, no time)."""
+    return PageRevision(page["title"], page["lastrevid"], "", "") \
+        if page.get("lastrevid") else None
 
 
 def _now() -> str:
