@@ -10,7 +10,7 @@ ids only (no content), and reads, parses and synthesizes again only:
   a page that changes territory changes two syntheses);
 - the pairs whose synthesis page someone else edited (or deleted) since.
 
-Everything is invalidated at once when the grid page, the settings or the bot's version
+Everything is invalidated at once when the grid page, the settings or the bot's code
 change (the state's ``key``). A synthesis page that ended in a conflict is looked at
 again by every run, which reports the conflict again until someone resolves it. Losing
 the state file costs one full run, never a wrong page: a revision id names one text
@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coacte import __version__
 from coacte.config import Config
 
 Pair = tuple[str, int]
@@ -51,6 +52,20 @@ class State:
     @property
     def problems(self) -> int:
         return sum(n for _, _, n in self.pages.values())
+
+
+def code_version() -> str:
+    """The bot's version and a fingerprint of its code and messages (each file's path,
+    size and modification time): after an upgrade, or any change to the code, the next
+    incremental run is a full one, even if the version number was not raised."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for pattern in ("*.py", "*.json") for p in package.rglob(pattern))
+    stamp = hashlib.sha1()
+    for path in files:
+        info = path.stat()
+        stamp.update(f"{path.relative_to(package)}|{info.st_size}|{info.st_mtime_ns}\n"
+                     .encode())
+    return f"{__version__}+{stamp.hexdigest()[:12]}"
 
 
 def state_file(home: Path, config: Config, job: str = "synthesize") -> Path:

@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coacte import __version__, charts_upload, contract, incremental, jsondata
+from coacte import charts_upload, contract, incremental, jsondata
 from coacte.dossier.compute import compute
 from coacte.i18n import message
 from coacte.pipeline import Inputs, read_inputs
@@ -118,11 +118,12 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
 
 
 def state_key(wiki: Wiki, grid_revid: int | None) -> str:
-    """What invalidates an incremental run's state: the bot's version, the wiki and
-    account, the grid's revision and every setting that changes a synthesis page."""
+    """What invalidates an incremental run's state: the bot's code
+    (:func:`~coacte.incremental.code_version`), the wiki and account, the grid's revision
+    and every setting that changes a synthesis page."""
     c = wiki.config
-    return "|".join(map(str, (__version__, c.wiki_url, c.bot_user, grid_revid, wiki.language,
-                              c.near_duplicate_threshold, c.header_template,
+    return "|".join(map(str, (incremental.code_version(), c.wiki_url, c.bot_user, grid_revid,
+                              wiki.language, c.near_duplicate_threshold, c.header_template,
                               c.postit_template, c.synthesis_namespace, c.approval)))
 
 

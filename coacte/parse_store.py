@@ -8,7 +8,7 @@ view of the store installed with :func:`coacte.pipeline.use_parse_store`, which 
 parses only the revisions it lacks.
 
 A SQLite file (``<home>/cache/parsed.sqlite``): one row per page and *context* (the
-bot's version and the grid's revision, which change what a page reads as), holding the
+bot's code and the grid's revision, which change what a page reads as), holding the
 revision id and what the validator found on it, pickled. Only this program writes the
 file, next to its settings: it is as trusted as the code. Deleting it only costs time.
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from coacte import __version__
+from coacte.incremental import code_version
 from coacte.model import Debate, Grid, PageRevision
 from coacte.parse_store import ParseStore
 from coacte.problems import Problem
@@ -58,6 +58,6 @@ def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
     if pages is None:
         pages = wiki.transcluding(config.header_template)
     if known is None and _STORE is not None:
-        known = _STORE.view(f"{__version__}|grid {grid_page.revid if grid_page else None}")
+        known = _STORE.view(f"{code_version()}|grid {grid_page.revid if grid_page else None}")
     debates, found = read_debates(pages, grid, known=known)
     return Inputs(pages, grid, debates, problems + found)

@@ -46,29 +46,35 @@ def _list(values: Iterable[str]) -> str:
 def sources(postits: Iterable[PostIt]) -> str:
     """Each source page (as a permanent link to the revision read) with the ordinals of
     its post-its: ``[[:Special:PermanentLink/12|Débat:X/Tour 1]] n° 3, 5``."""
+    return " ; ".join(_source_pages(postits))
+
+
+def _source_pages(postits: Iterable[PostIt]) -> list[str]:
     by_page: dict[tuple[str, int], list[int]] = {}
     for p in postits:
         by_page.setdefault((p.page, p.revid), []).append(p.index)
-    return " ; ".join(
-        f"{link(f'Special:PermanentLink/{revid}', page)} n° {', '.join(map(str, idx))}"
-        for (page, revid), idx in by_page.items()
-    )
+    return [f"{link(f'Special:PermanentLink/{revid}', page)} n° {', '.join(map(str, idx))}"
+            for (page, revid), idx in by_page.items()]
 
 
-def _idea_params(i: Idea | GlobalIdea, postits: Iterable[PostIt]) -> list[tuple[str, str]]:
-    """The parameters every idea has, territory or global."""
+def _idea_params(i: Idea | GlobalIdea, postits: Iterable[PostIt], *,
+                 variants: str | None = None, sources_shown: str | None = None
+                 ) -> list[tuple[str, str]]:
+    """The parameters every idea has, territory or global (``variants`` and
+    ``sources_shown`` replace the full lists when given)."""
     return [
         ("clé", i.key),
         ("question", str(i.question)),
         ("nature", i.kind),
         ("code", encode(i.code)),
         ("énoncé", encode(i.statement)),
-        ("variantes", " • ".join(encode(v) for v in i.variants)),
+        ("variantes", " • ".join(encode(v) for v in i.variants) if variants is None
+         else variants),
         ("occurrences", str(i.occurrences)),
         ("groupes", _list(i.groups)),
         ("niveaux", _list(i.levels)),
         ("acteurs", _list(i.actors)),
-        ("sources", sources(postits)),
+        ("sources", sources(postits) if sources_shown is None else sources_shown),
     ]
 
 
@@ -141,22 +147,23 @@ def report(problems: list[Problem], pages: int, lang: str = "fr") -> str:
 GLOBAL_LIST_SHOWN = 12
 
 
-def _capped(text: str, separator: str, lang: str) -> str:
-    """``text``'s first :data:`GLOBAL_LIST_SHOWN` items, then how many are left out."""
-    items = text.split(separator) if text else []
+def _capped(items: list[str], separator: str, lang: str,
+            more: str = "coacte-render-more") -> str:
+    """The first :data:`GLOBAL_LIST_SHOWN` items, then how many are left out."""
     if len(items) <= GLOBAL_LIST_SHOWN:
-        return text
-    more = encode(message("coacte-render-more", len(items) - GLOBAL_LIST_SHOWN, lang=lang))
-    return separator.join(items[:GLOBAL_LIST_SHOWN]) + separator + more
+        return separator.join(items)
+    left = encode(message(more, len(items) - GLOBAL_LIST_SHOWN, lang=lang))
+    return separator.join([*items[:GLOBAL_LIST_SHOWN], left])
 
 
 def global_idea(i: GlobalIdea, lang: str = "fr") -> str:
     """A global idea: an idea's parameters plus its territories, members (territory
     ideas), moderators' decisions and networks' contributions. Variants and sources are
     cut short (see :data:`GLOBAL_LIST_SHOWN`)."""
-    params = [(name, _capped(value, " • " if name == "variantes" else " ; ", lang)
-               if name in ("variantes", "sources") else value)
-              for name, value in _idea_params(i, (p for _, p in i.sources))]
+    postits = [p for _, p in i.sources]
+    params = _idea_params(i, postits,
+                          variants=_capped([encode(v) for v in i.variants], " • ", lang),
+                          sources_shown=_capped(_source_pages(postits), " ; ", lang))
     return template_call(contract.IDEA.name, params + [
         ("territoires", _list(i.territories)),
         ("membres", " ; ".join(encode(m.ref) for m in i.members)),
@@ -188,7 +195,8 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
     parts = [template_call(contract.SYNTHESIS.name, [
         ("territoire", contract.GLOBAL_TERRITORY),
         ("tour", str(g.round)),
-        ("débats", ", ".join(link(t) for t in synthesis_titles)),
+        ("débats", _capped([link(t) for t in synthesis_titles], ", ", lang,
+                           "coacte-render-more-syntheses")),
         ("territoires", str(len(g.territories))),
         ("post-its", str(g.postits)),
         ("idées", str(len(g.ideas))),

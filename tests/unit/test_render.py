@@ -73,3 +73,17 @@ def test_a_widely_shared_global_idea_shows_a_readable_part_of_its_variants_and_s
     members_text = decode(str(call.get("membres").value))
     assert all(m.ref in members_text for m in members)
     assert decode(str(call.get("territoires").value)).count("T") == 30
+
+
+def test_the_global_header_of_a_large_network_lists_a_readable_part_of_its_pages():
+    from coacte.model import GlobalSynthesis
+    from coacte.validate import read_grid
+
+    titles = [f"Synthèse:T{n:02d}/Tour 1" for n in range(30)]
+    text = render.global_synthesis(GlobalSynthesis(1, [], [], {}), read_grid(None)[0],
+                                   titles, "en")
+    header = next(t for t in mwparserfromhell.parse(text).filter_templates()
+                  if t.has("débats"))
+    shown = str(header.get("débats").value)
+    assert shown.count("[[:Synthèse:") == render.GLOBAL_LIST_SHOWN
+    assert shown.strip().endswith("… and 18 more territory syntheses")
