@@ -16,24 +16,22 @@ file, next to its settings: it is as trusted as the code. Deleting it only costs
 from __future__ import annotations
 
 import pickle
-import sqlite3
 import threading
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
+
+from coacte.cache_file import open_cache
 
 
 class ParseStore:
     """Parsed pages by (title, context); safe to share between threads."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.lock = threading.Lock()
-        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=OFF")  # a lost row is only parsed again
-        self.db.execute("CREATE TABLE IF NOT EXISTS parsed (title TEXT, context TEXT, "
-                        "revid INTEGER, value BLOB, PRIMARY KEY (title, context))")
+        self.db = open_cache(path, "CREATE TABLE IF NOT EXISTS parsed (title TEXT, "
+                             "context TEXT, revid INTEGER, value BLOB, "
+                             "PRIMARY KEY (title, context))", autocommit=True)
 
     def view(self, context: str) -> ParsedPages:
         """The pages parsed in ``context``, as ``{(title, revid): found}``."""

