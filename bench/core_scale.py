@@ -74,17 +74,18 @@ def main() -> None:
         return
     inputs = Inputs(pages, grid, debates, problems)
     with stage("global synthesis (encoder load)"):
-        from coacte.synthesis.semantic import encoder
+        from coacte.synthesis.encoder import encoder
 
         encoder()
     if args.store:
-        from coacte.synthesis import semantic
+        from coacte.synthesis import encoder as sentence_encoder
         from coacte.synthesis.embedding_store import EmbeddingStore
 
-        semantic.use_store(EmbeddingStore(Path(tempfile.mkdtemp()) / "vectors.sqlite"))
+        sentence_encoder.use_store(EmbeddingStore(Path(tempfile.mkdtemp()) / "vectors.sqlite"))
     with stage("global synthesis" + (" (cold store)" if args.store else "")):
         computed = compute(inputs, 1, {})
     if args.store:
+        computed = None  # not counted in the warm run's memory
         with stage("global synthesis (warm store)"):
             computed = compute(inputs, 1, {})
     g = computed.synthesis

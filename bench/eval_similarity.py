@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from scipy.special import comb  # noqa: E402
 
-from coacte.synthesis import semantic  # noqa: E402
+from coacte.synthesis import encoder, semantic  # noqa: E402
 from coacte.synthesis.semantic import Settings  # noqa: E402
 
 DATA = ROOT / "eval" / "ideas.jsonl"
@@ -130,10 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     items = load(args.data)
     texts = [item["text"] for item in items]
     start = time.perf_counter()
-    semantic.encoder()
+    encoder.encoder()
     load_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    embeddings = semantic.embed(texts)
+    embeddings = encoder.embed(texts)
     embed_seconds = time.perf_counter() - start
 
     settings = Settings()

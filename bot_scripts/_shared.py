@@ -38,11 +38,11 @@ def open_wiki() -> Wiki:
 def keep_vectors() -> None:
     """Encode each text, and parse each page revision, once across runs:
     ``<home>/cache/embeddings.sqlite`` and ``<home>/cache/parsed.sqlite``."""
-    from coacte.synthesis import semantic  # numpy and the encoder only when needed
+    from coacte.synthesis import encoder  # numpy and the encoder only when needed
     from coacte.synthesis.embedding_store import EmbeddingStore
 
     cache = settings.home() / "cache"
-    semantic.use_store(EmbeddingStore(cache / "embeddings.sqlite"))
+    encoder.use_store(EmbeddingStore(cache / "embeddings.sqlite"))
     pipeline.use_parse_store(ParseStore(cache / "parsed.sqlite"))
 
 

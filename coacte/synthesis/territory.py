@@ -50,8 +50,11 @@ def synthesize(debates: list[Debate], grid: Grid, threshold: float = 92) -> list
 def ideas(postits: list[PostIt], grid: Grid, threshold: float = 92) -> list[Idea]:
     """Merge post-its that say the same thing; keep every post-it in exactly one idea."""
     clusters: dict[tuple[int, str], list[list[tuple[str, PostIt]]]] = defaultdict(list)
+    normalized: dict[str, str] = {}
     for postit in postits:
-        norm = normalize(postit.text)
+        norm = normalized.get(postit.text)
+        if norm is None:
+            norm = normalized[postit.text] = normalize(postit.text)
         bucket = clusters[(postit.question, postit.kind)]
         for cluster in bucket:
             if any(same_idea(norm, other, threshold) for other, _ in cluster):
@@ -66,7 +69,7 @@ def ideas(postits: list[PostIt], grid: Grid, threshold: float = 92) -> list[Idea
     ]
     result.sort(key=lambda idea: (
         idea.question, kind_rank(idea.kind), dimension_rank(idea, grid),
-        -idea.occurrences, normalize(idea.statement),
+        -idea.occurrences, normalized[idea.statement],  # a statement is a post-it's text
     ))
     return result
 

@@ -10,7 +10,8 @@ import pytest
 
 from bench import eval_similarity as bench
 from coacte.synthesis import semantic
-from coacte.synthesis.semantic import Settings, cluster, embed
+from coacte.synthesis.encoder import DIMENSIONS, embed
+from coacte.synthesis.semantic import Settings, cluster
 
 FRENCH_ENGLISH_PORTUGUESE = [
     "Les bénévoles sont fatigués",
@@ -22,10 +23,10 @@ FRENCH_ENGLISH_PORTUGUESE = [
 def test_embed_is_normalised_and_deduplicated():
     vectors = embed(["Les bénévoles sont fatigués", "Créer des jardins partagés",
                      "Les bénévoles sont fatigués"])
-    assert vectors.shape == (3, semantic.DIMENSIONS)
+    assert vectors.shape == (3, DIMENSIONS)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert np.array_equal(vectors[0], vectors[2])
-    assert embed([]).shape == (0, semantic.DIMENSIONS)
+    assert embed([]).shape == (0, DIMENSIONS)
 
 
 def test_empty_and_single_input():
@@ -47,7 +48,7 @@ def test_buckets_are_never_crossed():
     buckets = [(3, "blocage", "H")] * 3 + [(3, "levier", "H")] * 3
     assert cluster(texts, buckets) == [0, 0, 0, 3, 3, 3]
     # Even identical vectors do not cross a bucket (no encoder needed for this one).
-    same = np.ones((4, semantic.DIMENSIONS), dtype=np.float32)
+    same = np.ones((4, DIMENSIONS), dtype=np.float32)
     labels = cluster(["a b", "c d", "e f", "g h"], ["x", "y", "x", "y"],
                      Settings(word_threshold=None), embeddings=same)
     assert labels == [0, 1, 0, 1]
@@ -101,7 +102,7 @@ def test_labels_are_deterministic_and_ordered():
 
 def test_an_oversized_group_is_cut_in_input_order():
     texts = [f"idée {chr(97 + i)} sur les bus" for i in range(12)]
-    same = np.ones((12, semantic.DIMENSIONS), dtype=np.float32)
+    same = np.ones((12, DIMENSIONS), dtype=np.float32)
     labels = cluster(texts, [0] * 12, Settings(word_threshold=None, max_component=5),
                      embeddings=same)
     assert labels == [0] * 5 + [5] * 5 + [10] * 2
@@ -116,7 +117,7 @@ def test_look_alikes_are_found_among_alphabetical_neighbours_in_a_huge_bucket():
     assert {frozenset((0, 1)), frozenset((0, 2))} <= pairs  # typo at the end, at the start
     assert all(not ({3, 4} & p) for p in pairs)
     # Orthogonal embeddings: only the letters can merge; the scan and the neighbours agree.
-    vectors = np.eye(len(texts), semantic.DIMENSIONS, dtype=np.float32)
+    vectors = np.eye(len(texts), DIMENSIONS, dtype=np.float32)
     scan = cluster(texts, [0] * 5, Settings(word_threshold=None), embeddings=vectors)
     neighbours = cluster(texts, [0] * 5, Settings(word_threshold=None, surface_scan_limit=2),
                          embeddings=vectors)

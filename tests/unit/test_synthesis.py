@@ -1,5 +1,11 @@
 """Territory synthesis: every valid post-it in exactly one idea, duplicates merged."""
 
+import re
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from coacte.model import Debate, Grid, GridEntry, PostIt
 from coacte.synthesis.similarity import normalize, same_idea
 from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, ideas, synthesize
@@ -12,6 +18,18 @@ GRID = Grid({
 
 def p(index, text, question=1, kind="", group="", code="", page="Débat:X/Tour 1", **kw):
     return PostIt(page, 10, index, question, text, group, kind, code, **kw)
+
+
+def _normalize_by_the_definition(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+@given(st.text())
+def test_normalize_is_exactly_its_definition(text):
+    """The fast paths (ASCII, translate table) change no letter: idea keys hash it."""
+    assert normalize(text) == _normalize_by_the_definition(text)
 
 
 def test_normalize_folds_case_accents_punctuation_spacing():
