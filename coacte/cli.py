@@ -46,3 +46,9 @@ class _BotGroup(click.Group):
 @click.version_option(__version__, prog_name="coacte")
 def main() -> None:
     """CO-ACTE Synthèse: turn debate post-its on a MediaWiki into syntheses."""
+    from coacte.synthesis.parallel import workers
+
+    try:
+        workers()  # a mistyped setting stops here, before any work
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None

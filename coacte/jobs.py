@@ -147,11 +147,12 @@ def synthesize_changed(wiki: Wiki, state_path: Path, *,
         pairs |= incremental.edited_targets(state, wiki.revids(state.targets))
     fresh = [p for p in wiki.read(sorted(changed)).values() if p is not None]
     parsed: dict = {}
-    debates, _ = read_debates(fresh, read_grid(grid_page)[0], known=parsed)
+    grid = read_grid(grid_page)
+    debates, _ = read_debates(fresh, grid[0], known=parsed)
     pairs |= {territory_pair(d) for d in debates}
     siblings = state.pages_feeding(pairs) - changed - gone
     pages = fresh + [p for p in wiki.read(sorted(siblings)).values() if p is not None]
-    inputs = read_inputs(wiki, pages=pages, grid_page=grid_page, known=parsed)
+    inputs = read_inputs(wiki, pages=pages, grid_page=grid_page, grid=grid, known=parsed)
     prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
     pair_of = {render.synthesis_title(prefix, name, round_): (key, round_)
                for (key, round_), name in territory_names(inputs.debates).items()}

@@ -40,18 +40,20 @@ def use_parse_store(store: ParseStore | None) -> None:
 
 def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
                 grid_page: PageRevision | None | bool = False,
+                grid: tuple[Grid, list[Problem]] | None = None,
                 known: dict | None = None) -> Inputs:
     """Read the grid page and every debate page (found by transclusion of the header,
     whatever their namespace) in batches, then validate them.
 
     ``pages`` and ``grid_page`` are those the caller already read (an incremental run
     reads only some debate pages): they are not read again; ``known`` holds the pages
-    already parsed (see :func:`~coacte.validate.read_debates`).
+    already parsed (see :func:`~coacte.validate.read_debates`); ``grid`` is what
+    :func:`~coacte.validate.read_grid` found on ``grid_page``, if the caller has it.
     """
     config = wiki.config
     if grid_page is False:
         grid_page = wiki.read([config.grid_page])[config.grid_page]
-    grid, problems = read_grid(grid_page)
+    grid, problems = read_grid(grid_page) if grid is None else (grid[0], list(grid[1]))
     if grid_page is None:
         problems.append(Problem(config.grid_page, None, None, "coacte-problem-no-grid",
                                 blocking=False))

@@ -23,3 +23,11 @@ def test_each_command_has_help_and_a_readme_section(name):
     assert result.exit_code == 0, result.output
     assert len(result.output.splitlines()) > 3
     assert f"coacte {name}" in README
+
+
+def test_a_mistyped_workers_setting_stops_every_command_with_its_name(monkeypatch):
+    monkeypatch.setenv("COACTE_WORKERS", "deux")
+    result = CliRunner().invoke(main, ["check", "--dry-run"])
+    assert result.exit_code == 2
+    assert "COACTE_WORKERS must be a whole number, not 'deux'" in result.output
+    assert "Traceback" not in result.output
