@@ -1,6 +1,6 @@
 """Sentence vectors kept between runs, so a text is encoded once, not at every run.
 
-Encoding is most of the global synthesis's time at scale (about 2,400 texts/s on two
+Encoding is most of the global synthesis's time at scale (about 2,100 texts/s on two
 cores: half a minute for 100,000 post-its), and from one run to the next almost every
 text is the same. :func:`coacte.synthesis.encoder.embed` asks the store installed with
 :func:`coacte.synthesis.encoder.use_store` first and encodes only the texts it lacks.

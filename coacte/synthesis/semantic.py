@@ -275,7 +275,6 @@ def groups(text: str) -> frozenset[str]:
 #: "les jeunes" / "les élus et les jeunes" may merge (one more detail), "les jeunes" /
 #: "les personnes âgées" may not.
 _GROUP_BIT = {group: bit for bit, group in enumerate(GROUPS)}
-assert len(_GROUP_BIT) < 31, "a text's groups are int32 bits in _scores"
 
 
 # ------------------------------------------------------------------------------- words
@@ -454,7 +453,7 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
     if settings.group_guard:
         # Each text's groups as bits: a pair is vetoed when each has a bit the other lacks.
         bits = np.array([sum(1 << _GROUP_BIT[g] for g in groups(t)) for t in texts],
-                        dtype=np.int32)
+                        dtype=np.int64)
         named = np.flatnonzero(bits)  # only texts that name a group can be vetoed
         own = bits[named, None] & ~bits[None, named]
         rows, cols = np.nonzero((own != 0) & (own.T != 0))
@@ -473,7 +472,7 @@ def _hierarchical(texts: list[str], vectors: np.ndarray, norms: list[str],
     distance = np.clip(np.subtract(1.0, score, out=score), 0.0, None, out=score)
     np.fill_diagonal(distance, 0.0)
     condensed = squareform(distance, checks=False).astype(np.float64)
-    del score, distance  # the square matrix is not needed by the tree
+    del score, distance  # one array, not needed by the tree: free it before linkage
     tree = linkage(condensed, method=settings.linkage)
     flat = fcluster(tree, t=1.0, criterion="distance")
     first: dict[int, int] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -59,9 +60,17 @@ def test_workers_setting(monkeypatch):
 
 
 def test_parallel_map_starts_the_costliest_first(monkeypatch):
+    """The two costliest items wait for each other: they can only both finish if the two
+    threads took them first."""
     monkeypatch.setenv("COACTE_WORKERS", "2")
     started: list[int] = []
-    results = parallel_map(lambda n: started.append(n) or n + 1, [1, 5, 3, 9],
-                           cost=lambda n: n)
-    assert results == [2, 6, 4, 10]
-    assert sorted(started[:2]) == [5, 9]  # the two costliest, on the two threads
+    both = threading.Barrier(2, timeout=10)
+
+    def run(n: int) -> int:
+        started.append(n)
+        if n in (5, 9):
+            both.wait()
+        return n + 1
+
+    assert parallel_map(run, [1, 5, 3, 9], cost=lambda n: n) == [2, 6, 4, 10]
+    assert sorted(started[:2]) == [5, 9]
