@@ -23,8 +23,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus  # noqa: E402
-from coacte.dossier.compute import compute  # noqa: E402
-from coacte.pipeline import Inputs  # noqa: E402
+from coacte.model import Inputs  # noqa: E402
+from coacte.synthesis.global_round import compute  # noqa: E402
 from coacte.synthesis.territory import synthesize  # noqa: E402
 from coacte.validate import read_debates, read_grid  # noqa: E402
 from coacte.wikitext import render  # noqa: E402
@@ -78,8 +78,8 @@ def main() -> None:
 
         encoder()
     if args.store:
+        from coacte.cache.vectors import EmbeddingStore
         from coacte.synthesis import encoder as sentence_encoder
-        from coacte.synthesis.embedding_store import EmbeddingStore
 
         sentence_encoder.use_store(EmbeddingStore(Path(tempfile.mkdtemp()) / "vectors.sqlite"))
     with stage("global synthesis" + (" (cold store)" if args.store else "")):

@@ -1,7 +1,7 @@
 """Fault tolerance of `coacte synthesize`: a run through a faulty network, resumed until done.
 
 On the configured wiki (after ``coacte install``), creates N debate pages (territories
-"Panne <tag> 0000"…), then runs :func:`coacte.jobs.synthesize` through
+"Panne <tag> 0000"…), then runs :func:`coacte.jobs.synthesize.synthesize` through
 ``bench/fault_proxy.py`` (HTTP 5xx, slow answers past the client's timeout, maxlag,
 read-only, dropped connections on ``--rate`` of the api.php calls). When a run stops on a
 WikiError it is run again, as a person would ("resume with one command"), until it
@@ -38,9 +38,10 @@ if __package__ in (None, ""):
 from bench import fault_proxy  # noqa: E402
 from coacte import config as settings  # noqa: E402
 from coacte.config import Config  # noqa: E402
-from coacte.jobs import Report, synthesize, synthesize_changed  # noqa: E402
-from coacte.publish import CONFLICT, UNCHANGED  # noqa: E402
-from coacte.wiki import Wiki, WikiError, connect  # noqa: E402
+from coacte.jobs.publish import CONFLICT, UNCHANGED  # noqa: E402
+from coacte.jobs.report import Report  # noqa: E402
+from coacte.jobs.synthesize import synthesize, synthesize_changed  # noqa: E402
+from coacte.wiki.client import Wiki, WikiError, connect  # noqa: E402
 from coacte.wikitext import region, render  # noqa: E402
 from coacte.wikitext.values import encode  # noqa: E402
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 
 from coacte import config as settings
-from coacte.wiki import connect
+from coacte.wiki.client import connect
 from coacte.wikitext.values import encode
 
 

@@ -40,9 +40,9 @@ if __package__ in (None, ""):
 
 from bench import corpus  # noqa: E402
 from coacte import config as settings  # noqa: E402
-from coacte import jobs  # noqa: E402
 from coacte.cli import main as cli  # noqa: E402
-from coacte.wiki import Wiki, connect  # noqa: E402
+from coacte.jobs import synthesize as synthesize_job  # noqa: E402
+from coacte.wiki.client import Wiki, connect  # noqa: E402
 from coacte.wikitext.values import encode  # noqa: E402
 
 STOP_PAGE = settings.Config().stop_page
@@ -215,9 +215,9 @@ def main() -> None:
 
     def synthesize(session: Wiki, full: bool = False) -> None:
         if full:
-            jobs.synthesize(session)
+            synthesize_job.synthesize(session)
         else:
-            jobs.synthesize_changed(session, state)
+            synthesize_job.synthesize_changed(session, state)
 
     # Logged-in sessions are opened before each measure (a cron job logs in once too).
     session = connect(config)

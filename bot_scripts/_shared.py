@@ -8,13 +8,13 @@ from pathlib import Path
 import click
 
 from coacte import config as settings
-from coacte import pipeline
+from coacte.cache.parsed_pages import ParseStore
 from coacte.i18n import language, message
-from coacte.jobs import Report
-from coacte.parse_store import ParseStore
+from coacte.jobs import inputs as pipeline
+from coacte.jobs.publish import CONFLICT, PENDING, UNCHANGED, Outcome
+from coacte.jobs.report import Report
 from coacte.problems import Problem
-from coacte.publish import CONFLICT, PENDING, UNCHANGED, Outcome
-from coacte.wiki import Wiki, WikiError, connect
+from coacte.wiki.client import Wiki, WikiError, connect
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Print the diffs of what would change; write nothing."
@@ -38,8 +38,8 @@ def open_wiki() -> Wiki:
 def keep_vectors() -> None:
     """Encode each text, and parse each page revision, once across runs:
     ``<home>/cache/embeddings.sqlite`` and ``<home>/cache/parsed.sqlite``."""
+    from coacte.cache.vectors import EmbeddingStore
     from coacte.synthesis import encoder  # numpy and the encoder only when needed
-    from coacte.synthesis.embedding_store import EmbeddingStore
 
     cache = settings.home() / "cache"
     encoder.use_store(EmbeddingStore(cache / "embeddings.sqlite"))

@@ -7,9 +7,14 @@ import sys
 import click
 
 from bot_scripts._shared import dry_run_option, open_wiki
-from coacte import charts_upload, contract, jobs
-from coacte.wiki import StopRequested, Wiki, WikiError
-from coacte.wikitext import render
+from coacte import contract
+from coacte.dossier import charts as dossier_charts
+from coacte.dossier.data import for_round
+from coacte.jobs import report as report_job
+from coacte.jobs.global_round import load
+from coacte.render import synthesis_pages as render
+from coacte.wiki import uploads as charts_upload
+from coacte.wiki.client import StopRequested, Wiki, WikiError
 
 #: The dossier's charts, in the order they are printed (functions of coacte.dossier.charts).
 
@@ -40,15 +45,7 @@ def command(round_, dry_run) -> None:
 def build_charts(wiki: Wiki, round_: int, lang: str) -> dict[str, bytes]:
     """The dossier's PNGs of the round by chart name (a chart with nothing to draw may
     be missing). The one place that calls the export dossier's code."""
-    try:
-        from coacte.dossier import compute, data
-    except ImportError as exc:
-        raise click.ClickException(
-            f"The export dossier (coacte.dossier) is not available: {exc}.") from None
-    computed = compute.load(wiki, round_)  # reads only
-    dossier = data.build(computed.synthesis, computed.grid, computed.views,
-                         state=computed.state, page=computed.page, url=computed.url)
-    return charts_upload.draw(dossier, lang)
+    return dossier_charts.draw(for_round(load(wiki, round_)), lang)  # reads only
 
 
 def run(wiki: Wiki, round_: int, dry_run: bool = False) -> int:
@@ -71,9 +68,9 @@ def run(wiki: Wiki, round_: int, dry_run: bool = False) -> int:
         charts_upload.upload_charts(wiki, charts, dry_run=dry_run, progress=show)
     except StopRequested as exc:
         click.echo(str(exc), err=True)
-        return jobs.HALTED
+        return report_job.HALTED
     changed = sum(o.status != charts_upload.UNCHANGED for o in outcomes)
     click.echo(f"charts: round {round_}, {len(charts)} charts, "
                f"{'would upload' if dry_run else 'uploaded'} {changed}, unchanged "
                f"{len(outcomes) - changed} ({wiki.total_requests} API requests)", err=True)
-    return jobs.DONE
+    return report_job.DONE

@@ -15,10 +15,10 @@ from bot_scripts._shared import (
     write_json,
 )
 from coacte.i18n import language, message
-from coacte.pipeline import read_inputs
-from coacte.publish import publish
-from coacte.wiki import StopRequested
-from coacte.wikitext import render
+from coacte.jobs.inputs import read_inputs
+from coacte.jobs.publish import publish
+from coacte.render import synthesis_pages as render
+from coacte.wiki.client import StopRequested
 
 
 @click.command("check")

@@ -10,15 +10,15 @@ from bot_scripts import check, export, global_synthesis, install, programme, syn
 from bot_scripts import round as round_bot
 from bot_scripts._shared import ClickReport, open_wiki
 from coacte import config as settings
-from coacte import localwiki
-from coacte.demo import (
+from coacte.jobs.demo import (
     DEMO_COMMITMENTS,
     DEMO_GROUPS,
     DEMO_SUMMARY,
     demo_pages,
     demo_reactions,
 )
-from coacte.wiki import StopRequested
+from coacte.wiki import local as localwiki
+from coacte.wiki.client import StopRequested
 
 
 @click.command("demo")

@@ -9,9 +9,10 @@ import click
 
 from bot_scripts._shared import open_wiki
 from coacte import dossier as dossiers
-from coacte.dossier import compute
+from coacte.dossier.data import for_round
 from coacte.dossier.opendata import TABLES
 from coacte.i18n import LANGUAGES, language, message
+from coacte.jobs.global_round import load
 
 
 @click.command("export")
@@ -41,14 +42,14 @@ def command(round_, format_, out, lang, table) -> None:
     lang = lang or language()
     if table and format_ != "csv":
         raise click.UsageError(message("coacte-dossier-table-csv-only", lang=lang))
-    computed = compute.load(open_wiki(), round_)
+    computed = load(open_wiki(), round_)
     if not computed.has_debates:
         click.echo(message("coacte-dossier-no-debate", round_, lang=lang), err=True)
         sys.exit(1)
     if computed.problems:
         click.echo(message("coacte-dossier-problems", len(computed.problems), round_,
                            lang=lang), err=True)
-    dossier = computed.dossier()
+    dossier = for_round(computed)
     path = out or Path.cwd()
     if path.is_dir():
         path = path / dossiers.default_name(round_, format_)

@@ -8,7 +8,9 @@ import click
 
 from bot_scripts._shared import ClickReport, dry_run_option, json_option, open_wiki, write_json
 from coacte import config as settings
-from coacte import incremental, jobs
+from coacte.jobs import global_round as global_round_job
+from coacte.jobs import report as report_job
+from coacte.wiki import incremental
 
 
 @click.command("global")
@@ -46,9 +48,9 @@ def run(round_: int, dry_run: bool = False, json_path=None, close: bool = False,
     wiki = open_wiki()
     state = None if full or dry_run or json_path else incremental.state_file(
         settings.home(), wiki.config, f"global-{round_}")
-    result = jobs.global_synthesis(wiki, round_, dry_run=dry_run, close=close,
+    result = global_round_job.global_synthesis(wiki, round_, dry_run=dry_run, close=close,
                                    report=ClickReport(), state_path=state)
-    if result.status != jobs.FROZEN_ROUND:
+    if result.status != report_job.FROZEN_ROUND:
         write_json(json_path, result.data)
     for url in result.urls:
         click.echo(url)

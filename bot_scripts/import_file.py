@@ -12,7 +12,7 @@ from coacte import contract
 from coacte.i18n import language, message
 from coacte.importing import TranscriptionError, blocking, check, read_path
 from coacte.validate import read_grid
-from coacte.wiki import StopRequested
+from coacte.wiki.client import StopRequested
 from coacte.wikitext.debate_page import append_postits, debate_page
 
 

@@ -6,8 +6,8 @@ import click
 
 from bot_scripts._shared import open_wiki
 from coacte.i18n import message
-from coacte.installation import CREATE, KEEP, SAME, UPDATE, plan, wanted_pages
-from coacte.wiki import StopRequested
+from coacte.jobs.install import CREATE, KEEP, SAME, UPDATE, plan, wanted_pages
+from coacte.wiki.client import StopRequested
 
 
 @click.command("install")

@@ -8,11 +8,14 @@ from datetime import date
 import click
 
 from bot_scripts._shared import ClickReport, dry_run_option, open_wiki
-from coacte import charts_upload, contract, jobs
+from coacte import contract
+from coacte.jobs import report as report_job
+from coacte.jobs.publish import CONFLICT, UNCHANGED, publish
 from coacte.programme import build_plan, read_commitments
-from coacte.publish import CONFLICT, UNCHANGED, publish
-from coacte.wiki import StopRequested, Wiki, WikiError
-from coacte.wikitext import render, render_programme
+from coacte.render import programme_page as render_programme
+from coacte.render import synthesis_pages as render
+from coacte.wiki import uploads as charts_upload
+from coacte.wiki.client import StopRequested, Wiki, WikiError
 from coacte.wikitext.synthesis_page import published_ideas
 
 
@@ -46,9 +49,9 @@ def command(round_, today, dry_run) -> None:
 
 
 def run(wiki: Wiki, round_: int, today: date, dry_run: bool = False,
-        report: jobs.Report | None = None) -> int:
+        report: report_job.Report | None = None) -> int:
     """Read the commitments, write the plan page and its chart; returns the exit status."""
-    report = report or jobs.Report()
+    report = report or report_job.Report()
     lang = wiki.language
     prefix = wiki.namespace_prefix(wiki.config.synthesis_namespace, "Synthèse")
     ideas_page = render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_)
@@ -87,8 +90,8 @@ def run(wiki: Wiki, round_: int, today: date, dry_run: bool = False,
     report.line(wiki.config.page_url(title))
     if halted:
         report.line(str(halted), err=True)
-        return jobs.HALTED
-    return jobs.CONFLICTS if any(o.status == CONFLICT for o in outcomes) else jobs.DONE
+        return report_job.HALTED
+    return report_job.CONFLICTS if any(o.status == CONFLICT for o in outcomes) else report_job.DONE
 
 
 def _chart_word(uploads: list[charts_upload.Uploaded], dry_run: bool) -> str:

@@ -10,12 +10,13 @@ from bot_scripts import global_synthesis
 from bot_scripts._shared import dry_run_option, echo_outcome, echo_problems, open_wiki
 from coacte import contract
 from coacte.i18n import message
-from coacte.pipeline import read_inputs
-from coacte.publish import CONFLICT, publish
+from coacte.jobs.inputs import read_inputs
+from coacte.jobs.publish import CONFLICT, publish
+from coacte.render import synthesis_pages as render
+from coacte.render.round_pages import round_debate
 from coacte.synthesis.rounds import delphi_view, question3
-from coacte.wiki import StopRequested
-from coacte.wikitext import region, render
-from coacte.wikitext.render_round import round_debate
+from coacte.wiki.client import StopRequested
+from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import freeze
 
 

@@ -8,8 +8,9 @@ import click
 
 from bot_scripts._shared import ClickReport, dry_run_option, json_option, open_wiki, write_json
 from coacte import config as settings
-from coacte import incremental, jobs
-from coacte.wiki import Wiki
+from coacte.jobs import synthesize as synthesize_job
+from coacte.wiki import incremental
+from coacte.wiki.client import Wiki
 
 
 @click.command("synthesize")
@@ -43,10 +44,10 @@ def run(round_=None, territory=None, dry_run: bool = False, json_path=None,
     ``wiki`` is a session to use (benchmarks read its request counts afterwards)."""
     wiki = wiki or open_wiki()
     if full or round_ or territory or dry_run or json_path or wiki.config.approval:
-        result = jobs.synthesize(wiki, round_=round_, territory=territory,
+        result = synthesize_job.synthesize(wiki, round_=round_, territory=territory,
                                  dry_run=dry_run, report=ClickReport())
     else:
-        result = jobs.synthesize_changed(
+        result = synthesize_job.synthesize_changed(
             wiki, incremental.state_file(settings.home(), wiki.config), report=ClickReport())
     write_json(json_path, result.data)
     for url in result.urls:

@@ -8,9 +8,9 @@ import click
 
 from bot_scripts._shared import ClickReport, open_wiki
 from coacte import config as settings
-from coacte.refresh import refresh
-from coacte.watching import changes_since, load_state, save_state
-from coacte.wiki import WikiError
+from coacte.jobs.refresh import refresh
+from coacte.wiki.client import WikiError
+from coacte.wiki.watching import changes_since, load_state, save_state
 
 
 @click.command("watch")

@@ -1,6 +1,6 @@
 """``coacte wiki``: the local MediaWiki (Debian's package, SQLite, PHP's built-in server).
 
-Wiring only: the work is in ``coacte.localwiki``. Each sub-command prints one line; the
+Wiring only: the work is in ``coacte.wiki.local``. Each sub-command prints one line; the
 passwords stay in the configuration file and are never printed.
 """
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from coacte import config, localwiki
+from coacte import config
+from coacte.wiki import local as localwiki
 
 
 def _fail(exc: Exception) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coacte.problems import Problem
+
 
 @dataclass(frozen=True)
 class PageRevision:
@@ -302,3 +304,18 @@ class Commitment:
     end: str = ""
     key: str = ""
     round: int | None = None
+
+
+@dataclass
+class Inputs:
+    """What a run read from the wiki: the debate pages, the grid, the debates found on
+    them and every problem found while reading."""
+
+    pages: list[PageRevision]
+    grid: Grid
+    debates: list[Debate]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def postits(self) -> int:
+        return sum(len(d.postits) for d in self.debates)

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from coacte import config, localwiki
+from coacte import config
 from coacte.config import Config
+from coacte.wiki import local as localwiki
 
 #: Variables that would point the session at another wiki or settings file.
 _ENV = ("COACTE_HOME", "COACTE_CONFIG", "COACTE_WIKI_URL", "COACTE_BOT_USER", "COACTE_BOT_PASSWORD")

@@ -1,6 +1,6 @@
 """The dossier for media and policy makers, built from a round's global synthesis.
 
-:mod:`~coacte.dossier.compute` computes the round's global synthesis and Delphi views
+:mod:`~coacte.synthesis.global_round` computes the round's global synthesis and Delphi views
 read-only (nothing is written to the wiki); :mod:`~coacte.dossier.data` turns them into a
 plain :class:`~coacte.dossier.data.Dossier`; :mod:`~coacte.dossier.charts`,
 :mod:`~coacte.dossier.html`, :mod:`~coacte.dossier.pdf` and

@@ -192,3 +192,13 @@ def convergence(dossier: Dossier, lang: str) -> bytes | None:
     figure.suptitle(message("coacte-dossier-chart-convergence", lang=lang),
                     fontsize=12, fontweight="bold")
     return _png(figure)
+
+
+#: The dossier's charts, in the order the global page shows them.
+DOSSIER_CHARTS = ("ideas_per_dimension", "responsibility_heatmap", "convergence")
+
+
+def draw(dossier: Dossier, lang: str) -> dict[str, bytes]:
+    """The dossier's PNGs by chart name (a chart with nothing to draw is left out)."""
+    drawn = {name: globals()[name](dossier, lang) for name in DOSSIER_CHARTS}
+    return {name: png for name, png in drawn.items() if png}

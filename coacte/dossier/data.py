@@ -19,9 +19,10 @@ from statistics import median
 from coacte import contract
 from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Synthesis
 from coacte.synthesis.delphi import IdeaStats
+from coacte.synthesis.global_round import Computed
+from coacte.synthesis.rounds import DelphiView
 from coacte.synthesis.similarity import normalize
 from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, kind_rank
-from coacte.wikitext.render_round import DelphiView
 
 #: How many quotes a dossier shows per idea at most.
 QUOTES_PER_IDEA = 3
@@ -243,7 +244,7 @@ class Dossier:
 def build(g: GlobalSynthesis, grid: Grid, views: Mapping[int, DelphiView] | None = None, *,
           state: str = "", page: str = "", url: str = "") -> Dossier:
     """The dossier of ``g``; ``views`` maps Delphi rounds to their views (see
-    :class:`coacte.dossier.compute.Computed`)."""
+    :class:`coacte.synthesis.global_round.Computed`)."""
     ideas = tuple(_idea(i, grid) for i in g.ideas)
     views = dict(sorted((views or {}).items()))
     return Dossier(
@@ -457,3 +458,8 @@ def _summary(r: int, view: DelphiView) -> RoundSummary:
         consensus=sum(s.consensus for s in stats),
     )
 
+
+def for_round(computed: Computed) -> Dossier:
+    """The dossier of a computed round (:func:`coacte.synthesis.global_round.compute`)."""
+    return build(computed.synthesis, computed.grid, computed.views, state=computed.state,
+                 page=computed.page, url=computed.url)

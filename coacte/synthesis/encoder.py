@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coacte.synthesis.embedding_store import EmbeddingStore
+from coacte.cache.vectors import EmbeddingStore
 from coacte.synthesis.parallel import parallel_map, workers
 
 #: Size of the encoder's vectors (USE multilingual v3).

@@ -8,14 +8,27 @@ idea take its key, so they are merged in under it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from coacte.model import Debate, GlobalIdea, PageRevision
 from coacte.problems import Problem
 from coacte.synthesis import delphi
 from coacte.synthesis.cross_territory import ClusterFn, default_cluster
-from coacte.wikitext.render_round import DelphiView
 from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas
 
 FROZEN, OPEN, CLOSED = "figé", "ouvert", "clos"
+
+
+@dataclass
+class DelphiView:
+    """What the round-n global page shows of the reactions to round n−1's ideas."""
+
+    previous_round: int
+    previous_page: str
+    ideas: list[PublishedIdea]
+    stats: dict[str, delphi.IdeaStats]
+    #: While the round is open: territories and idea keys nobody answered yet.
+    pending: tuple[list[str], list[str]] | None = None
 
 
 def question3(page: PageRevision | None) -> list[PublishedIdea]:

@@ -28,7 +28,7 @@ from wtforms.validators import DataRequired
 
 from coacte.web.i18n import t
 from coacte.web.sessions import SessionStore, UserSession
-from coacte.wiki import LoginRefused, Wiki, WikiError
+from coacte.wiki.client import LoginRefused, Wiki, WikiError
 
 bp = Blueprint("auth", __name__)
 

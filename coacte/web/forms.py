@@ -47,14 +47,14 @@ from coacte.importing import (
     read_transcription,
 )
 from coacte.model import Grid, PageRevision
+from coacte.render.round_pages import round_debate
+from coacte.render.synthesis_pages import synthesis_title
 from coacte.validate import read_debate, read_grid
 from coacte.web.auth import login_required, user_wiki
 from coacte.web.i18n import t
-from coacte.wiki import Wiki, WikiError
+from coacte.wiki.client import Wiki, WikiError
 from coacte.wikitext.debate_page import append_postits, debate_page, set_reactions
 from coacte.wikitext.parse import calls
-from coacte.wikitext.render import synthesis_title
-from coacte.wikitext.render_round import round_debate
 from coacte.wikitext.synthesis_page import published_ideas
 from coacte.wikitext.values import decode
 

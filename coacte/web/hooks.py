@@ -1,16 +1,16 @@
 """The webhook receiver: the CoActe extension's signed "a debate page was saved".
 
 Unsigned, forged, stale or replayed calls are refused and change nothing; an accepted
-call queues the page for a debounced refresh (:mod:`coacte.refresh`) done as the bot.
+call queues the page for a debounced refresh (:mod:`coacte.jobs.refresh`) done as the bot.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from coacte import webhook
-from coacte.refresh import Debouncer, refresh
-from coacte.wiki import connect
+from coacte.jobs.refresh import Debouncer, refresh
+from coacte.web import webhook
+from coacte.wiki.client import connect
 
 bp = Blueprint("hooks", __name__, url_prefix="/hooks")
 

@@ -1,6 +1,6 @@
 """The moderators' desk: pending bot proposals, conflicts, input problems, patrol,
 curation. Only for the wiki's moderators (the ``coacte-moderate`` right); every wiki
-access uses the moderator's own session. Wiring only: :mod:`coacte.moderation` decides.
+access uses the moderator's own session. Wiring only: :mod:`coacte.jobs.desk` decides.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from flask import (
 )
 
 from coacte import contract
-from coacte import moderation as desk_core
+from coacte.jobs import desk as desk_core
 from coacte.web.auth import moderator_required, user_wiki
 from coacte.web.i18n import t
-from coacte.wiki import WikiError
+from coacte.wiki.client import WikiError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 

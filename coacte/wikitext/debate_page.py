@@ -17,7 +17,7 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Template as TemplateNode
 
 from coacte import contract
-from coacte.wikitext.render import template_call
+from coacte.render.synthesis_pages import template_call
 from coacte.wikitext.values import decode, encode
 
 #: The order of a reaction's parameters, as ``coacte round open`` seeds the slots.

@@ -14,11 +14,12 @@ from dataclasses import replace
 
 from playwright.sync_api import Page, expect
 
-from coacte import jobs
+from coacte.jobs import report as report_job
+from coacte.jobs import synthesize as synthesize_job
+from coacte.jobs.publish import PROPOSED
 from coacte.model import Grid
-from coacte.publish import PROPOSED
 from coacte.validate import read_debate
-from coacte.wiki import Wiki, connect
+from coacte.wiki.client import Wiki, connect
 from coacte.wikitext import proposal
 from tests.browser.helpers import last_user, log_in, new_context, watch_dialogs
 from tests.integration.helpers import debate_text, put
@@ -189,9 +190,9 @@ def test_the_moderator_approves_a_proposed_synthesis(page, server, installed, sh
         {"question": 1, "texte": text, "groupe": "Élus"},
         {"question": 2, "texte": HOSTILE, "groupe": "Jeunes"}], round_=round_))
     approving = Wiki(replace(installed, approval=True)).login()
-    result = jobs.synthesize(approving, territory=name)
+    result = synthesize_job.synthesize(approving, territory=name)
     target = f"Synthèse:{name}/Tour {round_}"
-    assert result.status == jobs.DONE
+    assert result.status == report_job.DONE
     assert [(o.title, o.status) for o in result.outcomes] == [(target, PROPOSED)]
     assert bot.read([target])[target] is None  # held for approval, not written
 

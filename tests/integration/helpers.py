@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from coacte.cli import main
 from coacte.config import Config
-from coacte.wiki import Wiki, connect
+from coacte.wiki.client import Wiki, connect
 from coacte.wikitext.values import encode
 
 

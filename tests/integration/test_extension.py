@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from coacte import webhook
-from coacte.web import create_app
+from coacte.web import create_app, webhook
 from tests.integration.helpers import (
     bot,
     debate_text,

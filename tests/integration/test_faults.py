@@ -23,9 +23,9 @@ from bench.faults import (
     synthesis_titles,
     territories,
 )
-from coacte.jobs import synthesize, synthesize_changed
-from coacte.publish import CONFLICT
-from coacte.wiki import Wiki, WikiError, connect
+from coacte.jobs.publish import CONFLICT
+from coacte.jobs.synthesize import synthesize, synthesize_changed
+from coacte.wiki.client import Wiki, WikiError, connect
 from coacte.wikitext import region
 from tests.integration.helpers import run, text_of, unique
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from coacte import config as settings
-from coacte import incremental
+from coacte.wiki import incremental
 from coacte.wikitext import region
 from tests.integration.helpers import (
     bot,

@@ -8,8 +8,9 @@ import mwclient
 import pytest
 import requests
 
-from coacte import config, localwiki
+from coacte import config
 from coacte.config import Config
+from coacte.wiki import local as localwiki
 
 
 def _api(cfg: Config, **params: str) -> dict:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from bot_scripts import charts as charts_bot
 from bot_scripts import programme as programme_bot
-from coacte import charts_upload
+from coacte.wiki import uploads as charts_upload
 from coacte.wikitext import region
 from tests.integration.helpers import (
     bot,

@@ -3,9 +3,10 @@
 import mwparserfromhell
 
 from coacte.model import Debate, Grid, GridEntry, PostIt
+from coacte.render import synthesis_pages as render
 from coacte.synthesis.cross_territory import assign_keys, global_synthesis, surface_cluster
 from coacte.synthesis.territory import synthesize
-from coacte.wikitext import region, render
+from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import idea_members
 from coacte.wikitext.values import decode
 

@@ -1,9 +1,10 @@
 """Moderators' curation survives re-runs; a decision that matches nothing is reported."""
 
 from coacte.model import PageRevision
+from coacte.render import synthesis_pages as render
 from coacte.synthesis.cross_territory import build, surface_cluster
 from coacte.validate import read_contributions
-from coacte.wikitext import region, render
+from coacte.wikitext import region
 from tests.unit.test_cross_territory import GRID, syntheses
 
 

@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coacte.model import Grid, PageRevision
+from coacte.render.round_pages import round_debate
 from coacte.validate import read_debate
 from coacte.wikitext.debate_page import append_postits, debate_page, set_reactions
 from coacte.wikitext.parse import calls
-from coacte.wikitext.render_round import round_debate
 from coacte.wikitext.synthesis_page import PublishedIdea
 
 HOSTILE = [

@@ -17,15 +17,24 @@ from openpyxl import load_workbook
 
 from coacte import dossier as dossiers
 from coacte.dossier import charts, data, html, opendata
-from coacte.dossier.compute import compute
+from coacte.dossier.data import for_round
 from coacte.i18n import keys, message
-from coacte.model import Contribution, Debate, Grid, GridEntry, PageRevision, PostIt, Reaction
-from coacte.pipeline import Inputs
+from coacte.model import (
+    Contribution,
+    Debate,
+    Grid,
+    GridEntry,
+    Inputs,
+    PageRevision,
+    PostIt,
+    Reaction,
+)
 from coacte.synthesis import delphi
 from coacte.synthesis.cross_territory import global_synthesis, surface_cluster
+from coacte.synthesis.global_round import compute
+from coacte.synthesis.rounds import DelphiView
 from coacte.synthesis.territory import synthesize
 from coacte.wikitext import region
-from coacte.wikitext.render_round import DelphiView
 from coacte.wikitext.synthesis_page import PublishedIdea
 from coacte.wikitext.values import encode
 
@@ -247,7 +256,7 @@ def test_compute_builds_the_round_and_its_delphi_view_without_a_wiki():
     assert [p.params[0] for p in two.problems] == ["g3b-unknown"]
     # a new post-it that says the same as a frozen idea takes its key
     assert [i.key for i in two.synthesis.ideas] == [funding.key]
-    assert two.dossier().rounds[0].answered == 1
+    assert for_round(two).rounds[0].answered == 1
     assert not compute(inputs, 5, {}, cluster=surface_cluster).has_debates
 
 

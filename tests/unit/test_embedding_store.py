@@ -8,8 +8,8 @@ import sqlite3
 import numpy as np
 import pytest
 
+from coacte.cache.vectors import EmbeddingStore, _key
 from coacte.synthesis import encoder as sentence_encoder
-from coacte.synthesis.embedding_store import EmbeddingStore, _key
 
 TEXTS = ["Les bénévoles sont fatigués", "The volunteers are tired", "Créer des jardins"]
 

@@ -40,7 +40,9 @@ def test_same_vectors_on_one_core_or_several(monkeypatch):
     alone = sentence_encoder.embed(texts)
     monkeypatch.setenv("COACTE_WORKERS", "3")
     together = sentence_encoder.embed(texts)
-    assert np.array_equal(alone, together)
+    # Equal to float32 rounding: BLAS may sum a product in another order when the pieces
+    # differ, but a vector given to the wrong text would differ by far more.
+    assert float(np.abs(alone - together).max()) < 1e-6
 
 
 def test_parallel_map_keeps_the_order(monkeypatch):

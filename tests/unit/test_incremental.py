@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coacte import incremental
 from coacte.config import Config
-from coacte.incremental import State
+from coacte.wiki import incremental
+from coacte.wiki.incremental import State
 
 
 def state() -> State:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from coacte import moderation
 from coacte.curation import read_curations
 from coacte.i18n import keys
+from coacte.jobs import desk as moderation
 from coacte.model import PageRevision
 from coacte.synthesis.cross_territory import build, surface_cluster
 from coacte.wikitext import region
@@ -250,7 +250,7 @@ class FakeWiki:
         return {t: self.pages.get(t) for t in titles}
 
     def save(self, title, text, summary, base):
-        from coacte.wiki import Saved
+        from coacte.wiki.client import Saved
 
         self.saves.append((title, text, summary, base))
         return Saved(title, "saved", 99)

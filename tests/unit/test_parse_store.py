@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from coacte.cache.parsed_pages import ParseStore
 from coacte.model import PageRevision
-from coacte.parse_store import ParseStore
 from coacte.validate import read_debates, read_grid
 
 PAGE = PageRevision("Débat:Lyon/Tour 1", 7, "2026-01-01T00:00:00Z",

@@ -14,7 +14,6 @@ import pytest
 import requests
 import responses
 
-from coacte import charts_upload
 from coacte.config import Config
 from coacte.i18n import keys
 from coacte.model import Commitment, PageRevision
@@ -28,8 +27,10 @@ from coacte.programme import (
     read_commitments,
     status,
 )
-from coacte.wiki import Wiki
-from coacte.wikitext import region, render_programme
+from coacte.render import programme_page as render_programme
+from coacte.wiki import uploads as charts_upload
+from coacte.wiki.client import Wiki
+from coacte.wikitext import region
 from coacte.wikitext.values import decode, encode
 
 GLOBAL = "Synthèse:Globale/Tour 2"

@@ -12,10 +12,12 @@ import mwparserfromhell
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from coacte import contract, importing, validate, webhook
+from coacte import contract, importing, validate
 from coacte.model import Debate, Grid, GridEntry, PageRevision, PostIt
+from coacte.render import synthesis_pages as render
 from coacte.synthesis.territory import synthesize
-from coacte.wikitext import parse, region, render
+from coacte.web import webhook
+from coacte.wikitext import parse, region
 from coacte.wikitext.debate_page import debate_page
 from coacte.wikitext.values import decode
 

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coacte.config import Config
+from coacte.jobs.publish import CONFLICT, CREATED, PENDING, PROPOSED, UNCHANGED, UPDATED, publish
 from coacte.model import PageRevision
-from coacte.publish import CONFLICT, CREATED, PENDING, PROPOSED, UNCHANGED, UPDATED, publish
-from coacte.wiki import Saved
+from coacte.wiki.client import Saved
 from coacte.wikitext import proposal, region
 from coacte.wikitext.proposal import MalformedProposal, Proposal
 from tests.unit.test_values import HOSTILE

@@ -3,8 +3,8 @@
 import threading
 import time
 
+from coacte.jobs.refresh import Debouncer, touched
 from coacte.model import PageRevision
-from coacte.refresh import Debouncer, touched
 
 
 def test_touched_reads_the_headers():

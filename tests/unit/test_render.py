@@ -4,8 +4,8 @@ import mwparserfromhell
 
 from coacte.model import Debate, Grid, GridEntry, PostIt
 from coacte.problems import Problem
+from coacte.render import synthesis_pages as render
 from coacte.synthesis.territory import synthesize
-from coacte.wikitext import render
 from coacte.wikitext.values import decode
 from tests.unit.test_values import HOSTILE
 

@@ -1,11 +1,11 @@
 """Delphi rounds: seeded round-n pages read back as reactions; frozen keys adopted."""
 
 from coacte.model import GlobalIdea, PageRevision
+from coacte.render.round_pages import delphi_section, round_debate
 from coacte.synthesis.cross_territory import surface_cluster
 from coacte.synthesis.rounds import adopt_keys, delphi_view, question3
 from coacte.validate import read_debate, read_debates, read_grid
 from coacte.wikitext import region
-from coacte.wikitext.render_round import delphi_section, round_debate
 from coacte.wikitext.synthesis_page import PublishedIdea, freeze, state
 from coacte.wikitext.values import encode
 

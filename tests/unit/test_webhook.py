@@ -2,7 +2,7 @@
 
 import json
 
-from coacte import webhook
+from coacte.web import webhook
 
 SECRET = "s" * 64
 BODY = json.dumps({"title": "Débat:X/Tour 1", "revid": 3}).encode()

@@ -13,7 +13,7 @@ import responses
 
 from coacte.config import Config
 from coacte.model import PageRevision
-from coacte.wiki import StopRequested, Wiki, WikiError
+from coacte.wiki.client import StopRequested, Wiki, WikiError
 
 API = "http://wiki.test/w/api.php"
 FAKE_PASSWORD = "fake-" + "pw-for-tests"

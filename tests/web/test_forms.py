@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from coacte.model import Grid, PageRevision
 from coacte.validate import read_debate
-from coacte.wiki import connect
+from coacte.wiki.client import connect
 from coacte.wikitext import region
 from tests.web.helpers import app_for, csrf, login
 

@@ -12,9 +12,9 @@ import mwclient
 import pytest
 
 from bot_scripts import synthesize
-from coacte import moderation
 from coacte.i18n import message
-from coacte.wiki import Wiki
+from coacte.jobs import desk as moderation
+from coacte.wiki.client import Wiki
 from coacte.wikitext import proposal, region
 from coacte.wikitext.synthesis_page import published_ideas
 from tests.integration.helpers import (

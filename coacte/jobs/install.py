@@ -16,7 +16,7 @@ from coacte import contract
 from coacte.config import Config
 from coacte.forms import wiki_pages as form_pages
 from coacte.model import PageRevision
-from coacte.templatedata import templatedata_json
+from coacte.wikitext.templatedata import templatedata_json
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coacte.contract import DEBATE
-from coacte.installation import ROOT
+from coacte.jobs.install import ROOT
 from coacte.wikitext.parse import calls
 from coacte.wikitext.values import decode
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from coacte.i18n import message
 from coacte.model import PageRevision
-from coacte.wiki import Wiki
+from coacte.wiki.client import Wiki
 from coacte.wikitext import proposal, region
 
 CREATED, UPDATED, UNCHANGED, CONFLICT = "created", "updated", "unchanged", "conflict"
@@ -57,7 +57,7 @@ def publish(wiki: Wiki, bodies: dict[str, tuple[str, str]], *, dry_run: bool = F
     """Write ``{title: (body, summary)}`` into the pages' bot regions.
 
     With ``dry_run`` nothing is written: each outcome carries the diff that would be
-    saved. A :class:`~coacte.wiki.StopRequested` stops the loop before the next write.
+    saved. A :class:`~coacte.wiki.client.StopRequested` stops the loop before the next write.
     ``current`` holds the pages already read by the caller (not read again).
     """
     current = dict(current or {})

@@ -1,11 +1,11 @@
 """A round's global synthesis and Delphi views, computed without writing anything.
 
-:func:`compute` is the pure core of ``coacte global`` (:func:`coacte.jobs.global_synthesis`
-does the same steps, then renders and publishes): territory syntheses → the global
-synthesis keyed and curated like the published page → the Delphi view of the round's
-reactions, with round n−1's frozen keys adopted. It also computes the views of the
-earlier Delphi rounds (2..n−1), so a dossier can show convergence across rounds.
-:func:`load` reads what :func:`compute` needs from the wiki (reads only).
+:func:`compute` is the pure core of ``coacte global``
+(:func:`coacte.jobs.global_round.global_synthesis` reads its inputs, then renders and
+publishes what it returns): territory syntheses → the global synthesis keyed and curated
+like the published page → the Delphi view of the round's reactions, with round n−1's
+frozen keys adopted. It also computes the views of the earlier Delphi rounds (2..n−1),
+so a dossier can show convergence across rounds.
 """
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from coacte import contract
-from coacte.dossier import data
-from coacte.dossier.data import Dossier
-from coacte.model import Contribution, GlobalSynthesis, Grid, PageRevision
-from coacte.pipeline import Inputs, read_inputs
+from coacte.model import Contribution, GlobalSynthesis, Grid, Inputs, PageRevision
 from coacte.problems import Problem
 from coacte.synthesis import delphi
 from coacte.synthesis.cross_territory import ClusterFn, build
-from coacte.synthesis.rounds import CLOSED, FROZEN, adopt_keys, delphi_view, question3
+from coacte.synthesis.rounds import (
+    CLOSED,
+    FROZEN,
+    DelphiView,
+    adopt_keys,
+    delphi_view,
+    question3,
+)
 from coacte.synthesis.territory import synthesize as territory_syntheses
-from coacte.validate import read_contributions
-from coacte.wiki import Wiki
-from coacte.wikitext import render
-from coacte.wikitext.render_round import DelphiView
 from coacte.wikitext.synthesis_page import state
 
 
@@ -55,10 +54,6 @@ class Computed:
         """Whether some debate page belongs to the round."""
         return bool(self.synthesis.syntheses)
 
-    def dossier(self) -> Dossier:
-        """The :class:`~coacte.dossier.data.Dossier` of this round."""
-        return data.build(self.synthesis, self.grid, self.views, state=self.state,
-                          page=self.page, url=self.url)
 
 
 def compute(inputs: Inputs, round_: int, pages: Mapping[int, PageRevision | None],
@@ -73,7 +68,7 @@ def compute(inputs: Inputs, round_: int, pages: Mapping[int, PageRevision | None
     (no list of what is pending) when ``close`` is set or its page is closed or frozen.
     Pure: no wiki, no I/O.
 
-    :func:`coacte.jobs.global_synthesis` does these very steps between ``read_inputs``
+    :func:`coacte.jobs.global_round.global_synthesis` does these very steps between ``read_inputs``
     and ``render.global_synthesis``; it can call this instead (with its three pages,
     its contributions and ``close``) and keep the frozen-page check, rendering and
     publishing, using ``views[round_]`` for the reactions section.
@@ -96,23 +91,3 @@ def compute(inputs: Inputs, round_: int, pages: Mapping[int, PageRevision | None
             problems += found
             adopt_keys(g.ideas, question3(previous), cluster)
     return Computed(round_, g, inputs.grid, views, problems, now)
-
-
-def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None) -> Computed:
-    """Read the debates, the grid, the global pages of rounds 1..``round_`` and the
-    networks' contributions, then :func:`compute`. Reads only: nothing is written."""
-    config = wiki.config
-    inputs = read_inputs(wiki)
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
-    titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
-              for n in range(1, round_ + 1)}
-    current = wiki.read(titles.values())
-    contributions, problems = read_contributions(
-        wiki.transcluding(contract.CONTRIBUTION.name))
-    computed = compute(inputs, round_, {n: current.get(t) for n, t in titles.items()},
-                       contributions, threshold=config.near_duplicate_threshold,
-                       cluster=cluster)
-    computed.problems = inputs.problems + problems + computed.problems
-    computed.page = titles[round_]
-    computed.url = config.page_url(titles[round_])
-    return computed

@@ -10,7 +10,7 @@ change is not saved. A new file gets a description page (what it shows, which ro
 where its data are, that the CO-ACTE bot generates it, a category); a new version of a
 file keeps the description page it has (MediaWiki uses ``text`` for new files only).
 
-Uploads follow the bot's etiquette (:mod:`coacte.wiki`): the stop page is read before
+Uploads follow the bot's etiquette (:mod:`coacte.wiki.client`): the stop page is read before
 each upload, ``maxlag``, ``assert=bot``, the change tag, a clear comment. This module uses
 the wiki's mwclient session for the multipart request (``Wiki.call`` sends no file); see
 the report of this change for the public ``Wiki.upload`` method it stands in for.
@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from coacte.i18n import message
-from coacte.wiki import Wiki
-from coacte.wikitext.render import link
+from coacte.render.synthesis_pages import link
+from coacte.wiki.client import Wiki
 
 #: The file name part of each chart the bots upload (stable: pages embed these names).
 CHART_NAMES = {
@@ -93,7 +93,7 @@ def upload_charts(wiki: Wiki, charts: Iterable[Chart], *, dry_run: bool = False,
     """Upload each chart whose bytes the wiki does not have as the file's current version.
 
     One read for all the charts' SHA-1s, then one upload per changed chart. With
-    ``dry_run`` nothing is uploaded. A :class:`~coacte.wiki.StopRequested` (the stop
+    ``dry_run`` nothing is uploaded. A :class:`~coacte.wiki.client.StopRequested` (the stop
     page) ends the loop before the next upload. ``progress(outcome, n, total)`` is called
     after each chart.
     """
@@ -118,15 +118,3 @@ def upload(wiki: Wiki, c: Chart) -> dict | None:
     """Upload one chart as a new file or a new version of it. Returns the API's result,
     or ``None`` when the file's current version already has these bytes."""
     return wiki.upload(c.name, c.png, description=c.description, comment=c.comment)
-
-
-#: The dossier's charts, in the order the global page shows them.
-DOSSIER_CHARTS = ("ideas_per_dimension", "responsibility_heatmap", "convergence")
-
-
-def draw(dossier, lang: str) -> dict[str, bytes]:
-    """The dossier's PNGs by chart name (a chart with nothing to draw is left out)."""
-    from coacte.dossier import charts
-
-    drawn = {name: getattr(charts, name)(dossier, lang) for name in DOSSIER_CHARTS}
-    return {name: png for name, png in drawn.items() if png}

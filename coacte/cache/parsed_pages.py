@@ -3,8 +3,8 @@
 Parsing is most of a global synthesis's time at network scale: 3,000 debate pages of
 post-its and Delphi reactions (1.2 million template parameters) take about a minute
 with mwparserfromhell, and from one run to the next almost none has a new revision.
-:func:`coacte.pipeline.read_inputs` hands :func:`coacte.validate.read_debates` the
-view of the store installed with :func:`coacte.pipeline.use_parse_store`, which then
+:func:`coacte.jobs.inputs.read_inputs` hands :func:`coacte.validate.read_debates` the
+view of the store installed with :func:`coacte.jobs.inputs.use_parse_store`, which then
 parses only the revisions it lacks.
 
 A SQLite file (``<home>/cache/parsed.sqlite``): one row per page and *context* (the
@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
-from coacte.cache_file import open_cache
+from coacte.cache.files import open_cache
 
 
 class ParseStore:

@@ -14,11 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from coacte import jobs
 from coacte.contract import DEBATE
+from coacte.jobs.global_round import global_synthesis
+from coacte.jobs.inputs import read_inputs
+from coacte.jobs.report import Report, Result
+from coacte.jobs.synthesize import synthesize
 from coacte.model import PageRevision
-from coacte.pipeline import read_inputs
-from coacte.wiki import Wiki
+from coacte.wiki.client import Wiki
 from coacte.wikitext.parse import calls
 from coacte.wikitext.values import decode
 
@@ -41,16 +43,16 @@ def touched(pages: Iterable[PageRevision]) -> set[tuple[str, int]]:
 
 
 def refresh(wiki: Wiki, titles: Iterable[str],
-            report: jobs.Report | None = None) -> list[jobs.Result]:
+            report: Report | None = None) -> list[Result]:
     """Rebuild what the pages ``titles`` touch; the jobs' results."""
     pages = [p for p in wiki.read(titles).values() if p is not None]
     pairs = touched(pages)
     if not pairs:
         return []
     inputs = read_inputs(wiki)  # parses only new revisions when a parse store is set
-    results = [jobs.synthesize(wiki, only=pairs, inputs=inputs, report=report)]
+    results = [synthesize(wiki, only=pairs, inputs=inputs, report=report)]
     for round_ in sorted({r for _, r in pairs}):
-        results.append(jobs.global_synthesis(wiki, round_, inputs=inputs, report=report))
+        results.append(global_synthesis(wiki, round_, inputs=inputs, report=report))
     return results
 
 

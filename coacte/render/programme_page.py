@@ -23,7 +23,7 @@ from datetime import date
 from coacte.i18n import message
 from coacte.problems import Problem
 from coacte.programme import OVERDUE, PLANNED, UNDATED, Bar, Entry, Plan
-from coacte.wikitext.render import link
+from coacte.render.synthesis_pages import link
 from coacte.wikitext.values import encode
 
 #: Where each round's programme is written.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coacte.incremental import save_fingerprint
-from coacte.wiki import Wiki
+from coacte.wiki.client import Wiki
+from coacte.wiki.incremental import save_fingerprint
 
 
 def load_state(path: Path) -> dict:

@@ -3,26 +3,13 @@ section of the global synthesis (convergence per idea, the secretariat's to-do l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from coacte import contract
 from coacte.i18n import message
+from coacte.render.synthesis_pages import link, template_call
 from coacte.synthesis.delphi import IdeaStats
-from coacte.wikitext.render import link, template_call
+from coacte.synthesis.rounds import DelphiView
 from coacte.wikitext.synthesis_page import PublishedIdea
 from coacte.wikitext.values import encode
-
-
-@dataclass
-class DelphiView:
-    """What the round-n global page shows of the reactions to round n−1's ideas."""
-
-    previous_round: int
-    previous_page: str
-    ideas: list[PublishedIdea]
-    stats: dict[str, IdeaStats]
-    #: While the round is open: territories and idea keys nobody answered yet.
-    pending: tuple[list[str], list[str]] | None = None
 
 
 def round_debate(territory: str, round_: int, previous_page: str, ideas: list[PublishedIdea],

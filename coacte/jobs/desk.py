@@ -29,13 +29,14 @@ import mwclient.errors
 from coacte import contract
 from coacte.curation import Curation, read_curations
 from coacte.i18n import message
+from coacte.jobs.inputs import read_inputs
 from coacte.model import Grid, PageRevision
-from coacte.pipeline import read_inputs
 from coacte.problems import Problem
+from coacte.render import synthesis_pages as render
 from coacte.synthesis.rounds import FROZEN
 from coacte.validate import code_problems, read_grid
-from coacte.wiki import Wiki, WikiError
-from coacte.wikitext import proposal, region, render
+from coacte.wiki.client import Wiki, WikiError
+from coacte.wikitext import proposal, region
 from coacte.wikitext.parse import calls
 from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas, state
 from coacte.wikitext.values import decode, encode, split_list

@@ -6,27 +6,12 @@ on what a debate page says.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from coacte.incremental import code_version
-from coacte.model import Debate, Grid, PageRevision
-from coacte.parse_store import ParseStore
+from coacte.cache.parsed_pages import ParseStore
+from coacte.model import Grid, Inputs, PageRevision
 from coacte.problems import Problem
 from coacte.validate import read_debates, read_grid
-from coacte.wiki import Wiki
-
-
-@dataclass
-class Inputs:
-    pages: list[PageRevision]
-    grid: Grid
-    debates: list[Debate]
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def postits(self) -> int:
-        return sum(len(d.postits) for d in self.debates)
-
+from coacte.wiki.client import Wiki
+from coacte.wiki.incremental import code_version
 
 _STORE: ParseStore | None = None
 

