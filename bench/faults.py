@@ -42,7 +42,7 @@ from coacte.jobs.publish import CONFLICT, UNCHANGED  # noqa: E402
 from coacte.jobs.report import Report  # noqa: E402
 from coacte.jobs.synthesize import synthesize, synthesize_changed  # noqa: E402
 from coacte.wiki.client import Wiki, WikiError, connect  # noqa: E402
-from coacte.wikitext import region, render  # noqa: E402
+from coacte.wikitext import region  # noqa: E402
 from coacte.wikitext.values import encode  # noqa: E402
 
 WORDS = ["jardin", "logement", "transport", "jeunes", "aînés", "budget", "école", "santé",
@@ -78,8 +78,7 @@ def create_debates(config: Config, names: list[str], postits: int, seed: int = 1
 
 
 def synthesis_titles(wiki: Wiki, names: list[str]) -> list[str]:
-    prefix = wiki.namespace_prefix(wiki.config.synthesis_namespace, "Synthèse")
-    return [render.synthesis_title(prefix, name, 1) for name in names]
+    return [wiki.titles.synthesis(name, 1) for name in names]
 
 
 class Quiet(Report):

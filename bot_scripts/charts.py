@@ -7,12 +7,10 @@ import sys
 import click
 
 from bot_scripts._shared import dry_run_option, open_wiki
-from coacte import contract
 from coacte.dossier import charts as dossier_charts
 from coacte.dossier.data import for_round
 from coacte.jobs import report as report_job
 from coacte.jobs.global_round import load
-from coacte.render import synthesis_pages as render
 from coacte.wiki import uploads as charts_upload
 from coacte.wiki.client import StopRequested, Wiki, WikiError
 
@@ -51,8 +49,7 @@ def build_charts(wiki: Wiki, round_: int, lang: str) -> dict[str, bytes]:
 def run(wiki: Wiki, round_: int, dry_run: bool = False) -> int:
     """Draw the round's charts and upload the changed ones; returns the exit status."""
     lang = wiki.language
-    prefix = wiki.namespace_prefix(wiki.config.synthesis_namespace, "Synthèse")
-    source = render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_)
+    source = wiki.titles.global_synthesis(round_)
     pngs = build_charts(wiki, round_, lang)
     charts = [charts_upload.chart(name, round_, png, source) for name, png in pngs.items()]
     outcomes: list[charts_upload.Uploaded] = []

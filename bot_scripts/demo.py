@@ -39,8 +39,7 @@ def command(port) -> None:
         raise click.ClickException(str(exc)) from None
     install.run()
     wiki = open_wiki()
-    prefix = wiki.namespace_prefix(wiki.config.debate_namespace, "Débat")
-    pages = demo_pages(prefix)
+    pages = demo_pages(wiki.titles)
     pages[DEMO_COMMITMENTS[0]] = DEMO_COMMITMENTS[1].read_text(encoding="utf-8")
     current = wiki.read(pages)
     try:
@@ -60,7 +59,7 @@ def command(port) -> None:
     click.get_current_context().invoke(export.command, round_=1, format_="pdf", out=dossier,
                                        lang=None, table=None)
     config = settings.load()
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    named = wiki.titles
     click.echo("\nThe demo is ready. Open:")
     click.echo(f"  the wiki:            {config.wiki_url}/index.php")
     click.echo(f"  the check report:    {config.page_url(config.report_page)}")
@@ -68,9 +67,9 @@ def command(port) -> None:
     for url in urls:
         click.echo(f"    {url}")
     click.echo("  the global synthesis (synthesis of syntheses), round 1:")
-    click.echo(f"    {config.page_url(prefix + ':Globale/Tour 1')}")
+    click.echo(f"    {config.page_url(named.global_synthesis(1))}")
     click.echo("  round 2 (Delphi): the territories' reactions and their convergence:")
-    click.echo(f"    {config.page_url(prefix + ':Globale/Tour 2')}")
+    click.echo(f"    {config.page_url(named.global_synthesis(2))}")
     click.echo("  the co-responsibility programme (commitments, timeline):")
     click.echo(f"    {config.page_url('CO-ACTE/Programme/Tour 1')}")
     click.echo(f"  the dossier for media and policy makers: {dossier}")
@@ -88,8 +87,7 @@ def command(port) -> None:
 def _round_two(wiki, ctx: click.Context) -> None:
     """Open round 2, let the demo groups react (pages filled only if untouched), close it."""
     ctx.invoke(round_bot.open_, n=2, extra=(), dry_run=False)
-    debate_prefix = wiki.namespace_prefix(wiki.config.debate_namespace, "Débat")
-    titles = {f"{debate_prefix}:{t}/Tour 2": t for t in DEMO_GROUPS}
+    titles = {wiki.titles.debate(t, 2): t for t in DEMO_GROUPS}
     for title, page in wiki.read(titles).items():
         if page is not None and "| accord = \n" in page.text:
             wiki.save(title, demo_reactions(page.text, titles[title]), DEMO_SUMMARY, page)

@@ -25,7 +25,7 @@ def command(force) -> None:
 def run(force: bool = False) -> None:
     wiki = open_wiki()
     wanted = wanted_pages(
-        wiki.config, wiki.namespace_prefix(wiki.config.debate_namespace, "Débat"))
+        wiki.config, wiki.titles.debate_prefix)
     current = wiki.read([w.title for w in wanted])
     steps = plan(wanted, current, wiki.site.username, force)
     edits = 0

@@ -13,7 +13,6 @@ from coacte.jobs import report as report_job
 from coacte.jobs.publish import CONFLICT, UNCHANGED, publish
 from coacte.programme import build_plan, read_commitments
 from coacte.render import programme_page as render_programme
-from coacte.render import synthesis_pages as render
 from coacte.wiki import uploads as charts_upload
 from coacte.wiki.client import StopRequested, Wiki, WikiError
 from coacte.wikitext.synthesis_page import published_ideas
@@ -53,8 +52,7 @@ def run(wiki: Wiki, round_: int, today: date, dry_run: bool = False,
     """Read the commitments, write the plan page and its chart; returns the exit status."""
     report = report or report_job.Report()
     lang = wiki.language
-    prefix = wiki.namespace_prefix(wiki.config.synthesis_namespace, "Synthèse")
-    ideas_page = render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_)
+    ideas_page = wiki.titles.global_synthesis(round_)
     title = render_programme.title(round_)
     pages = wiki.transcluding(contract.COMMITMENT.name)
     current = wiki.read([ideas_page, title])

@@ -8,11 +8,9 @@ import click
 
 from bot_scripts import global_synthesis
 from bot_scripts._shared import dry_run_option, echo_outcome, echo_problems, open_wiki
-from coacte import contract
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
 from coacte.jobs.publish import CONFLICT, publish
-from coacte.render import synthesis_pages as render
 from coacte.render.round_pages import round_debate
 from coacte.synthesis.rounds import delphi_view, question3
 from coacte.wiki.client import StopRequested
@@ -40,9 +38,7 @@ def open_(n, extra, dry_run) -> None:
     Existing pages are kept. Safe to run again.
     """
     wiki = open_wiki()
-    config = wiki.config
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
-    previous_title = render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n - 1)
+    previous_title = wiki.titles.global_synthesis(n - 1)
     previous = wiki.read([previous_title])[previous_title]
     if previous is None or region.body_of(previous.text) is None:
         raise click.ClickException(
@@ -52,8 +48,7 @@ def open_(n, extra, dry_run) -> None:
     inputs = read_inputs(wiki)
     territories = list(dict.fromkeys(
         [d.territory for d in inputs.debates if d.round == n - 1] + list(extra)))
-    debate_prefix = wiki.namespace_prefix(config.debate_namespace, "Débat")
-    pages = {f"{debate_prefix}:{t}/Tour {n}": round_debate(t, n, previous_title, ideas, lang)
+    pages = {wiki.titles.debate(t, n): round_debate(t, n, previous_title, ideas, lang)
              for t in territories}
     existing = wiki.read(pages)
     try:
@@ -100,8 +95,7 @@ def status(n) -> None:
     """List, for the secretariat, the territories that have not reacted yet and the
     ideas nobody has reacted to (nothing is written)."""
     wiki = open_wiki()
-    prefix = wiki.namespace_prefix(wiki.config.synthesis_namespace, "Synthèse")
-    titles = [render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, k) for k in (n - 1, n - 2)]
+    titles = [wiki.titles.global_synthesis(k) for k in (n - 1, n - 2)]
     pages = wiki.read([t for t in titles if not t.endswith("/Tour 0")])
     previous = pages.get(titles[0])
     if previous is None:

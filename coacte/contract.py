@@ -254,6 +254,26 @@ IDEA = Template(
 #: The reserved territory name of the synthesis of syntheses (``Synthèse:Globale/Tour n``).
 GLOBAL_TERRITORY = "Globale"
 
+
+@dataclass(frozen=True)
+class Titles:
+    """Where the contract's pages live (design §5): ``<Débat>:<territoire>/Tour <n>`` and
+    ``<Synthèse>:<territoire>/Tour <n>``. The prefixes are the wiki's local names of the
+    extension's namespaces (:attr:`coacte.wiki.client.Wiki.titles`), or these French
+    defaults used as plain prefixes on a wiki without the extension."""
+
+    debate_prefix: str = "Débat"
+    synthesis_prefix: str = "Synthèse"
+
+    def debate(self, territory: str, round_: int) -> str:
+        return f"{self.debate_prefix}:{territory}/Tour {round_}"
+
+    def synthesis(self, territory: str, round_: int) -> str:
+        return f"{self.synthesis_prefix}:{territory}/Tour {round_}"
+
+    def global_synthesis(self, round_: int) -> str:
+        return self.synthesis(GLOBAL_TERRITORY, round_)
+
 #: Agreement values of a Delphi reaction.
 AGREEMENTS = ("oui", "non", "nuancé")
 

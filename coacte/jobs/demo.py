@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coacte.contract import DEBATE
+from coacte.contract import DEBATE, Titles
 from coacte.jobs.install import ROOT
 from coacte.wikitext.parse import calls
 from coacte.wikitext.values import decode
@@ -14,15 +14,15 @@ DEMO_COMMITMENTS = ("CO-ACTE/Engagements de démonstration",
 DEMO_SUMMARY = "CO-ACTE : débat de démonstration"
 
 
-def demo_pages(namespace: str) -> dict[str, str]:
-    """``{title: wikitext}``, titled ``<namespace>:<territoire>/Tour <n>`` from each
-    page's own header, the default title of a debate page (design §5)."""
+def demo_pages(titles: Titles) -> dict[str, str]:
+    """``{title: wikitext}``, each titled as the debate page of its own header's
+    territory and round (design §5)."""
     pages = {}
     for path in sorted(DEMO_DIR.glob("*.wikitext")):
         text = path.read_text(encoding="utf-8")
         header = next(c for c in calls(text) if c.template is DEBATE)
         values = {DEBATE.param(n).name: decode(v) for n, v in header.params if DEBATE.param(n)}
-        pages[f"{namespace}:{values['territoire']}/Tour {values['tour']}"] = text
+        pages[titles.debate(values["territoire"], values["tour"])] = text
     return pages
 
 

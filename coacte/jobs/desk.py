@@ -32,7 +32,6 @@ from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
 from coacte.model import Grid, PageRevision
 from coacte.problems import Problem
-from coacte.render import synthesis_pages as render
 from coacte.synthesis.rounds import FROZEN
 from coacte.validate import code_problems, read_grid
 from coacte.wiki.client import Wiki, WikiError
@@ -406,8 +405,7 @@ class CurationPage:
 
 
 def global_title(wiki: Wiki, round_: int) -> str:
-    prefix = wiki.namespace_prefix(wiki.config.synthesis_namespace, "Synthèse")
-    return render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_)
+    return wiki.titles.global_synthesis(round_)
 
 
 def global_ideas(text: str | None) -> list[GlobalIdea]:

@@ -46,8 +46,8 @@ def global_inputs_key(wiki: Wiki, round_: int, close: bool) -> tuple[str, str, i
     (revision ids only: debate pages, contribution pages, the grid, the earlier rounds'
     global pages; settings and version), the page's title and its current revision."""
     config = wiki.config
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
-    titles = [render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+    named = wiki.titles
+    titles = [named.global_synthesis(n)
               for n in range(1, round_ + 1)]
     revids = wiki.revids([config.grid_page, *titles])
     material = json.dumps([
@@ -85,8 +85,8 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
         if result.status == DONE and left and left[0]:
             incremental.save_fingerprint(state_path, [key, left[0]])
         return result
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
-    titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+    named = wiki.titles
+    titles = {n: named.global_synthesis(n)
               for n in range(1, round_ + 1)}
     current = wiki.read(titles.values())
     page = current[titles[round_]]
@@ -107,7 +107,7 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
     lang = wiki.language
     reactions = delphi_section(view, lang) if view is not None else []
     report.problems(problems)
-    sources = [render.synthesis_title(prefix, s.territory, s.round) for s in g.syntheses
+    sources = [named.synthesis(s.territory, s.round) for s in g.syntheses
                if s.postits]
     try:
         shown = _charts(wiki, for_round(computed), titles[round_], lang, dry_run, report)
@@ -159,8 +159,8 @@ def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None) -> Comput
     networks' contributions, then :func:`compute`. Reads only: nothing is written."""
     config = wiki.config
     inputs = read_inputs(wiki)
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
-    titles = {n: render.synthesis_title(prefix, contract.GLOBAL_TERRITORY, n)
+    named = wiki.titles
+    titles = {n: named.global_synthesis(n)
               for n in range(1, round_ + 1)}
     current = wiki.read(titles.values())
     contributions, problems = read_contributions(

@@ -32,7 +32,7 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
     config = wiki.config
     inputs = inputs or read_inputs(wiki)
     report.problems(inputs.problems)
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
+    named = wiki.titles
     wanted = {(t.casefold(), r) for t, r in only} if only is not None else None
     chosen = [
         s for s in territory_syntheses(inputs.debates, inputs.grid,
@@ -41,7 +41,7 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
         and (territory is None or s.territory.casefold() == territory.casefold())
         and (wanted is None or (s.territory.casefold(), s.round) in wanted)
     ]
-    titled = [(render.synthesis_title(prefix, s.territory, s.round), s) for s in chosen]
+    titled = [(named.synthesis(s.territory, s.round), s) for s in chosen]
     lang = wiki.language
     bodies = {
         title: (render.synthesis(s, inputs.grid, lang),
@@ -102,8 +102,8 @@ def synthesize_changed(wiki: Wiki, state_path: Path, *,
     siblings = state.pages_feeding(pairs) - changed - gone
     pages = fresh + [p for p in wiki.read(sorted(siblings)).values() if p is not None]
     inputs = read_inputs(wiki, pages=pages, grid_page=grid_page, grid=grid, known=parsed)
-    prefix = wiki.namespace_prefix(config.synthesis_namespace, "Synthèse")
-    pair_of = {render.synthesis_title(prefix, name, round_): (key, round_)
+    named = wiki.titles
+    pair_of = {named.synthesis(name, round_): (key, round_)
                for (key, round_), name in territory_names(inputs.debates).items()}
     written: dict[str, tuple[int | None, incremental.Pair]] = {}
     recorder = Recording(report, lambda o: written.__setitem__(o.title, (

@@ -23,11 +23,6 @@ from coacte.synthesis.territory import (
 from coacte.wikitext.values import encode
 
 
-def synthesis_title(namespace: str, territory: str, round_: int) -> str:
-    """``Synthèse:<territoire>/Tour <n>`` (design §5)."""
-    return f"{namespace}:{territory}/Tour {round_}"
-
-
 def link(title: str, label: str | None = None) -> str:
     """A link that stays a link whatever the namespace (``[[:…]]`` never categorises)."""
     return f"[[:{title}|{encode(label)}]]" if label else f"[[:{title}]]"

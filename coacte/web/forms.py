@@ -48,7 +48,6 @@ from coacte.importing import (
 )
 from coacte.model import Grid, PageRevision
 from coacte.render.round_pages import round_debate
-from coacte.render.synthesis_pages import synthesis_title
 from coacte.validate import read_debate, read_grid
 from coacte.web.auth import login_required, user_wiki
 from coacte.web.i18n import t
@@ -131,8 +130,7 @@ def _config():
 
 
 def _debate_title(wiki: Wiki, territory: str, round_: int | str) -> str:
-    prefix = wiki.namespace_prefix(_config().debate_namespace, "Débat")
-    return f"{prefix}:{territory}/Tour {round_}"
+    return wiki.titles.debate(territory, round_)
 
 
 def _grid(wiki: Wiki) -> Grid:
@@ -476,8 +474,7 @@ def reactions():
                                errors=errors), 422
     territory, round_ = _territory(target.territoire.data), _round(target.tour.data, 2)
     wiki = user_wiki()
-    prefix = wiki.namespace_prefix(_config().synthesis_namespace, "Synthèse")
-    previous_title = synthesis_title(prefix, contract.GLOBAL_TERRITORY, round_ - 1)
+    previous_title = wiki.titles.global_synthesis(round_ - 1)
     title = _debate_title(wiki, territory, round_)
     try:
         pages = wiki.read([previous_title, title])

@@ -26,6 +26,7 @@ import requests
 
 from coacte import __version__
 from coacte.config import Config
+from coacte.contract import Titles
 from coacte.model import PageRevision
 
 USER_AGENT = f"CO-ACTE-Synthese/{__version__} (coacte bot; contact: wiki administrator)"
@@ -170,6 +171,12 @@ class Wiki:
         """The local name of namespace ``ns``, or ``fallback`` (used as a plain title
         prefix) on a wiki where the CoActe extension is not installed."""
         return self.site.namespaces.get(ns) or fallback
+
+    @property
+    def titles(self) -> Titles:
+        """The titles of debate and synthesis pages on this wiki (its namespace names)."""
+        return Titles(self.namespace_prefix(self.config.debate_namespace, "Débat"),
+                      self.namespace_prefix(self.config.synthesis_namespace, "Synthèse"))
 
     # -- reads ----------------------------------------------------------------------
 

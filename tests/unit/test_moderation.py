@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from coacte.contract import Titles
 from coacte.curation import read_curations
 from coacte.i18n import keys
 from coacte.jobs import desk as moderation
@@ -243,8 +244,7 @@ class FakeWiki:
                       for n, (t, text) in enumerate(pages.items())}
         self.saves = []
 
-    def namespace_prefix(self, ns, fallback):
-        return fallback
+    titles = Titles()
 
     def read(self, titles):
         return {t: self.pages.get(t) for t in titles}

@@ -87,3 +87,12 @@ def test_the_global_header_of_a_large_network_lists_a_readable_part_of_its_pages
     shown = str(header.get("débats").value)
     assert shown.count("[[:Synthèse:") == render.GLOBAL_LIST_SHOWN
     assert shown.strip().endswith("… and 18 more territory syntheses")
+
+
+def test_titles_follow_the_contract_with_the_wikis_namespace_names():
+    from coacte.contract import Titles
+
+    assert Titles().debate("Mulhouse", 2) == "Débat:Mulhouse/Tour 2"
+    assert Titles().global_synthesis(1) == "Synthèse:Globale/Tour 1"
+    local = Titles("Debate", "Synthesis")
+    assert local.synthesis("Braine-l'Alleud", 3) == "Synthesis:Braine-l'Alleud/Tour 3"
