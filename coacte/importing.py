@@ -166,6 +166,19 @@ def _table(name: str, records: Iterable[tuple[int, list[str]]],
     if not records:
         raise TranscriptionError("coacte-forms-file-empty", name)
     header_row, header = records[0]
+    headers = _columns(name, header_row, header, default_question)
+    rows = [_row(number, cells, len(header), headers, default_question)
+            for number, cells in records[1:]]
+    if not rows:
+        raise TranscriptionError("coacte-forms-file-no-rows", name, header_row)
+    return Transcription(name, rows, {p: column_letter(i) for p, i in headers.items()})
+
+
+def _columns(name: str, header_row: int, header: list[str],
+             default_question: str) -> dict[str, int]:
+    """``{parameter: column index}`` of the header row; a header the table cannot be
+    read with (no known column, an unknown or repeated one, no text or question) stops
+    the import with its reason."""
     headers: dict[str, int] = {}
     unknown = []
     for i, title in enumerate(header):
@@ -189,20 +202,21 @@ def _table(name: str, records: Iterable[tuple[int, list[str]]],
         raise TranscriptionError("coacte-forms-file-no-text-column", name, header_row)
     if "question" not in headers and not default_question:
         raise TranscriptionError("coacte-forms-file-no-question", name, header_row)
-    rows = []
-    for number, cells in records[1:]:
-        values = {p: (cells[i] if i < len(cells) else "") for p, i in headers.items()}
-        extra = [column_letter(i) for i in range(len(header), len(cells)) if cells[i]]
-        row = Row(number, values, {p: column_letter(i) for p, i in headers.items()})
-        if extra:
-            row.notes.append(RowProblem(number, extra[0], None, "coacte-forms-file-cell-outside",
-                                        (", ".join(extra),), blocking=False))
-        if default_question and not values.get("question"):
-            values["question"] = default_question
-        rows.append(row)
-    if not rows:
-        raise TranscriptionError("coacte-forms-file-no-rows", name, header_row)
-    return Transcription(name, rows, {p: column_letter(i) for p, i in headers.items()})
+    return headers
+
+
+def _row(number: int, cells: list[str], width: int, headers: dict[str, int],
+         default_question: str) -> Row:
+    """One data row; cells right of the header's ``width`` are noted, not read."""
+    values = {p: (cells[i] if i < len(cells) else "") for p, i in headers.items()}
+    extra = [column_letter(i) for i in range(width, len(cells)) if cells[i]]
+    row = Row(number, values, {p: column_letter(i) for p, i in headers.items()})
+    if extra:
+        row.notes.append(RowProblem(number, extra[0], None, "coacte-forms-file-cell-outside",
+                                    (", ".join(extra),), blocking=False))
+    if default_question and not values.get("question"):
+        values["question"] = default_question
+    return row
 
 
 # -- CSV and XLSX ----------------------------------------------------------------------

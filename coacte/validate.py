@@ -8,7 +8,6 @@ the wiki contract's (design §5) and the grid's (the ``CO-ACTE/Grille`` page).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -26,7 +25,7 @@ from coacte.model import (
 )
 from coacte.problems import Problem
 from coacte.wikitext.parse import Call, calls
-from coacte.wikitext.values import decode, split_list
+from coacte.wikitext.values import decode, fold, split_list
 
 #: ``object[/meaning[/beneficiary]]``: ``C01``, ``A01-11/P15/k``, ``B/O``.
 _CODE = re.compile(
@@ -35,6 +34,8 @@ _CODE = re.compile(
 )
 #: Characters MediaWiki forbids in titles: a territory is part of the synthesis title.
 _TITLE_FORBIDDEN = set("#<>[]|{}")
+#: Accepted priorities of a reaction.
+PRIORITIES = range(1, 6)
 #: English (and unaccented) spellings of the contract's values, read as the French ones.
 _VALUE_ALIASES = {
     "blocker": "blocage",
@@ -47,23 +48,37 @@ _VALUE_ALIASES = {
 }
 
 
-def _fold(text: str) -> str:
-    return text.strip().casefold()
-
-
 def _choice(value: str, choices: Iterable[str]) -> str | None:
-    """The contract value ``value`` stands for (any case; English alias accepted)."""
-    key = _VALUE_ALIASES.get(_fold(value), _fold(value))
-    for choice in choices:
-        if _fold(choice) == key or _strip_accents(_fold(choice)) == _strip_accents(key):
-            return choice
-    return None
+    """The contract value ``value`` stands for (compared by :func:`fold`: any case, with
+    or without accents; English alias accepted)."""
+    key = fold(_VALUE_ALIASES.get(fold(value), value))
+    return next((choice for choice in choices if fold(choice) == key), None)
 
 
-def _strip_accents(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+def agreement_value(value: str) -> str | None:
+    """The canonical agreement (``oui``, ``non``, ``nuancé``) a value stands for, compared
+    without case or accents (``Nuance`` → ``nuancé``); ``None`` for anything else."""
+    return _choice(value, contract.AGREEMENTS)
+
+
+def priority_value(value: str) -> int | None:
+    """The priority (1–5) a value stands for; ``None`` for anything else."""
+    value = value.strip()
+    return int(value) if value in {str(p) for p in PRIORITIES} else None
+
+
+def reaction_value_problems(agreement: str, priority: str) -> list[tuple]:
+    """What is wrong with a reaction's answer: ``[(field, message key, *params)]``,
+    empty when fine. An empty agreement or priority is fine (not given). The one check
+    of these values: :func:`read_debate` and the Delphi statistics both use it."""
+    found: list[tuple] = []
+    agreement, priority = agreement.strip(), priority.strip()
+    if agreement and agreement_value(agreement) is None:
+        found.append(("accord", "coacte-problem-choice", agreement,
+                      ", ".join(contract.AGREEMENTS)))
+    if priority and priority_value(priority) is None:
+        found.append(("priorité", "coacte-problem-priority", priority))
+    return found
 
 
 class Reader:
@@ -163,22 +178,34 @@ def read_debate(page: PageRevision, grid: Grid) -> tuple[Debate | None, list[Pro
 
 def _read_header(page: PageRevision, call: Call, problems: list[Problem]) -> Debate | None:
     r = Reader(page.title, call, None, problems)
+    territory = _territory(r)
+    round_ = _integer(r, "tour", minimum=1, required=True, blocking=True)
+    participants = _integer(r, "participants", minimum=0, required=False, blocking=False)
+    country, when, formula, language = _header_details(r)
+    if r.blocked or territory is None or round_ is None:
+        return None
+    return Debate(page.title, page.revid, territory, round_, country, when, formula,
+                  participants, language)
+
+
+def _territory(r: Reader) -> str | None:
+    """The header's territory, spacing normalised; ``None`` (reported) when it cannot
+    name the territory's pages."""
     territory = " ".join(r.get("territoire").split())
-    ok = not r.blocked
     if not territory:
         r.report("territoire", "coacte-problem-required", "territoire")
-        ok = False
     elif _TITLE_FORBIDDEN & set(territory):
         r.report("territoire", "coacte-problem-territory-chars", territory,
                  " ".join(sorted(_TITLE_FORBIDDEN)))
-        ok = False
     elif territory.casefold() == contract.GLOBAL_TERRITORY.casefold():
         r.report("territoire", "coacte-problem-territory-reserved", territory)
-        ok = False
-    round_ = _integer(r, "tour", minimum=1, required=True, blocking=True)
-    if round_ is None:
-        ok = False
-    participants = _integer(r, "participants", minimum=0, required=False, blocking=False)
+    else:
+        return territory
+    return None
+
+
+def _header_details(r: Reader) -> tuple[str, str, str, str]:
+    """Country, date, formula and language: a wrong one is reported, never blocking."""
     country = r.get("pays").strip()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         r.report("pays", "coacte-problem-country", country, blocking=False)
@@ -200,10 +227,7 @@ def _read_header(page: PageRevision, call: Call, problems: list[Problem]) -> Deb
     language = r.get("langue").strip().lower()
     if language and not re.fullmatch(r"[a-z]{2,3}", language):
         r.report("langue", "coacte-problem-language", language, blocking=False)
-    if not ok:
-        return None
-    return Debate(page.title, page.revid, territory, round_, country, when, formula,
-                  participants, language)
+    return country, when, formula, language
 
 
 def _integer(r: Reader, name: str, *, minimum: int, required: bool,
@@ -222,39 +246,54 @@ def _integer(r: Reader, name: str, *, minimum: int, required: bool,
 def _read_postit(page: PageRevision, call: Call, grid: Grid,
                  problems: list[Problem]) -> PostIt | None:
     r = Reader(page.title, call, call.ordinal, problems)
-    ok = not r.blocked
-    question_raw = r.get("question").strip()
-    question = None
-    if not question_raw:
-        r.report("question", "coacte-problem-required", "question")
-    elif question_raw not in {str(q) for q in contract.QUESTIONS}:
-        r.report("question", "coacte-problem-question", question_raw,
-                 ", ".join(str(q) for q in contract.QUESTIONS))
-    else:
-        question = int(question_raw)
-    ok = ok and question is not None
+    question = _question(r)
     text = r.get("texte")
     if not text:
         r.report("texte", "coacte-problem-required", "texte")
-        ok = False
-    kind_raw = r.get("nature").strip()
-    kind = ""
-    if question == 3:
-        if not kind_raw:
-            r.report("nature", "coacte-problem-kind-missing")
-            ok = False
-        else:
-            kind = _choice(kind_raw, contract.KINDS) or ""
-            if not kind:
-                r.report("nature", "coacte-problem-choice", kind_raw,
-                         ", ".join(contract.KINDS))
-                ok = False
-    elif kind_raw and question is not None:
-        r.report("nature", "coacte-problem-kind-not-q3", kind_raw, question, blocking=False)
+    kind = _kind(r, question)
     code = r.get("code").strip()
     if code:
         _check_code(r, code, grid)
-    levels = []
+    levels = _levels(r)
+    if r.blocked or question is None or not text or kind is None:
+        return None
+    return PostIt(page.title, page.revid, call.ordinal, question, text,
+                  " ".join(r.get("groupe").split()), kind, code, levels,
+                  split_list(r.get("acteurs")))
+
+
+def _question(r: Reader) -> int | None:
+    raw = r.get("question").strip()
+    if not raw:
+        r.report("question", "coacte-problem-required", "question")
+    elif raw not in {str(q) for q in contract.QUESTIONS}:
+        r.report("question", "coacte-problem-question", raw,
+                 ", ".join(str(q) for q in contract.QUESTIONS))
+    else:
+        return int(raw)
+    return None
+
+
+def _kind(r: Reader, question: int | None) -> str | None:
+    """A question 3 post-it's kind (required); "" for other questions, where a kind is
+    reported and ignored; ``None`` (reported) when a question 3 post-it has none valid."""
+    raw = r.get("nature").strip()
+    if question != 3:
+        if raw and question is not None:
+            r.report("nature", "coacte-problem-kind-not-q3", raw, question, blocking=False)
+        return ""
+    if not raw:
+        r.report("nature", "coacte-problem-kind-missing")
+        return None
+    kind = _choice(raw, contract.KINDS)
+    if kind is None:
+        r.report("nature", "coacte-problem-choice", raw, ", ".join(contract.KINDS))
+    return kind
+
+
+def _levels(r: Reader) -> tuple[str, ...]:
+    """The post-it's levels, each once; an unknown one is reported and left out."""
+    levels: list[str] = []
     for level in split_list(r.get("niveau")):
         chosen = _choice(level, contract.LEVELS)
         if chosen is None:
@@ -262,11 +301,7 @@ def _read_postit(page: PageRevision, call: Call, grid: Grid,
                      blocking=False)
         elif chosen not in levels:
             levels.append(chosen)
-    if not ok:
-        return None
-    return PostIt(page.title, page.revid, call.ordinal, question, text,
-                  " ".join(r.get("groupe").split()), kind, code, tuple(levels),
-                  split_list(r.get("acteurs")))
+    return tuple(levels)
 
 
 def _read_reaction(page: PageRevision, call: Call, debate: Debate | None,
@@ -277,26 +312,16 @@ def _read_reaction(page: PageRevision, call: Call, debate: Debate | None,
     key = r.get("idée").strip()
     if not key:
         r.report("idée", "coacte-problem-required", "idée")
-    agreement_raw = r.get("accord").strip()
-    agreement = _choice(agreement_raw, contract.AGREEMENTS) if agreement_raw else ""
-    if agreement is None:
-        r.report("accord", "coacte-problem-choice", agreement_raw,
-                 ", ".join(contract.AGREEMENTS))
-    priority_raw = r.get("priorité").strip()
-    priority = None
-    if priority_raw:
-        if re.fullmatch(r"[1-5]", priority_raw):
-            priority = int(priority_raw)
-        else:
-            r.report("priorité", "coacte-problem-priority", priority_raw)
+    for field, key, *params in reaction_value_problems(r.get("accord"), r.get("priorité")):
+        r.report(field, key, *params)
     if debate is not None and debate.round < 2 and call.ordinal == 1:
         r.report(None, "coacte-problem-reaction-round-1", blocking=False)
     problems += [replace(p, item="reaction") for p in mine]
     if debate is None or any(p.blocking for p in mine):
         return None
     return Reaction(page.title, page.revid, call.ordinal, debate.territory, debate.round, key,
-                    agreement or "", priority, r.get("commentaire"),
-                    " ".join(r.get("groupe").split()))
+                    agreement_value(r.get("accord")) or "", priority_value(r.get("priorité")),
+                    r.get("commentaire"), " ".join(r.get("groupe").split()))
 
 
 def _check_code(r: Reader, code: str, grid: Grid) -> None:

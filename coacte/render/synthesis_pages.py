@@ -20,18 +20,13 @@ from coacte.synthesis.territory import (
     dimension_rank,
     kind_rank,
 )
-from coacte.wikitext.values import encode
+from coacte.wikitext.synthesis_page import members_value
+from coacte.wikitext.values import encode, template_call
 
 
 def link(title: str, label: str | None = None) -> str:
     """A link that stays a link whatever the namespace (``[[:…]]`` never categorises)."""
     return f"[[:{title}|{encode(label)}]]" if label else f"[[:{title}]]"
-
-
-def template_call(name: str, params: Iterable[tuple[str, str]]) -> str:
-    lines = [f"{{{{{name}"]
-    lines += [f"| {key} = {value}" for key, value in params if value != ""]
-    return "\n".join(lines) + "\n}}"
 
 
 def _list(values: Iterable[str]) -> str:
@@ -161,7 +156,7 @@ def global_idea(i: GlobalIdea, lang: str = "fr") -> str:
                           sources_shown=_capped(_source_pages(postits), " ; ", lang))
     return template_call(contract.IDEA.name, params + [
         ("territoires", _list(i.territories)),
-        ("membres", " ; ".join(encode(m.ref) for m in i.members)),
+        ("membres", members_value(m.ref for m in i.members)),
         ("curation", " • ".join(_curation_note(note, lang) for note in i.curations)),
         ("apports", " • ".join(
             f"{link(c.page, c.network)} : {encode(c.text)}" for c in i.contributions)),
@@ -176,7 +171,7 @@ def _curation_note(note: tuple[str, tuple[str, ...], str], lang: str) -> str:
 
 def keymap(clusters: dict[str, list[str]]) -> str:
     """The hidden record of each key's members before curation (see GlobalSynthesis)."""
-    lines = [f"{key} = {' ; '.join(refs)}" for key, refs in sorted(clusters.items())]
+    lines = [f"{key} = {members_value(refs)}" for key, refs in sorted(clusters.items())]
     return "<!-- CO-ACTE:clés\n" + "\n".join(lines) + "\n-->"
 
 

@@ -26,16 +26,15 @@ reported. Pure functions: no wiki, no I/O.
 from __future__ import annotations
 
 import statistics
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coacte.contract import AGREEMENTS
 from coacte.model import Reaction
 from coacte.problems import Problem
+from coacte.validate import agreement_value, priority_value, reaction_value_problems
+from coacte.wikitext.values import fold
 
-#: Accepted priorities.
-PRIORITIES = range(1, 6)
 #: Tolerance of the threshold comparisons (agreement is a mean of floats).
 _EPSILON = 1e-9
 
@@ -100,27 +99,12 @@ class IdeaStats:
     change: dict | None = None
 
 
-def fold(text: str) -> str:
-    """Case, accents and spacing folded: ``"  Élus  du  CM "`` → ``"elus du cm"``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(letters.split())
-
-
 def group_kind(group: str) -> str:
     """The kind of homogeneous group a group name stands for: the name folded by
-    :func:`fold`, so "Élus" and " elus" are one kind; "" for a reaction without group."""
+    :func:`~coacte.wikitext.values.fold`, the contract's group identity (the forms and
+    the page edits use it too), so "Élus" and " elus" are one kind; "" for a reaction
+    without group."""
     return fold(group)
-
-
-def agreement_value(value: str) -> str | None:
-    """The canonical agreement (``oui``, ``non``, ``nuancé``) a value stands for, compared
-    without case or accents (``Nuance`` → ``nuancé``); ``None`` for anything else."""
-    folded = fold(value)
-    for canonical in AGREEMENTS:
-        if fold(canonical) == folded:
-            return canonical
-    return None
 
 
 def round_stats(
@@ -137,10 +121,12 @@ def round_stats(
 
     * a slot not answered (no agreement, priority or comment) is ignored, silently;
     * a reaction to a key not in ``keys`` is reported (blocking) and not counted;
-    * the same group kind of the same territory (compared without case) reacting again
-      to the same idea is reported (blocking) and not counted: the first reaction counts;
-    * an agreement other than oui/non/nuancé, or a priority outside 1–5, is reported
-      (not blocking): that answer is left out, the rest of the reaction counts;
+    * the same group kind of the same territory (territories compared without case)
+      reacting again to the same idea is reported (blocking) and not counted: the first
+      reaction counts;
+    * an agreement other than oui/non/nuancé, or a priority outside 1–5, is reported as
+      :mod:`coacte.validate` reports it (here not blocking; a reaction read from a page
+      has been checked already): that answer is left out, the rest of the reaction counts;
     * a priority without an agreement (or the reverse) is fine.
 
     ``previous`` holds the previous round's statistics by key, to fill ``change``.
@@ -187,7 +173,7 @@ def idea_stats(key: str, reactions: Sequence[Reaction],
         kind = group_kind(reaction.group)
         stats.group_names.setdefault(kind, reaction.group.strip())
         agreement = agreement_value(reaction.agreement) if reaction.agreement else None
-        priority = reaction.priority if reaction.priority in PRIORITIES else None
+        priority = priority_value(_text(reaction.priority))
         if agreement is not None:
             stats.votes[agreement] += 1
             scores.append(settings.score(agreement))
@@ -291,17 +277,16 @@ def _duplicate(reaction: Reaction, first: Reaction) -> Problem:
 
 
 def _value_problems(reaction: Reaction) -> list[Problem]:
-    problems = []
-    if reaction.agreement and agreement_value(reaction.agreement) is None:
-        problems.append(Problem(reaction.page, reaction.index, "accord",
-                                "coacte-problem-reaction-agreement",
-                                (reaction.agreement, ", ".join(AGREEMENTS)),
-                                blocking=False, item="reaction"))
-    if reaction.priority is not None and reaction.priority not in PRIORITIES:
-        problems.append(Problem(reaction.page, reaction.index, "priorité",
-                                "coacte-problem-reaction-priority", (reaction.priority,),
-                                blocking=False, item="reaction"))
-    return problems
+    """:func:`coacte.validate.reaction_value_problems`, not blocking here: a reaction
+    read from a page was checked already, one made otherwise still counts the rest."""
+    return [Problem(reaction.page, reaction.index, field, key, tuple(params),
+                    blocking=False, item="reaction")
+            for field, key, *params in reaction_value_problems(
+                reaction.agreement, _text(reaction.priority))]
+
+
+def _text(priority: int | None) -> str:
+    return "" if priority is None else str(priority)
 
 
 def _distinct(values: Iterable[str]) -> list[str]:

@@ -1,25 +1,23 @@
 """Facilitators' forms: enter a debate, paste post-its, import a transcription, react.
 
-Wiring only. The fields come from ``forms/*.toml`` (:mod:`coacte.forms`); what is
-accepted is decided by :func:`coacte.validate.read_debate`, the bots' own validation, on
-the very page text that will be saved; the text is made by
-:mod:`coacte.wikitext.debate_page`; the wiki is written with the person's own session
-(:func:`~coacte.web.auth.user_wiki`), so the history shows them and the wiki's rights
-apply. Nothing is overwritten: a new page is created only if it does not exist
-(``createonly``), an existing one is changed from the revision read (``basetimestamp``).
+Wiring only: parse the form, call the core or the job, render. The fields come from
+``forms/*.toml`` (:mod:`coacte.forms`); what is accepted is decided by
+:func:`coacte.validate.read_debate`, the bots' own validation, on the very page text that
+will be saved; the text is made by :mod:`coacte.wikitext.debate_page` (which also holds
+the reactions form's logic); confirmed post-its are written by the one "create or append"
+job, :mod:`coacte.jobs.debates`, that ``coacte import`` uses too. The wiki is written with
+the person's own session (:func:`~coacte.web.auth.user_wiki`), so the history shows them
+and the wiki's rights apply. Nothing is overwritten: a new page is created only if it
+does not exist (``createonly``), an existing one is changed from the revision read
+(``basetimestamp``).
 
-Paste and import show a preview first; the rows previewed are kept on the server (a
-:class:`PendingStore` entry under a random token, bound to the person's session, for an
-hour) and exactly those are written when the person confirms.
+Paste and import show a preview first; the rows previewed are kept on the server
+(:mod:`coacte.web.pending`) and exactly those are written when the person confirms.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-import threading
-import time
-from dataclasses import dataclass, field
 
 from flask import (
     Blueprint,
@@ -46,16 +44,23 @@ from coacte.importing import (
     parse_paste,
     read_transcription,
 )
+from coacte.jobs import debates
 from coacte.model import Grid, PageRevision
+from coacte.problems import Problem
 from coacte.render.round_pages import round_debate
 from coacte.validate import read_debate, read_grid
 from coacte.web.auth import login_required, user_wiki
 from coacte.web.i18n import t
+from coacte.web.pending import Pending, PendingStore
 from coacte.wiki.client import Wiki, WikiError
-from coacte.wikitext.debate_page import append_postits, debate_page, set_reactions
-from coacte.wikitext.parse import calls
-from coacte.wikitext.synthesis_page import published_ideas
-from coacte.wikitext.values import decode
+from coacte.wikitext.debate_page import (
+    answers,
+    debate_page,
+    group_reactions,
+    locate_problems,
+    set_reactions,
+)
+from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas
 
 bp = Blueprint("forms", __name__)
 
@@ -63,8 +68,6 @@ bp = Blueprint("forms", __name__)
 ROWS_STEP = 5
 #: Rows one form may send (WTForms would silently drop more: they are refused instead).
 MAX_ROWS = 500
-#: How long a previewed paste or import waits for its confirmation.
-PENDING_SECONDS = 3600
 _DONE = "coacte_forms_done"
 
 
@@ -72,53 +75,8 @@ def _lang() -> str:
     return g.get("lang", "fr")
 
 
-# -- previewed rows, kept server side until confirmed ----------------------------------
-
-
-@dataclass
-class Pending:
-    """What a confirmation will write: post-its for a debate page."""
-
-    sid: str
-    title: str
-    header: dict[str, str]
-    postits: list[dict[str, str]]
-    source: str  # "paste" or "import"
-    created: float = field(default_factory=time.monotonic)
-
-
-class PendingStore:
-    """Previews waiting for confirmation, by random token (thread-safe, expiring)."""
-
-    def __init__(self, ttl: float = PENDING_SECONDS):
-        self.ttl = ttl
-        self._items: dict[str, Pending] = {}
-        self._lock = threading.Lock()
-
-    def put(self, pending: Pending) -> str:
-        token = secrets.token_urlsafe(24)
-        with self._lock:
-            self._purge()
-            self._items[token] = pending
-        return token
-
-    def take(self, token: str, sid: str) -> Pending | None:
-        """The pending write of ``token`` if it is the same person's and not expired;
-        it is removed, so a double click cannot write it twice."""
-        with self._lock:
-            self._purge()
-            pending = self._items.get(token or "")
-            if pending is None or not secrets.compare_digest(pending.sid, sid or ""):
-                return None
-            return self._items.pop(token)
-
-    def _purge(self) -> None:
-        now = time.monotonic()
-        for token in [k for k, p in self._items.items() if now - p.created > self.ttl]:
-            del self._items[token]
-
-
 def _pending() -> PendingStore:
+    """The app's store of previewed post-its (one per app, made on first use)."""
     return current_app.extensions.setdefault("coacte_forms_pending", PendingStore())
 
 
@@ -403,22 +361,15 @@ def confirm():
         return render_template("error.html", message=t("coacte-forms-pending-gone")), 410
     wiki = user_wiki()
     try:
-        current = wiki.read([pending.title])[pending.title]
-        count = len(pending.postits)
-        if current is None:
-            text = debate_page(pending.header, pending.postits)
-            summary = t(f"coacte-forms-summary-{pending.source}-create", count)
-        else:
-            text = append_postits(current.text, pending.postits)
-            summary = t(f"coacte-forms-summary-{pending.source}", count)
-        saved_ = wiki.save(pending.title, text, summary, current)
+        entry = debates.prepare(wiki, pending.title, pending.header, pending.postits)
+        saved_ = debates.write(wiki, entry, pending.source, lang=_lang())
     except WikiError as exc:
         return render_template("error.html", message=str(exc)), 502
     if saved_.status != "saved":
         return render_template("error.html", message=t("coacte-forms-conflict",
                                                        pending.title)), 409
-    kind = "created" if current is None else "appended"
-    return _done(pending.title, kind, len(pending.postits), saved_.revid)
+    kind = "created" if entry.action == debates.CREATE else "appended"
+    return _done(pending.title, kind, entry.count, saved_.revid)
 
 
 # -- Delphi reactions ------------------------------------------------------------------
@@ -446,20 +397,6 @@ def _reaction_form(ideas, formdata=None, existing: dict | None = None, **data) -
     return form
 
 
-def _existing_reactions(text: str | None, group: str) -> dict[str, dict[str, str]]:
-    """The reactions of ``group`` already on the page, by idea key (to fill the form)."""
-    found: dict[str, dict[str, str]] = {}
-    for c in calls(text or ""):
-        if c.template is not contract.REACTION:
-            continue
-        values = {contract.REACTION.param(n).name: decode(v)
-                  for n, v in c.params if contract.REACTION.param(n)}
-        if " ".join(values.get("groupe", "").split()).casefold() == \
-                " ".join(group.split()).casefold() and values.get("idée"):
-            found.setdefault(values["idée"].strip(), values)
-    return found
-
-
 @bp.route("/reactions", methods=["GET", "POST"])
 @login_required
 def reactions():
@@ -474,13 +411,30 @@ def reactions():
                                errors=errors), 422
     territory, round_ = _territory(target.territoire.data), _round(target.tour.data, 2)
     wiki = user_wiki()
-    previous_title = wiki.titles.global_synthesis(round_ - 1)
-    title = _debate_title(wiki, territory, round_)
     try:
-        pages = wiki.read([previous_title, title])
+        ideas, current, context = _reaction_pages(wiki, territory, round_)
     except WikiError as exc:
         flash(t("coacte-web-wiki-unreachable", str(exc)), "error")
         return render_template("forms/reactions.html", form=target, ideas=None, errors={}), 503
+    if not ideas:
+        return render_template("forms/reactions.html", form=target, ideas=None,
+                               missing=context["previous_title"], **context), 404
+    group = " ".join((target.groupe.data or "").split())
+    if request.method == "GET":
+        form = _reaction_form(ideas, None, group_reactions(
+            current.text if current else None, group) if group else None, groupe=group)
+        return render_template("forms/reactions.html", form=form, ideas=ideas, **context)
+    return _save_reactions(wiki, _reaction_form(ideas, request.form), ideas, group, current,
+                           context)
+
+
+def _reaction_pages(wiki: Wiki, territory: str,
+                    round_: int) -> tuple[list[PublishedIdea], PageRevision | None, dict]:
+    """The ideas reacted to (round n−1's blockers and levers), the debate page the
+    reactions go to (``None``: not yet made), and what the template shows of both."""
+    previous_title = wiki.titles.global_synthesis(round_ - 1)
+    title = _debate_title(wiki, territory, round_)
+    pages = wiki.read([previous_title, title])
     previous, current = pages[previous_title], pages[title]
     ideas = [i for i in published_ideas(previous.text if previous else None) if i.question == 3]
     context = {"reaction_def": defs.definition("reaction"),
@@ -488,70 +442,44 @@ def reactions():
                "title": title, "url": _page_url(title), "previous_title": previous_title,
                "previous_url": _page_url(previous_title), "exists": current is not None,
                "territory": territory, "round": round_, "errors": {}}
-    if not ideas:
-        return render_template("forms/reactions.html", form=target, ideas=None,
-                               missing=previous_title, **context), 404
-    group = " ".join((target.groupe.data or "").split())
-    if request.method == "GET":
-        form = _reaction_form(ideas, None, _existing_reactions(
-            current.text if current else None, group) if group else None, groupe=group)
-        return render_template("forms/reactions.html", form=form, ideas=ideas, **context)
-    form = _reaction_form(ideas, request.form)
-    known = {i.key for i in ideas}
-    wanted = []
-    for n, entry in enumerate(form.lines):
-        values = defs.values_of(entry.form, defs.definition("reaction"))
-        if values["idée"] not in known:
-            continue
-        if not any(values[k] for k in ("accord", "priorité", "commentaire")):
-            continue
-        values["groupe"] = values["groupe"] or group
-        wanted.append((n, values))
-    if not wanted:
+    return ideas, current, context
+
+
+def _save_reactions(wiki: Wiki, form: Form, ideas: list[PublishedIdea], group: str,
+                    current: PageRevision | None, context: dict):
+    """Write the form's answers on the debate page (seeded as ``coacte round open`` does
+    when it does not exist yet), or show why not."""
+    lines = [defs.values_of(entry.form, defs.definition("reaction")) for entry in form.lines]
+    given = answers(lines, {i.key for i in ideas}, group)
+    page = "forms/reactions.html"
+    if not given:
         flash(t("coacte-forms-reactions-none"), "error")
-        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 422
+        return render_template(page, form=form, ideas=ideas, **context), 422
     base_text = current.text if current else round_debate(
-        territory, round_, previous_title, ideas, wiki.language)
-    text = set_reactions(base_text, [values for _, values in wanted])
-    errors = _reaction_errors(text, wanted)
+        context["territory"], context["round"], context["previous_title"], ideas,
+        wiki.language)
+    text = set_reactions(base_text, [values for _, values in given])
+    _, problems = read_debate(PageRevision("?", 0, "", text), Grid())
+    errors = _reaction_errors(locate_problems(text, given, problems))
     if errors:
-        context["errors"] = errors
-        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 422
+        return render_template(page, form=form, ideas=ideas, **{**context, "errors": errors}), 422
     if current is not None and text == current.text:
         flash(t("coacte-forms-reactions-unchanged"), "success")
-        return render_template("forms/reactions.html", form=form, ideas=ideas, **context)
+        return render_template(page, form=form, ideas=ideas, **context)
+    title = context["title"]
     try:
-        saved_ = wiki.save(title, text, t("coacte-forms-summary-reactions", len(wanted)),
-                           current)
+        saved_ = wiki.save(title, text, t("coacte-forms-summary-reactions", len(given)), current)
     except WikiError as exc:
         flash(str(exc), "error")
-        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 502
+        return render_template(page, form=form, ideas=ideas, **context), 502
     if saved_.status != "saved":
         flash(t("coacte-forms-conflict", title), "error")
-        return render_template("forms/reactions.html", form=form, ideas=ideas, **context), 409
-    return _done(title, "reactions", len(wanted), saved_.revid)
+        return render_template(page, form=form, ideas=ideas, **context), 409
+    return _done(title, "reactions", len(given), saved_.revid)
 
 
-def _reaction_errors(text: str, wanted: list[tuple[int, dict]]) -> dict[str, list[str]]:
-    """Problems of the reactions written from the form, beside their line's field."""
-    _, problems = read_debate(PageRevision("?", 0, "", text), Grid())
-    ordinals = {}
-    for c in calls(text):
-        if c.template is contract.REACTION:
-            values = {contract.REACTION.param(n).name: decode(v)
-                      for n, v in c.params if contract.REACTION.param(n)}
-            ordinals[c.ordinal] = (values.get("idée", "").strip(),
-                                   " ".join(values.get("groupe", "").split()).casefold())
-    lines = {(v["idée"], " ".join(v["groupe"].split()).casefold()): n for n, v in wanted}
-    errors: dict[str, list[str]] = {}
-    for p in problems:
-        if p.item == "reaction" and p.blocking and p.index in ordinals:
-            n = lines.get(ordinals[p.index])
-            if n is not None:
-                name = p.field if p.field in ("accord", "priorité", "commentaire") else "accord"
-                errors.setdefault(f"lines-{n}-{name}", []).append(
-                    RowProblem(None, None, p.field, p.key, p.params).message(_lang()))
-        elif p.index is None and p.blocking:
-            errors.setdefault("territoire", []).append(
-                RowProblem(None, None, p.field, p.key, p.params).message(_lang()))
-    return errors
+def _reaction_errors(located: dict[tuple[int, str] | None, list[Problem]]) -> dict[str, list[str]]:
+    """Located problems as messages by form field: a line's field, or the territory."""
+    return {("territoire" if where is None else f"lines-{where[0]}-{where[1]}"):
+            [RowProblem(None, None, p.field, p.key, p.params).message(_lang()) for p in found]
+            for where, found in located.items()}

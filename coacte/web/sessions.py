@@ -11,13 +11,15 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
-
-import requests
+from http.cookiejar import CookieJar
 
 
 @dataclass
 class UserSession:
-    cookies: requests.cookies.RequestsCookieJar
+    """One signed-in person: the wiki's cookies for them (the wiki client's jar: the
+    service never speaks to the wiki's API itself) and what the wiki said of them."""
+
+    cookies: CookieJar
     userinfo: dict
     last_seen: float = field(default_factory=time.monotonic)
 

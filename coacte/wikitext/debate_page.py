@@ -7,23 +7,32 @@ English alias given in a dict is accepted and written in French), one per line.
 
 Editing an existing page never rewrites what is around the calls it adds or fills: the
 rest of the page (other post-its, headings, notes) is kept byte for byte.
+
+The reactions form's logic lives here too, without Flask: what a group already answered
+(:func:`group_reactions`), which lines of the form answer (:func:`answers`), and beside
+which line each problem of the page written shows (:func:`locate_problems`). A group is
+one group whatever its spelling's case, accents or spacing
+(:func:`~coacte.wikitext.values.same_group`), as the Delphi count sees it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Template as TemplateNode
 
 from coacte import contract
-from coacte.render.synthesis_pages import template_call
-from coacte.wikitext.values import decode, encode
+from coacte.problems import Problem
+from coacte.wikitext.parse import call_of, calls
+from coacte.wikitext.values import encode, fold, same_group, template_call
 
 #: The order of a reaction's parameters, as ``coacte round open`` seeds the slots.
 _REACTION_ORDER = ("idée", "énoncé", "accord", "priorité", "commentaire", "groupe")
 #: The parameters a person fills in; a slot where all are empty is not answered yet.
 _REACTION_ANSWER = ("accord", "priorité", "commentaire", "groupe")
+#: What a form line gives when it answers (the group alone is not an answer).
+_REACTION_TYPED = ("accord", "priorité", "commentaire")
 
 
 def _french(template: contract.Template, values: Mapping[str, object]) -> dict[str, str]:
@@ -86,16 +95,7 @@ def append_postits(text: str, postits: Iterable[Mapping[str, object]]) -> str:
 
 
 def _reaction_values(node: TemplateNode) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for param in node.params:
-        p = contract.REACTION.param(str(param.name)) if param.showkey else None
-        if p is not None:
-            values[p.name] = decode(str(param.value))
-    return values
-
-
-def _same_group(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return call_of(node, contract.REACTION, 0).values()
 
 
 def _reaction_call(node: TemplateNode | None, values: dict[str, str]) -> str:
@@ -144,7 +144,7 @@ def set_reactions(text: str, reactions: Iterable[Mapping[str, object]]) -> str:
         for start, end, node in spans:
             current = _reaction_values(node)
             if current.get("idée", "").strip() == key and \
-                    _same_group(current.get("groupe", ""), group):
+                    same_group(current.get("groupe", ""), group):
                 target = (start, end, node)
                 break
         if target is None:
@@ -169,3 +169,59 @@ def set_reactions(text: str, reactions: Iterable[Mapping[str, object]]) -> str:
             continue  # already there as given: no change, so no null edit
         text = text[:start] + _reaction_call(node, values) + text[end:]
     return text
+
+
+# -- the reactions form: what a group answered, which lines answer, where problems go -----
+
+
+def group_reactions(text: str | None, group: str) -> dict[str, dict[str, str]]:
+    """The reactions of ``group`` on a page (compared by
+    :func:`~coacte.wikitext.values.same_group`), by idea key, the first of each: what the
+    group already answered, to fill its form."""
+    found: dict[str, dict[str, str]] = {}
+    for c in calls(text or ""):
+        if c.template is not contract.REACTION:
+            continue
+        values = c.values()
+        if same_group(values.get("groupe", ""), group) and values.get("idée"):
+            found.setdefault(values["idée"].strip(), values)
+    return found
+
+
+def answers(lines: Iterable[Mapping[str, str]], keys: Container[str],
+            group: str) -> list[tuple[int, dict[str, str]]]:
+    """``(line number, reaction)`` for each form line that answers one of ``keys`` (an
+    agreement, a priority or a comment given); a line naming no group is the form's
+    ``group``'s. Lines left empty and lines for other ideas are not reactions."""
+    found = []
+    for n, line in enumerate(lines):
+        if line.get("idée") not in keys or not any(line.get(k) for k in _REACTION_TYPED):
+            continue
+        found.append((n, {**line, "groupe": line.get("groupe") or group}))
+    return found
+
+
+def locate_problems(text: str, given: Sequence[tuple[int, Mapping[str, str]]],
+                    problems: Iterable[Problem]) -> dict[tuple[int, str] | None, list[Problem]]:
+    """The blocking ``problems`` (read from ``text``, made by :func:`set_reactions` from
+    ``given``, as :func:`answers` numbers them) by where a person fixes them: ``(line,
+    field)`` for a reaction of one of the lines (a problem of another parameter goes to
+    the line's agreement), ``None`` for the page's header."""
+    written = {}
+    for c in calls(text):
+        if c.template is contract.REACTION:
+            values = c.values()
+            written[c.ordinal] = (values.get("idée", "").strip(), fold(values.get("groupe", "")))
+    lines = {(v["idée"], fold(v["groupe"])): n for n, v in given}
+    found: dict[tuple[int, str] | None, list[Problem]] = {}
+    for p in problems:
+        if not p.blocking:
+            continue
+        if p.item == "reaction" and p.index in written:
+            n = lines.get(written[p.index])
+            if n is not None:
+                field = p.field if p.field in _REACTION_TYPED else "accord"
+                found.setdefault((n, field), []).append(p)
+        elif p.index is None:
+            found.setdefault(None, []).append(p)
+    return found

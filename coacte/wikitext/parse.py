@@ -2,6 +2,8 @@
 
 This module only finds calls and keeps their parameters exactly as written (names,
 raw values, duplicates, positional ones): judging them is :mod:`coacte.validate`'s job.
+:meth:`Call.values` is the one reading of a call as ``{parameter: text}`` for the
+readers that need no judgement (a header's territory and round, a published idea).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 import mwparserfromhell
 
 from coacte.contract import Template, template_named
+from coacte.wikitext.values import decode
 
 
 @dataclass
@@ -28,6 +31,34 @@ class Call:
     params: list[tuple[str, str]] = field(default_factory=list)
     positional: list[str] = field(default_factory=list)
 
+    def raw(self) -> dict[str, str]:
+        """``{French parameter name: value as written}`` for the contract's parameters
+        (an English alias is read as its French name); unknown parameters are left out,
+        and of a duplicated one the last counts, as MediaWiki reads it."""
+        found: dict[str, str] = {}
+        for name, value in self.params:
+            param = self.template.param(name)
+            if param is not None:
+                found[param.name] = value
+        return found
+
+    def values(self) -> dict[str, str]:
+        """:meth:`raw` with each value decoded to the text it stands for
+        (:func:`~coacte.wikitext.values.decode`)."""
+        return {name: decode(value) for name, value in self.raw().items()}
+
+
+def call_of(node: mwparserfromhell.nodes.Template, template: Template, ordinal: int) -> Call:
+    """The :class:`Call` of one parsed template node (``template`` is its contract
+    template), for a caller that walks the parse tree itself."""
+    call = Call(template, ordinal)
+    for param in node.params:
+        if param.showkey:
+            call.params.append((str(param.name).strip(), str(param.value)))
+        else:
+            call.positional.append(str(param.value))
+    return call
+
 
 def calls(text: str) -> list[Call]:
     """Every call of a contract template in ``text``, nested ones included.
@@ -42,11 +73,5 @@ def calls(text: str) -> list[Call]:
         if template is None:
             continue
         counts[template.name] = counts.get(template.name, 0) + 1
-        call = Call(template, counts[template.name])
-        for param in node.params:
-            if param.showkey:
-                call.params.append((str(param.name).strip(), str(param.value)))
-            else:
-                call.positional.append(str(param.value))
-        found.append(call)
+        found.append(call_of(node, template, counts[template.name]))
     return found

@@ -4,12 +4,18 @@ A facilitator's post-it may contain anything: ``|``, ``}}``, ``[[Catégorie:x]]`
 ``<script>``, ``~~~~``, ``__NOTOC__``, a ``== heading ==`` line, HTML entities. Written
 back raw, any of these would become markup (a broken template, a category, a signature,
 a section). :func:`encode` turns a text into wikitext that MediaWiki displays literally
-and that :func:`decode` reads back to the very same text, so the text round-trips.
+and that :func:`decode` reads back to the very same text, so the text round-trips;
+:func:`template_call` writes encoded values as one call.
+
+Values are also compared here, once: :func:`fold` is how spellings of one value compare
+(case, accents, spacing), and :func:`same_group` the contract's identity of a group.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Comment, HTMLEntity, Tag, Template, Text
@@ -93,3 +99,27 @@ def split_list(value: str) -> tuple[str, ...]:
     """A comma- or semicolon-separated list parameter (levels, actors), blanks dropped."""
     items = value.replace(";", ",").split(",")
     return tuple(item.strip() for item in items if item.strip())
+
+
+def fold(text: str) -> str:
+    """A value as compared, not as shown: case, accents and spacing folded
+    (``"  Élus  du  CM "`` → ``"elus du cm"``), so spellings a person may type for the
+    same thing compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())
+
+
+def same_group(a: str, b: str) -> bool:
+    """Whether two group names name one homogeneous group (the contract's identity of a
+    group: :func:`fold`-equal, "Élus" is " elus"). Forms, page edits and the Delphi count
+    all use it, so a reaction one of them sees as the group's is the group's for all."""
+    return fold(a) == fold(b)
+
+
+def template_call(name: str, params: Iterable[tuple[str, str]]) -> str:
+    """A call of template ``name``, one ``| name = value`` line per parameter, empty
+    values left out. The values are written as given: encode the data first."""
+    lines = [f"{{{{{name}"]
+    lines += [f"| {key} = {value}" for key, value in params if value != ""]
+    return "\n".join(lines) + "\n}}"

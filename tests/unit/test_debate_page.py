@@ -148,6 +148,18 @@ def test_set_reactions_replaces_the_same_group_and_makes_no_null_change():
     assert same == again
 
 
+def test_set_reactions_replaces_the_group_written_without_its_accent():
+    """"Elus" is the group "Élus" (as the Delphi count sees it): its reaction is replaced,
+    not doubled by a second one the count would reject as a duplicate."""
+    page = round_debate("T", 2, "Synthèse:Globale/Tour 1", IDEAS)
+    once = set_reactions(page, [{"idée": "g3l-5e6f7a8b", "accord": "oui", "groupe": "Élus"}])
+    again = set_reactions(once, [{"idée": "g3l-5e6f7a8b", "accord": "non", "groupe": "Elus"}])
+    debate, problems = read(again)
+    assert problems == []
+    assert [(r.key, r.agreement, r.group) for r in debate.reactions if r.key == "g3l-5e6f7a8b"
+            ] == [("g3l-5e6f7a8b", "non", "Elus")]
+
+
 def test_set_reactions_on_a_page_without_reactions_appends_them():
     page = debate_page({"territoire": "T", "tour": 2}, [])
     new = set_reactions(page, [{"idée": "g3b-1a2b3c4d", "accord": "oui"},

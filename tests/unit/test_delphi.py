@@ -8,13 +8,13 @@ from coacte.model import Reaction
 from coacte.synthesis.delphi import (
     IdeaStats,
     Settings,
-    agreement_value,
     as_dict,
     group_kind,
     median_iqr,
     pending,
     round_stats,
 )
+from coacte.validate import agreement_value
 
 KEYS = ("g3b-aaaa1111", "g3l-bbbb2222", "g3b-cccc3333")
 A, B, C = KEYS
@@ -279,8 +279,8 @@ def test_unaccepted_values_reported_rest_counted():
     odd = p.react(A, "peut-être", 9, "à voir", group="Élus")
     stats, problems = stats_of([odd])
     assert [(pr.key, pr.field, pr.blocking) for pr in problems] == [
-        ("coacte-problem-reaction-agreement", "accord", False),
-        ("coacte-problem-reaction-priority", "priorité", False),
+        ("coacte-problem-choice", "accord", False),
+        ("coacte-problem-priority", "priorité", False),
     ]
     assert stats[A].reactions == [odd]
     assert stats[A].agreement is None

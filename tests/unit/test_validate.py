@@ -3,7 +3,14 @@
 import pytest
 
 from coacte.model import PageRevision
-from coacte.validate import read_debate, read_debates, read_grid
+from coacte.validate import (
+    agreement_value,
+    priority_value,
+    reaction_value_problems,
+    read_debate,
+    read_debates,
+    read_grid,
+)
 
 GRID = read_grid(PageRevision("CO-ACTE/Grille", 1, "t", """
 {{CO-ACTE code|code=A|libellé=Accès aux moyens de vie}}
@@ -172,3 +179,27 @@ def test_problem_json_shape_and_messages_in_both_languages():
     assert data["index"] == 2 - 1 and data["field"] == "question"
     assert "4" in data["message"] and "left out" in data["message"]
     assert "écarté" in problem.message("fr")
+
+
+def test_reaction_values_one_check():
+    """The check both the page reader and the Delphi statistics use."""
+    assert reaction_value_problems("", "") == []
+    assert reaction_value_problems(" Nuance ", " 5 ") == []
+    assert reaction_value_problems("peut-être", "9") == [
+        ("accord", "coacte-problem-choice", "peut-être", "oui, non, nuancé"),
+        ("priorité", "coacte-problem-priority", "9"),
+    ]
+    assert [agreement_value(v) for v in ("OUI", "nuance", "Nuancé", "yes")] == [
+        "oui", "nuancé", "nuancé", None]
+    assert [priority_value(v) for v in ("1", " 5 ", "0", "6", "05", "٣", "")] == [
+        1, 5, None, None, None, None, None]
+
+
+def test_choices_compare_without_case_accents_or_spacing():
+    text = HEADER.replace("tour=1", "tour=1|formule=Programme  D'ACTIONS") + postit(
+        question=3, texte="x", nature="LEVIER", niveau="Regional, europeen, Global")
+    debate, problems = problems_of(text)
+    assert problems == []
+    assert debate.formula == "programme d'actions"
+    assert debate.postits[0].kind == "levier"
+    assert debate.postits[0].levels == ("régional", "européen", "mondial")

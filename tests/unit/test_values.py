@@ -5,7 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coacte.wikitext.values import decode, encode, split_list
+from coacte import contract
+from coacte.wikitext.parse import calls
+from coacte.wikitext.synthesis_page import members_of, members_value
+from coacte.wikitext.values import decode, encode, fold, same_group, split_list, template_call
 
 HOSTILE = [
     "[[Catégorie:x]]",
@@ -75,3 +78,56 @@ def test_round_trip_property(text):
 
 def test_control_characters_are_dropped():
     assert decode(encode("a\x00b\x07c")) == "abc"
+
+
+# --- comparing values: one fold, one group identity -------------------------------------
+
+def test_fold_case_accents_and_spacing():
+    assert fold("  Élus  du\tCM ") == "elus du cm"
+    assert fold("NUANCÉ") == fold("nuance")
+
+
+def test_a_group_is_its_folded_name():
+    assert same_group("Élus", " elus ")
+    assert same_group("Habitants  du quartier", "habitants du Quartier")
+    assert not same_group("Élus", "Élues")
+    assert same_group("", "  ")
+
+
+# --- reading a call: one reader ------------------------------------------------------
+
+def test_call_values_canonical_names_decoded_last_duplicate_unknown_left_out():
+    text = ("{{CO-ACTE débat|territory= Mulhouse &amp; co |tour=1|tour=2|couleur=bleu"
+            "|positional}}")
+    [call] = calls(text)
+    assert call.values() == {"territoire": "Mulhouse & co", "tour": "2"}
+    assert call.raw() == {"territoire": " Mulhouse &amp; co ", "tour": "2"}
+
+
+def test_template_call_leaves_empty_values_out():
+    assert template_call("T", [("a", "1"), ("b", ""), ("c", "x y")]) == \
+        "{{T\n| a = 1\n| c = x y\n}}"
+
+
+# --- the membres value: one codec ---------------------------------------------------
+
+def test_members_value_reads_back():
+    refs = ("Rhône & Alpes/q1-abcdef12", "Lyon;x/q2-0123abcd", "Île-de-France/q3b-aa00bb11")
+    value = members_value(refs)
+    assert value.startswith("Rhône &#38; Alpes/q1-abcdef12 ; ")
+    assert members_of(value) == refs
+    [call] = calls(template_call(contract.IDEA.name, [("clé", "g1-x"), ("membres", value)]))
+    assert members_of(call.raw()["membres"]) == refs
+
+
+def test_members_of_drops_blanks_and_spacing():
+    assert members_of(" a/q1-x ;b/q1-y;  ; ") == ("a/q1-x", "b/q1-y")
+    assert members_of("") == ()
+
+
+_REF = _TEXT.map(str.strip).filter(bool)
+
+
+@given(st.lists(_REF, max_size=5))
+def test_members_round_trip_property(refs):
+    assert members_of(members_value(refs)) == tuple(refs)

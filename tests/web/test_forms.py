@@ -504,6 +504,26 @@ def test_reactions_are_written_and_read_back(client, bot, local_wiki, previous_r
     assert '<option selected value="5">' in shown.text
 
 
+def test_a_group_written_without_its_accent_replaces_its_reaction(client, bot, previous_round):
+    """"Elus" is the group "Élus": its answer replaces the first one (a second reaction
+    would be rejected by the Delphi count as a duplicate, the old answer still counted)."""
+    territory = unique()
+    title = f"Débat:{territory}/Tour {previous_round}"
+    token = csrf(client, "/debates/new")
+    for group, agreement in (("Élus", "oui"), ("Elus", "non")):
+        response = client.post("/reactions", data={
+            "csrf_token": token, "territoire": territory, "tour": str(previous_round),
+            "groupe": group,
+            "lines-0-idée": "g3b-1a2b3c4d", "lines-0-accord": agreement,
+            "lines-0-priorité": "", "lines-0-commentaire": "", "lines-0-groupe": ""})
+        assert response.status_code == 302, response.text
+    debate, problems = read(page_text(bot, title), title)
+    assert problems == []
+    answered = [(r.agreement, r.group) for r in debate.reactions
+                if r.key == "g3b-1a2b3c4d" and r.answered]
+    assert answered == [("non", "Elus")]
+
+
 def test_reaction_problems_show_beside_the_line_and_nothing_is_written(client, bot,
                                                                        previous_round):
     territory = unique()
