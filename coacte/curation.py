@@ -1,16 +1,22 @@
-"""Moderators' curation of the global synthesis, applied again at every run.
+"""Moderators' curation of the global synthesis: one decision type, one rule set.
 
 A moderator rewords a statement, merges two ideas, splits one, or corrects a code by
 writing ``{{CO-ACTE curation}}`` on the global synthesis page, outside the bot's
-region. The bot re-applies every decision, in page order, each time it rebuilds the
-synthesis, so curation survives re-runs (design §3). A decision that no longer matches
-anything (an unknown key, a member that moved) is reported, never silently dropped.
+region (by hand, or through the desk's form: :func:`from_form`, :func:`curation_call`,
+:func:`insert_curation`). The bot re-applies every decision, in page order, each time it
+rebuilds the synthesis, so curation survives re-runs (design §3). A decision that no
+longer matches anything (an unknown key, a member that moved) is reported, never
+silently dropped.
+
+:func:`check` is the one rule set: the desk refuses a decision it finds wrong before
+writing it, and :func:`apply` reports it at every run, with the same message.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from coacte import contract
@@ -19,17 +25,17 @@ from coacte.problems import Problem
 from coacte.validate import code_problems
 from coacte.wikitext import region
 from coacte.wikitext.parse import calls
-from coacte.wikitext.values import decode, split_list
+from coacte.wikitext.synthesis_page import PublishedIdea
+from coacte.wikitext.values import decode, encode, split_list
 
 _REFS = re.compile(r"\s*;\s*")
 
 
 @dataclass(frozen=True)
 class Curation:
-    """One moderator decision; ``ordinal`` is its position among curations on the page."""
+    """One moderator decision: read from a page (``page``, and ``ordinal``, its position
+    among the curations there) or typed in the desk's form (no page yet)."""
 
-    page: str
-    ordinal: int
     action: str
     idea: str = ""
     ideas: tuple[str, ...] = ()
@@ -37,14 +43,20 @@ class Curation:
     members: tuple[str, ...] = ()
     code: str = ""
     reason: str = ""
+    page: str = ""
+    ordinal: int = 0
 
     def problem(self, field: str | None, key: str, *params) -> Problem:
         return Problem(self.page, self.ordinal, field, key, params, blocking=False,
                        item="curation")
 
 
+# -- reading and writing ---------------------------------------------------------------------
+
+
 def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Problem]]:
-    """The curation calls a page holds outside the bot's region."""
+    """The curation calls a page holds outside the bot's region (a call with an unknown
+    action is reported, not kept: it could not be applied)."""
     if page is None:
         return [], []
     found, problems = [], []
@@ -61,77 +73,183 @@ def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Prob
                                         item="curation"))
             else:
                 values[param.name] = decode(raw)
-        action = values.get("action", "").strip().lower()
-        if action not in contract.CURATION_ACTIONS:
-            problems.append(Problem(page.title, call.ordinal, "action", "coacte-problem-choice",
-                                    (action, ", ".join(contract.CURATION_ACTIONS)),
-                                    blocking=False, item="curation"))
-            continue
-        found.append(Curation(
-            page.title, call.ordinal, action, values.get("idée", "").strip(),
+        c = Curation(
+            values.get("action", "").strip().lower(), values.get("idée", "").strip(),
             split_list(values.get("idées", "")), values.get("énoncé", "").strip(),
             tuple(r for r in _REFS.split(values.get("membres", "").strip()) if r),
             values.get("code", "").strip(), values.get("motif", "").strip(),
-        ))
+            page.title, call.ordinal,
+        )
+        wrong = _action_problems(c)
+        problems += wrong
+        if not wrong:
+            found.append(c)
     return found, problems
+
+
+def from_form(action: str, idea: str = "", ideas: str | list[str] = "", statement: str = "",
+              members: str = "", code: str = "", reason: str = "") -> Curation:
+    """A decision from the desk's form fields: keys as a list or separated by commas,
+    members one per line or separated by semicolons; surrounding spaces dropped."""
+    keys = ideas if isinstance(ideas, list) else list(split_list(ideas))
+    refs = [r.strip() for r in re.split(r"[;\n]", members) if r.strip()]
+    return Curation(action.strip().lower(), idea.strip(),
+                    tuple(dict.fromkeys(k.strip() for k in keys if k.strip())),
+                    " ".join(statement.split()), tuple(dict.fromkeys(refs)),
+                    code.strip(), " ".join(reason.split()))
+
+
+def curation_call(c: Curation) -> str:
+    """The ``{{CO-ACTE curation}}`` call of a decision, every value written as data:
+    :func:`read_curations` reads the same decision back."""
+    params = [("action", c.action)]
+    if c.action == "fusionner":
+        params.append(("idées", ", ".join(c.ideas)))
+    else:
+        params.append(("idée", c.idea))
+    if c.action == "reformuler":
+        params.append(("énoncé", c.statement))
+    if c.action == "séparer":
+        params.append(("membres", " ; ".join(c.members)))
+    if c.action == "recoder":
+        params.append(("code", c.code))
+    if c.reason:
+        params.append(("motif", c.reason))
+    inner = " | ".join(f"{name} = {encode(value)}" for name, value in params)
+    return f"{{{{{contract.CURATION.name} | {inner} }}}}"
+
+
+def insert_curation(text: str | None, call: str) -> str:
+    """The page with a decision added above the bot's region, after the decisions
+    already there (they apply in page order, so a new decision comes last among them)."""
+    text = text or ""
+    marks = region.begin_marks(text)
+    at = marks[0].start() if len(marks) == 1 else 0
+    before, after = text[:at], text[at:]
+    if before and not before.endswith("\n"):
+        before += "\n"
+    return f"{before}{call}\n{after}"
+
+
+# -- the rules ---------------------------------------------------------------------------
+
+
+def check(c: Curation, ideas: Sequence[PublishedIdea], grid: Grid) -> list[Problem]:
+    """What is wrong with a decision against the ideas as the page publishes them (empty:
+    it applies). Every problem names the decision's field it is about."""
+    wrong = _action_problems(c)
+    if wrong:
+        return wrong
+    known = {i.key: i for i in ideas}
+    return _CHECK[c.action](c, known, grid)
+
+
+def _action_problems(c: Curation) -> list[Problem]:
+    if c.action in contract.CURATION_ACTIONS:
+        return []
+    return [c.problem("action", "coacte-problem-choice", c.action,
+                      ", ".join(contract.CURATION_ACTIONS))]
+
+
+def _idea_problems(c: Curation, known: dict[str, PublishedIdea]) -> list[Problem]:
+    if c.idea in known:
+        return []
+    return [c.problem("idée", "coacte-curation-unknown-idea", c.idea or "—")]
+
+
+def _check_reword(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
+    found = _idea_problems(c, known)
+    if not c.statement:
+        found.append(c.problem("énoncé", "coacte-problem-required", "énoncé"))
+    return found
+
+
+def _check_merge(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
+    keys = list(dict.fromkeys(c.ideas))
+    if len(keys) < 2:
+        return [c.problem("idées", "coacte-curation-merge-two")]
+    missing = [k for k in keys if k not in known]
+    if missing:
+        return [c.problem("idées", "coacte-curation-unknown-idea", ", ".join(missing))]
+    if len({(known[k].question, known[k].kind) for k in keys}) > 1:
+        return [c.problem("idées", "coacte-curation-merge-mismatch", ", ".join(keys))]
+    return []
+
+
+def _check_split(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
+    if c.idea not in known:
+        return _idea_problems(c, known)
+    members = set(known[c.idea].members)
+    missing = [r for r in c.members if r not in members]
+    if not c.members or missing:
+        return [c.problem("membres", "coacte-curation-unknown-member",
+                          ", ".join(missing) or "—", c.idea)]
+    if len(set(c.members)) >= len(members):
+        return [c.problem("membres", "coacte-curation-split-all", c.idea)]
+    return []
+
+
+def _check_recode(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
+    found = _idea_problems(c, known)
+    if not c.code:
+        found.append(c.problem("code", "coacte-problem-required", "code"))
+    else:
+        found += [c.problem("code", *p) for p in code_problems(c.code, grid)]
+    return found
+
+
+_CHECK = {"reformuler": _check_reword, "fusionner": _check_merge, "séparer": _check_split,
+          "recoder": _check_recode}
+
+
+# -- applying ------------------------------------------------------------------------------
 
 
 def apply(ideas: list[GlobalIdea], curations: list[Curation],
           grid: Grid) -> tuple[list[GlobalIdea], list[Problem]]:
-    """The ideas with every decision applied in order, and the decisions that failed."""
+    """The ideas with every decision applied in order, and the decisions that failed
+    (each with the first problem :func:`check` finds, against the ideas as they are at
+    its turn: what the page would publish then)."""
     result = [replace(i, members=list(i.members), curations=list(i.curations)) for i in ideas]
     problems: list[Problem] = []
     for c in curations:
-        problem = _APPLY[c.action](result, c, grid)
-        if problem:
-            problems.append(problem)
+        named = {c.idea, *c.ideas}  # the rules look only at the ideas a decision names
+        wrong = check(c, [published(i) for i in result if i.key in named], grid)
+        if wrong:
+            problems.append(wrong[0])
+        else:
+            _APPLY[c.action](result, c)
     return result, problems
 
 
-def _find(ideas: list[GlobalIdea], key: str) -> GlobalIdea | None:
-    return next((i for i in ideas if i.key == key), None)
+def published(idea: GlobalIdea) -> PublishedIdea:
+    """A global idea as its page publishes it (what a decision is checked against)."""
+    return PublishedIdea(idea.key, idea.question, idea.kind, idea.statement, idea.code,
+                         tuple(m.ref for m in idea.members))
 
 
-def _reword(ideas: list[GlobalIdea], c: Curation, grid: Grid) -> Problem | None:
+def _find(ideas: list[GlobalIdea], key: str) -> GlobalIdea:
+    return next(i for i in ideas if i.key == key)
+
+
+def _reword(ideas: list[GlobalIdea], c: Curation) -> None:
     idea = _find(ideas, c.idea)
-    if idea is None:
-        return c.problem("idée", "coacte-curation-unknown-idea", c.idea or "—")
-    if not c.statement:
-        return c.problem("énoncé", "coacte-problem-required", "énoncé")
     idea.statement = c.statement
     idea.curations.append(_note("coacte-curation-note-reworded", c))
-    return None
 
 
-def _merge(ideas: list[GlobalIdea], c: Curation, grid: Grid) -> Problem | None:
+def _merge(ideas: list[GlobalIdea], c: Curation) -> None:
     keys = list(dict.fromkeys(c.ideas))
-    if len(keys) < 2:
-        return c.problem("idées", "coacte-curation-merge-two")
-    found = [_find(ideas, k) for k in keys]
-    missing = [k for k, i in zip(keys, found, strict=True) if i is None]
-    if missing:
-        return c.problem("idées", "coacte-curation-unknown-idea", ", ".join(missing))
-    target, others = found[0], found[1:]
-    if any((o.question, o.kind) != (target.question, target.kind) for o in others):
-        return c.problem("idées", "coacte-curation-merge-mismatch", ", ".join(keys))
+    target, *others = (_find(ideas, k) for k in keys)
     for other in others:
         target.members.extend(other.members)
         ideas.remove(other)
     target.curations.append(_note("coacte-curation-note-merged", c, ", ".join(keys[1:])))
-    return None
 
 
-def _split(ideas: list[GlobalIdea], c: Curation, grid: Grid) -> Problem | None:
+def _split(ideas: list[GlobalIdea], c: Curation) -> None:
     idea = _find(ideas, c.idea)
-    if idea is None:
-        return c.problem("idée", "coacte-curation-unknown-idea", c.idea or "—")
     refs = {m.ref: m for m in idea.members}
-    missing = [r for r in c.members if r not in refs]
-    if not c.members or missing:
-        return c.problem("membres", "coacte-curation-unknown-member",
-                         ", ".join(missing) or "—", idea.key)
-    if len(set(c.members)) >= len(refs):
-        return c.problem("membres", "coacte-curation-split-all", idea.key)
     apart = [refs[r] for r in dict.fromkeys(c.members)]
     idea.members = [m for m in idea.members if m.ref not in c.members]
     lead = max(apart, key=lambda m: m.idea.occurrences)
@@ -141,21 +259,12 @@ def _split(ideas: list[GlobalIdea], c: Curation, grid: Grid) -> Problem | None:
     new.curations.append(_note("coacte-curation-note-split-from", c, idea.key))
     idea.curations.append(_note("coacte-curation-note-split", c, new.key))
     ideas.insert(ideas.index(idea) + 1, new)
-    return None
 
 
-def _recode(ideas: list[GlobalIdea], c: Curation, grid: Grid) -> Problem | None:
+def _recode(ideas: list[GlobalIdea], c: Curation) -> None:
     idea = _find(ideas, c.idea)
-    if idea is None:
-        return c.problem("idée", "coacte-curation-unknown-idea", c.idea or "—")
-    if not c.code:
-        return c.problem("code", "coacte-problem-required", "code")
-    problems = code_problems(c.code, grid)
-    if problems:
-        return c.problem("code", *problems[0])
     idea.code = c.code
     idea.curations.append(_note("coacte-curation-note-recoded", c, c.code))
-    return None
 
 
 _APPLY = {"reformuler": _reword, "fusionner": _merge, "séparer": _split, "recoder": _recode}

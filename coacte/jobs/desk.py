@@ -13,7 +13,8 @@ moderator's *own* session, so the wiki's rights apply and the history names them
 * **patrol**: unpatrolled edits of debate pages, with their diff, and marking one
   patrolled;
 * **curation**: a ``{{CO-ACTE curation}}`` decision written on a global synthesis page,
-  outside the bot's region, checked against the ideas the page publishes.
+  outside the bot's region, refused when :func:`coacte.curation.check` (the rules the
+  bot applies at every run) finds it wrong against the ideas the page publishes.
 
 Each decision returns a :class:`Result` whose ``key`` is a message for the person.
 """
@@ -21,24 +22,20 @@ Each decision returns a :class:`Result` whose ``key`` is a message for the perso
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 
-import mwclient.errors
-
 from coacte import contract
-from coacte.curation import Curation, read_curations
+from coacte.cache.parsed_pages import ParseStore
+from coacte.curation import Curation, check, curation_call, insert_curation, read_curations
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
 from coacte.model import Grid, PageRevision
 from coacte.problems import Problem
 from coacte.synthesis.rounds import FROZEN
-from coacte.validate import code_problems, read_grid
-from coacte.wiki.client import Wiki, WikiError
+from coacte.validate import read_grid
+from coacte.wiki.client import Change, Wiki, WikiError
 from coacte.wikitext import proposal, region
-from coacte.wikitext.parse import calls
 from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas, state
-from coacte.wikitext.values import decode, encode, split_list
 
 # Result statuses.
 APPROVED, REJECTED, PATROLLED, SAVED = "approved", "rejected", "patrolled", "saved"
@@ -103,9 +100,8 @@ def diff_url(config, title: str, oldid: int) -> str:
     return config.page_url(title) + f"&diff=cur&oldid={oldid}"
 
 
-def _error(exc: Exception) -> Result:
-    if isinstance(exc, mwclient.errors.APIError):
-        return Result(ERROR, "coacte-mod-wiki-error", (f"{exc.code}: {exc.info}",))
+def _error(exc: WikiError) -> Result:
+    """A wiki failure or refusal (``code: info``) as the desk tells it."""
     return Result(ERROR, "coacte-mod-wiki-error", (str(exc),))
 
 
@@ -140,18 +136,11 @@ class Pending:
         return diff_lines(self.current.text if self.current else None, self.proposal.text)
 
 
-def _with_prefix(wiki: Wiki, prefix: str, namespace: int) -> list[PageRevision]:
-    """Every page of ``namespace`` whose title starts with ``prefix``, with its current
-    text, in batches (one request per batch of pages)."""
-    return wiki.revisions(generator="allpages", gapprefix=prefix, gapnamespace=namespace,
-                           gaplimit=wiki.batch_size)
-
-
 def pending(wiki: Wiki) -> list[Pending]:
     """The proposals awaiting a moderator (blank proposal pages are done with), each with
     its target page as it is now (read in one batch)."""
     found: list[Pending] = []
-    for page in _with_prefix(wiki, proposal.PREFIX, 0):
+    for page in wiki.pages_with_prefix(proposal.PREFIX):
         if proposal.is_blank(page.text):
             continue
         try:
@@ -204,7 +193,7 @@ def approve(wiki: Wiki, target: str, seen_revid: int | None = None) -> Result:
             return Result(CONFLICT, "coacte-mod-approve-conflict", (target,), target)
         closed = wiki.save(title, "", message("coacte-mod-summary-approved", target,
                                               lang=lang), page)
-    except (WikiError, mwclient.errors.APIError) as exc:
+    except WikiError as exc:
         return _error(exc)
     if closed.status != "saved":
         return Result(APPROVED, "coacte-mod-approved-proposal-kept", (target, title), target)
@@ -223,7 +212,7 @@ def reject(wiki: Wiki, target: str, reason: str, seen_revid: int | None = None) 
         summary = message("coacte-mod-summary-reject", target, reason.strip() or "—",
                           lang=wiki.language)
         saved = wiki.save(title, "", summary, page)
-    except (WikiError, mwclient.errors.APIError) as exc:
+    except WikiError as exc:
         return _error(exc)
     if saved.status != "saved":
         return Result(CHANGED, "coacte-mod-proposal-changed", (target,), target)
@@ -274,9 +263,8 @@ def inside(text: str) -> str | None:
 def conflicts(wiki: Wiki) -> list[Conflict]:
     """Synthesis pages the bot refuses to write: every page of the synthesis namespace
     and every page with a synthesis header, read with their text in batches."""
-    pages = {p.title: p for p in wiki.revisions(
-        generator="allpages", gapnamespace=wiki.config.synthesis_namespace,
-        gaplimit=wiki.batch_size)}
+    pages = {p.title: p for p in wiki.pages_with_prefix(
+        "", wiki.config.synthesis_namespace)}
     for p in wiki.transcluding(contract.SYNTHESIS.name):
         pages.setdefault(p.title, p)
     found = []
@@ -303,12 +291,7 @@ def conflict_detail(wiki: Wiki, title: str, depth: int = 50) -> Conflict | None:
     """One conflict with the change that made it: the region as the bot wrote it (found
     in the page's last ``depth`` revisions by its fingerprint) against the region now,
     or, when the markers are damaged, the whole page then and now."""
-    result = wiki.call("query", prop="revisions", titles=title, rvslots="main",
-                       rvprop="ids|timestamp|user|content", rvlimit=depth, formatversion=2)
-    pages = result.get("query", {}).get("pages", [])
-    revisions = [PageRevision(pages[0]["title"], r["revid"], r["timestamp"],
-                              r["slots"]["main"].get("content", ""), r.get("user", ""))
-                 for r in (pages[0].get("revisions") or [])] if pages else []
+    revisions = wiki.history(title, depth)
     if not revisions:
         return None
     now = revisions[0]
@@ -330,48 +313,37 @@ def conflict_detail(wiki: Wiki, title: str, depth: int = 50) -> Conflict | None:
 # -- input problems -----------------------------------------------------------------------
 
 
-def input_problems(wiki: Wiki) -> list[Problem]:
-    """What ``coacte check`` reports, read with this session."""
-    return sorted(read_inputs(wiki).problems, key=Problem.sort_key)
+def input_problems(wiki: Wiki, parse_store: ParseStore | None = None) -> list[Problem]:
+    """What ``coacte check`` reports, read with this session (``parse_store``: the
+    service's parsed pages, so only new revisions are parsed)."""
+    return sorted(read_inputs(wiki, parse_store=parse_store).problems, key=Problem.sort_key)
 
 
 # -- patrol -------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Edit:
-    """An unpatrolled edit of a debate page."""
+    """An unpatrolled edit of a debate page, with its diff."""
 
-    title: str
-    revid: int
-    old_revid: int
-    user: str
-    timestamp: str
-    comment: str
-    new: bool
-    diff: list[DiffLine] = field(default_factory=list)
+    change: Change
+    diff: list[DiffLine]
 
 
 def unpatrolled(wiki: Wiki, limit: int = 50) -> list[Edit]:
     """The newest unpatrolled edits of debate pages, each with its diff (the texts of
     both revisions read in batches by revision id)."""
-    changes = wiki.recent_changes(limit, rcshow="!patrolled",
-                                  rcnamespace=wiki.config.debate_namespace, rctype="edit|new",
-                                  rcprop="title|ids|user|timestamp|comment|patrolled")
-    edits = [Edit(rc["title"], rc["revid"], rc.get("old_revid") or 0, rc.get("user", ""),
-                  rc.get("timestamp", ""), rc.get("comment", ""), rc.get("type") == "new")
-             for rc in changes]
-    texts = wiki.revision_texts(i for e in edits for i in (e.revid, e.old_revid) if i)
-    for e in edits:
-        e.diff = diff_lines(texts.get(e.old_revid), texts.get(e.revid, ""))
-    return edits
+    changes = wiki.unpatrolled_edits(wiki.config.debate_namespace, limit)
+    texts = wiki.revision_texts(i for c in changes for i in (c.revid, c.old_revid) if i)
+    return [Edit(c, diff_lines(texts.get(c.old_revid), texts.get(c.revid, "")))
+            for c in changes]
 
 
 def patrol(wiki: Wiki, revid: int) -> Result:
     """Mark an edit patrolled, with this session's patrol token."""
     try:
         wiki.patrol(revid)
-    except (WikiError, mwclient.errors.APIError) as exc:
+    except WikiError as exc:
         return _error(exc)
     return Result(PATROLLED, "coacte-mod-patrolled", (revid,))
 
@@ -379,25 +351,12 @@ def patrol(wiki: Wiki, revid: int) -> Result:
 # -- curation -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GlobalIdea:
-    """A global idea as the page publishes it, with its members (``territory/key``)."""
-
-    idea: PublishedIdea
-    code: str
-    members: tuple[str, ...]
-
-    @property
-    def key(self) -> str:
-        return self.idea.key
-
-
 @dataclass
 class CurationPage:
     title: str
     page: PageRevision | None
     grid: Grid
-    ideas: list[GlobalIdea]
+    ideas: list[PublishedIdea]
     curations: list[Curation]
     problems: list[Problem]
     #: The header's ``état``: ``figé`` once the next round is open (decisions no longer apply).
@@ -406,19 +365,6 @@ class CurationPage:
 
 def global_title(wiki: Wiki, round_: int) -> str:
     return wiki.titles.global_synthesis(round_)
-
-
-def global_ideas(text: str | None) -> list[GlobalIdea]:
-    """The ideas of a global page's region, with their code and members, each once."""
-    codes: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for call in calls(region.body_of(text or "") or ""):
-        if call.template is not contract.IDEA:
-            continue
-        raw = {contract.IDEA.param(n).name: v for n, v in call.params if contract.IDEA.param(n)}
-        key = decode(raw.get("clé", ""))
-        members = tuple(m for m in (decode(r) for r in raw.get("membres", "").split(" ; ")) if m)
-        codes.setdefault(key, (decode(raw.get("code", "")), members))
-    return [GlobalIdea(i, *codes.get(i.key, ("", ()))) for i in published_ideas(text)]
 
 
 def curation_page(wiki: Wiki, round_: int) -> CurationPage:
@@ -430,117 +376,28 @@ def curation_page(wiki: Wiki, round_: int) -> CurationPage:
     grid, _ = read_grid(pages[grid_page])
     curations, problems = read_curations(page)
     text = page.text if page else None
-    return CurationPage(title, page, grid, global_ideas(text), curations, problems, state(text))
+    return CurationPage(title, page, grid, published_ideas(text), curations, problems,
+                        state(text))
 
 
-@dataclass(frozen=True)
-class Decision:
-    """A moderator's decision as typed in a form."""
-
-    action: str
-    idea: str = ""
-    ideas: tuple[str, ...] = ()
-    statement: str = ""
-    members: tuple[str, ...] = ()
-    code: str = ""
-    reason: str = ""
-
-
-def decision(action: str, idea: str = "", ideas: str | list[str] = "", statement: str = "",
-             members: str = "", code: str = "", reason: str = "") -> Decision:
-    """A decision from form fields: keys as a list or separated by commas, members one
-    per line or separated by semicolons; surrounding spaces dropped."""
-    keys = ideas if isinstance(ideas, list) else list(split_list(ideas))
-    refs = [r.strip() for r in re.split(r"[;\n]", members) if r.strip()]
-    return Decision(action.strip().lower(), idea.strip(),
-                    tuple(dict.fromkeys(k.strip() for k in keys if k.strip())),
-                    " ".join(statement.split()), tuple(dict.fromkeys(refs)),
-                    code.strip(), " ".join(reason.split()))
-
-
-def check_decision(d: Decision, ideas: list[GlobalIdea], grid: Grid) -> list[tuple]:
-    """What is wrong with a decision: ``[(field, message key, *params)]``."""
-    known = {i.key: i for i in ideas}
-    if d.action not in contract.CURATION_ACTIONS:
-        return [("action", "coacte-problem-choice", d.action,
-                 ", ".join(contract.CURATION_ACTIONS))]
-    errors: list[tuple] = []
-    if d.action in ("reformuler", "séparer", "recoder") and d.idea not in known:
-        errors.append(("idée", "coacte-curation-unknown-idea", d.idea or "—"))
-    if d.action == "reformuler" and not d.statement:
-        errors.append(("énoncé", "coacte-problem-required", "énoncé"))
-    if d.action == "fusionner":
-        missing = [k for k in d.ideas if k not in known]
-        if len(d.ideas) < 2:
-            errors.append(("idées", "coacte-curation-merge-two"))
-        elif missing:
-            errors.append(("idées", "coacte-curation-unknown-idea", ", ".join(missing)))
-        elif len({(known[k].idea.question, known[k].idea.kind) for k in d.ideas}) > 1:
-            errors.append(("idées", "coacte-curation-merge-mismatch", ", ".join(d.ideas)))
-    if d.action == "séparer" and d.idea in known:
-        members = known[d.idea].members
-        unknown = [m for m in d.members if m not in members]
-        if not d.members or unknown:
-            errors.append(("membres", "coacte-curation-unknown-member",
-                           ", ".join(unknown) or "—", d.idea))
-        elif len(d.members) >= len(members):
-            errors.append(("membres", "coacte-curation-split-all", d.idea))
-    if d.action == "recoder":
-        if not d.code:
-            errors.append(("code", "coacte-problem-required", "code"))
-        else:
-            errors += [("code", *p) for p in code_problems(d.code, grid)]
-    return errors
-
-
-def curation_call(d: Decision) -> str:
-    """The ``{{CO-ACTE curation}}`` call of a decision, every value written as data."""
-    params = [("action", d.action)]
-    if d.action == "fusionner":
-        params.append(("idées", ", ".join(d.ideas)))
-    else:
-        params.append(("idée", d.idea))
-    if d.action == "reformuler":
-        params.append(("énoncé", d.statement))
-    if d.action == "séparer":
-        params.append(("membres", " ; ".join(d.members)))
-    if d.action == "recoder":
-        params.append(("code", d.code))
-    if d.reason:
-        params.append(("motif", d.reason))
-    inner = " | ".join(f"{name} = {encode(value)}" for name, value in params)
-    return f"{{{{{contract.CURATION.name} | {inner} }}}}"
-
-
-def insert_curation(text: str | None, call: str) -> str:
-    """The page with a decision added above the bot's region, after the decisions
-    already there (they apply in page order, so a new decision comes last among them)."""
-    text = text or ""
-    marks = region.begin_marks(text)
-    at = marks[0].start() if len(marks) == 1 else 0
-    before, after = text[:at], text[at:]
-    if before and not before.endswith("\n"):
-        before += "\n"
-    return f"{before}{call}\n{after}"
-
-
-def add_curation(wiki: Wiki, round_: int, d: Decision) -> tuple[Result, list[tuple]]:
+def add_curation(wiki: Wiki, round_: int, d: Curation) -> tuple[Result, list[Problem]]:
     """Write a decision on the round's global page with this session; the result and,
-    when the decision is refused, what is wrong with it (nothing written then)."""
+    when the decision is refused, what is wrong with it (nothing written then): what
+    the bot would report at its next run, by the same rules."""
     try:
         view = curation_page(wiki, round_)
         if view.page is None or region.body_of(view.page.text) is None:
             return Result(INVALID, "coacte-mod-curation-no-page", (view.title,)), []
         if view.state == FROZEN:
             return Result(INVALID, "coacte-mod-curation-frozen", (round_ + 1,)), []
-        errors = check_decision(d, view.ideas, view.grid)
+        errors = check(d, view.ideas, view.grid)
         if errors:
             return Result(INVALID, "coacte-mod-curation-refused"), errors
         call = curation_call(d)
         summary = message("coacte-mod-summary-curation", d.action,
                           d.idea or ", ".join(d.ideas), lang=wiki.language)
         saved = wiki.save(view.title, insert_curation(view.page.text, call), summary, view.page)
-    except (WikiError, mwclient.errors.APIError) as exc:
+    except WikiError as exc:
         return _error(exc), []
     if saved.status != "saved":
         return Result(CONFLICT, "coacte-mod-curation-conflict", (view.title,)), []
@@ -549,17 +406,7 @@ def add_curation(wiki: Wiki, round_: int, d: Decision) -> tuple[Result, list[tup
 
 def global_rounds(wiki: Wiki) -> list[int]:
     """The rounds that have a global synthesis page (titles only, one request a batch)."""
-    prefix = f"{contract.GLOBAL_TERRITORY}/Tour "
-    rounds: set[int] = set()
-    cont: dict = {}
-    while True:
-        result = wiki.call("query", list="allpages", apprefix=prefix,
-                           apnamespace=wiki.config.synthesis_namespace,
-                           aplimit=wiki.batch_size, formatversion=2, **cont)
-        for page in result.get("query", {}).get("allpages", []):
-            tail = page["title"].rsplit("/Tour ", 1)[-1]
-            if tail.isdigit():
-                rounds.add(int(tail))
-        if "continue" not in result:
-            return sorted(rounds)
-        cont = result["continue"]
+    titles = wiki.titles_with_prefix(f"{contract.GLOBAL_TERRITORY}/Tour ",
+                                     wiki.config.synthesis_namespace)
+    tails = (title.rsplit("/Tour ", 1)[-1] for title in titles)
+    return sorted({int(tail) for tail in tails if tail.isdigit()})

@@ -113,7 +113,7 @@ def login():
             return render_template("login.html", form=form), 503
         _store().drop(session.get("sid"))
         session.clear()
-        session["sid"] = _store().create(wiki.site.connection.cookies, wiki.userinfo())
+        session["sid"] = _store().create(wiki.cookies, wiki.userinfo())
         flash(t("coacte-web-welcome", wiki.username), "success")
         return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", form=form)

@@ -1,6 +1,7 @@
 """The moderators' desk: pending bot proposals, conflicts, input problems, patrol,
 curation. Only for the wiki's moderators (the ``coacte-moderate`` right); every wiki
-access uses the moderator's own session. Wiring only: :mod:`coacte.jobs.desk` decides.
+access uses the moderator's own session. Wiring only: :mod:`coacte.jobs.desk` decides,
+a curation form is read and checked by :mod:`coacte.curation`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask import (
 )
 
 from coacte import contract
+from coacte.curation import from_form
 from coacte.jobs import desk as desk_core
 from coacte.web.auth import moderator_required, user_wiki
 from coacte.web.i18n import t
@@ -27,6 +29,11 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 def _config():
     return current_app.config["COACTE"]
+
+
+def _stores():
+    """The caches the service's jobs keep (see :func:`coacte.web.create_app`)."""
+    return current_app.extensions["coacte_stores"]
 
 
 def _unreachable(exc: Exception):
@@ -54,7 +61,7 @@ def desk():
         counts = {
             "proposals": len(desk_core.pending(wiki)),
             "conflicts": len(desk_core.conflicts(wiki)),
-            "problems": len(desk_core.input_problems(wiki)),
+            "problems": len(desk_core.input_problems(wiki, _stores().parsed)),
             "patrol": len(desk_core.unpatrolled(wiki)),
         }
     except WikiError as exc:
@@ -144,7 +151,7 @@ def conflict():
 @moderator_required
 def problems():
     try:
-        items = desk_core.input_problems(user_wiki())
+        items = desk_core.input_problems(user_wiki(), _stores().parsed)
     except WikiError as exc:
         return _unreachable(exc)
     return render_template("moderation/problems.html", items=items, config=_config())
@@ -184,8 +191,8 @@ def _curation_page(round_: int | None, decision=None, errors=(), status: int = 2
     except WikiError as exc:
         return _unreachable(exc)
     messages: dict[str, list[str]] = {}
-    for field, key, *params in errors:
-        messages.setdefault(field, []).append(t(key, *params))
+    for problem in errors:
+        messages.setdefault(problem.field, []).append(t(problem.key, *problem.params))
     return render_template("moderation/curation.html", round=round_, rounds=rounds,
                            view=view, decision=decision, errors=messages, config=_config(),
                            actions=contract.CURATION_ACTIONS), status
@@ -205,7 +212,7 @@ def curation_add():
         return render_template("error.html", message=t("coacte-mod-bad-form")), 400
     form = request.form
     ideas = form.getlist("ideas")
-    d = desk_core.decision(
+    d = from_form(
         form.get("action", ""), form.get("idea", ""),
         ideas if len(ideas) > 1 else (ideas[0] if ideas else ""),
         form.get("statement", ""), form.get("members", ""), form.get("code", ""),

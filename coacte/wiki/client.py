@@ -16,8 +16,9 @@ import io
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from itertools import islice
 from urllib.parse import parse_qs, urlsplit
 
 import mwclient
@@ -47,6 +48,16 @@ class LoginRefused(WikiError):
     """The wiki refused a person's name and password."""
 
 
+class Refused(WikiError):
+    """The wiki's API answered a call with an error (``code``, ``info``): a missing
+    right, a bad token, a page that cannot be edited. Callers outside this module see
+    a :class:`WikiError`, never the library's own exception."""
+
+    def __init__(self, code: str, info: str):
+        super().__init__(f"{code}: {info}")
+        self.code, self.info = code, info
+
+
 @dataclass(frozen=True)
 class Saved:
     """Outcome of one write: ``saved`` or ``conflict`` (with the API's error code)."""
@@ -55,6 +66,21 @@ class Saved:
     status: str
     revid: int | None = None
     code: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One of the wiki's recent changes: an edit, or a page created (``new``)."""
+
+    rcid: int
+    title: str
+    revid: int
+    #: The revision it changed (0 for a new page).
+    old_revid: int = 0
+    user: str = ""
+    timestamp: str = ""
+    comment: str = ""
+    new: bool = False
 
 
 class Wiki:
@@ -148,6 +174,11 @@ class Wiki:
     @property
     def username(self) -> str:
         return self.site.username
+
+    @property
+    def cookies(self) -> requests.cookies.RequestsCookieJar:
+        """This session's cookies: what :meth:`resume` needs to act as this person again."""
+        return self.site.connection.cookies
 
     @property
     def is_bot(self) -> bool:
@@ -261,11 +292,67 @@ class Wiki:
                     found[rev["revid"]] = rev["slots"]["main"].get("content", "")
         return found
 
-    def recent_changes(self, limit: int = 50, **filters) -> list[dict]:
-        """The newest recent changes (``rc*`` filters as the API takes them), newest first."""
-        result = self.call("query", list="recentchanges", rcdir="older", rclimit=limit,
-                           formatversion=2, **filters)
-        return result.get("query", {}).get("recentchanges", [])
+    def pages_with_prefix(self, prefix: str, namespace: int = 0) -> list[PageRevision]:
+        """Every page of ``namespace`` whose title starts with ``prefix`` (every page of it
+        for ``""``), with its current text, in batches (one request per batch of pages)."""
+        params = dict(generator="allpages", gapnamespace=namespace, gaplimit=self.batch_size)
+        if prefix:
+            params["gapprefix"] = prefix
+        return self.revisions(**params)
+
+    def titles_with_prefix(self, prefix: str, namespace: int = 0) -> list[str]:
+        """The titles of the pages of ``namespace`` starting with ``prefix``, without their
+        text (one request per batch of titles), sorted."""
+        titles: list[str] = []
+        cont: dict = {}
+        while True:
+            result = self.call("query", list="allpages", apprefix=prefix, apnamespace=namespace,
+                               aplimit=self.batch_size, formatversion=2, **cont)
+            titles += [page["title"] for page in result.get("query", {}).get("allpages", [])]
+            if "continue" not in result:
+                return sorted(titles)
+            cont = result["continue"]
+
+    def history(self, title: str, depth: int = 50) -> list[PageRevision]:
+        """The last ``depth`` revisions of a page with their text, newest first (one
+        request; empty for a missing page)."""
+        result = self.call("query", prop="revisions", titles=title, rvslots="main",
+                           rvprop="ids|timestamp|user|content", rvlimit=depth,
+                           formatversion=2)
+        pages = result.get("query", {}).get("pages", [])
+        if not pages:
+            return []
+        return [PageRevision(pages[0]["title"], r["revid"], r["timestamp"],
+                             r["slots"]["main"].get("content", ""), r.get("user", ""))
+                for r in pages[0].get("revisions") or []]
+
+    def recent_changes(self, *, namespace: int | None = None, unpatrolled: bool = False,
+                       batch: int = 500) -> Iterator[Change]:
+        """The wiki's recent edits and page creations, newest first, read ``batch`` at a
+        time: the next batch is asked for only when the caller reads on (a watcher stops
+        at the last change it handled). ``unpatrolled`` needs the patrol right."""
+        params = dict(list="recentchanges", rcprop="title|ids|user|timestamp|comment",
+                      rctype="edit|new", rcdir="older", rclimit=batch, formatversion=2)
+        if namespace is not None:
+            params["rcnamespace"] = namespace
+        if unpatrolled:
+            params["rcshow"] = "!patrolled"
+        cont: dict = {}
+        while True:
+            result = self.call("query", **params, **cont)
+            for rc in result.get("query", {}).get("recentchanges", []):
+                yield Change(rc["rcid"], rc["title"], rc.get("revid") or 0,
+                             rc.get("old_revid") or 0, rc.get("user", ""),
+                             rc.get("timestamp", ""), rc.get("comment", ""),
+                             rc.get("type") == "new")
+            if "continue" not in result:
+                return
+            cont = result["continue"]
+
+    def unpatrolled_edits(self, namespace: int, limit: int = 50) -> list[Change]:
+        """The newest ``limit`` unpatrolled edits of ``namespace`` (one request)."""
+        return list(islice(self.recent_changes(namespace=namespace, unpatrolled=True,
+                                               batch=limit), limit))
 
     def patrol(self, revid: int) -> None:
         """Mark a revision patrolled with this session's own patrol token."""
@@ -404,7 +491,7 @@ class Wiki:
             params.update(basetimestamp=base.timestamp, baserevid=base.revid, nocreate=1)
         try:
             result = self.call("edit", **params)["edit"]
-        except mwclient.errors.APIError as exc:
+        except Refused as exc:
             if exc.code in ("editconflict", "articleexists", "missingtitle", "pagedeleted"):
                 # A retried write whose first answer was lost finds its own text there.
                 now = self.read([title]).get(title)
@@ -420,7 +507,8 @@ class Wiki:
     # -- plumbing -------------------------------------------------------------------
 
     def call(self, action: str, **params) -> dict:
-        """One API call with ``maxlag``; network failures become a clear WikiError.
+        """One API call with ``maxlag``; network failures become a clear WikiError, an
+        error the API answers a :class:`Refused` (with its code and info).
 
         A read-only wiki (maintenance, a replica catching up) is waited out like lag:
         the call is retried with a growing pause before giving up (mwclient retries lag,
@@ -432,7 +520,7 @@ class Wiki:
                 return self.site.api(action, **params)
             except mwclient.errors.APIError as exc:
                 if exc.code != "readonly":
-                    raise
+                    raise Refused(exc.code, exc.info) from None
                 if attempt == self.max_retries:
                     raise WikiError(
                         f"The wiki at {self.config.wiki_url} is read-only right now "

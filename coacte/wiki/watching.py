@@ -30,24 +30,13 @@ def changes_since(wiki: Wiki, rcid: int | None) -> tuple[list[str], int | None]:
     With no ``rcid`` (first start) nothing is replayed: the watcher starts from now.
     The bot's own edits are left out (they are its refreshes, not input).
     """
-    params = dict(list="recentchanges", rcprop="title|ids|user", rctype="edit|new",
-                  rclimit=500, rcdir="older", formatversion=2)
     titles: list[str] = []
     newest = rcid
-    cont: dict = {}
-    while True:
-        result = wiki.call("query", **params, **cont)
-        changes = result.get("query", {}).get("recentchanges", [])
-        stop = False
-        for change in changes:
-            if newest is None or change["rcid"] > newest:
-                newest = change["rcid"]
-            if rcid is None or change["rcid"] <= rcid:
-                stop = True
-                break
-            if change.get("user") != wiki.username:
-                titles.append(change["title"])
-        if stop or rcid is None or "continue" not in result:
-            break
-        cont = result["continue"]
+    for change in wiki.recent_changes():
+        if newest is None or change.rcid > newest:
+            newest = change.rcid
+        if rcid is None or change.rcid <= rcid:
+            break  # handled already (or, on a first start, only the newest is wanted)
+        if change.user != wiki.username:
+            titles.append(change.title)
     return list(dict.fromkeys(reversed(titles))), newest

@@ -1,10 +1,20 @@
 """Moderators' curation survives re-runs; a decision that matches nothing is reported."""
 
+from coacte.curation import (
+    apply,
+    check,
+    curation_call,
+    from_form,
+    insert_curation,
+    published,
+    read_curations,
+)
 from coacte.model import PageRevision
 from coacte.render import synthesis_pages as render
 from coacte.synthesis.cross_territory import build, surface_cluster
 from coacte.validate import read_contributions
 from coacte.wikitext import region
+from coacte.wikitext.synthesis_page import published_ideas
 from tests.unit.test_cross_territory import GRID, syntheses
 
 
@@ -118,3 +128,68 @@ def test_network_contributions_attach_to_their_idea_or_are_reported():
     assert [c.network for c in idea.contributions] == ["Habitat"]
     text = render.global_synthesis(g, GRID, [])
     assert "[[:Réseau:Habitat|Habitat]] : Les coopératives d'habitants &#60;b&#62;marchent" in text
+
+
+# -- one rule set: what the desk refuses is what the bot reports ---------------------------------
+
+
+def test_a_published_idea_is_what_the_page_reads_back():
+    g = first_run()
+    assert [published(i) for i in g.ideas] == published_ideas(publish(g).text)
+
+
+def _wrong_decisions(g):
+    """One wrong decision of each kind, as a moderator would type them in the desk."""
+    block = key_of(g, "Les financements sont annuels", "blocage")
+    lever = key_of(g, "Les financements sont annuels", "levier")
+    q3 = next(i.key for i in g.ideas if i.question == 3)
+    members = [m.ref for m in next(i for i in g.ideas if i.key == block).members]
+    return [
+        from_form("fusionner", ideas=f"{g.ideas[0].key}, {q3}"),  # across questions
+        from_form("fusionner", ideas=f"{block}, {lever}"),  # across kinds
+        from_form("fusionner", ideas=block),
+        from_form("fusionner", ideas=f"{block}, g9x-deadbeef"),
+        from_form("reformuler", idea="g9x-deadbeef", statement="x"),
+        from_form("reformuler", idea=block),
+        from_form("séparer", idea=block, members="Nulle/q1-00000000"),
+        from_form("séparer", idea=block, members="\n".join(members)),
+        from_form("recoder", idea=block, code="Z99"),
+        from_form("recoder", idea=block, code="pas un code"),
+        from_form("recoder", idea=block),
+    ]
+
+
+def test_the_desk_refuses_exactly_what_the_bot_reports():
+    g = first_run()
+    page = publish(g)
+    ideas = published_ideas(page.text)
+    for decision in _wrong_decisions(g):
+        refused = check(decision, ideas, GRID)
+        assert refused, decision
+        written = PageRevision(page.title, 2, "t", insert_curation(page.text,
+                                                                   curation_call(decision)))
+        _, reported = build(syntheses(), GRID, 1, written, cluster=surface_cluster)
+        assert [(p.field, p.key, p.params) for p in reported] == [
+            (refused[0].field, refused[0].key, refused[0].params)], decision
+
+
+def test_a_merge_across_questions_is_refused_by_the_desk_and_reported_by_the_bot():
+    g = first_run()
+    keys = f"{g.ideas[0].key}, {next(i.key for i in g.ideas if i.question == 3)}"
+    page = publish(g, f"{{{{CO-ACTE curation|action=fusionner|idées={keys}}}}}")
+    decision = from_form("fusionner", ideas=keys)
+    (refused,) = check(decision, published_ideas(page.text), GRID)
+    (curation,), _ = read_curations(page)
+    _, (reported,) = apply(g.ideas, [curation], GRID)
+    assert refused.key == reported.key == "coacte-curation-merge-mismatch"
+    assert (refused.field, refused.params) == (reported.field, reported.params)
+
+
+def test_an_unknown_action_is_refused_and_reported_alike():
+    page = PageRevision("Synthèse:Globale/Tour 1", 1, "t",
+                        "{{CO-ACTE curation|action=Effacer|idée=x}}\n" + region.wrap("corps"))
+    curations, (reported,) = read_curations(page)
+    (refused,) = check(from_form("Effacer", idea="x"), [], GRID)
+    assert curations == []
+    assert (refused.field, refused.key, refused.params) == (
+        reported.field, reported.key, reported.params)

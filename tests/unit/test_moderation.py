@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coacte.contract import Titles
-from coacte.curation import read_curations
+from coacte.curation import check, curation_call, from_form, insert_curation, read_curations
 from coacte.i18n import keys
 from coacte.jobs import desk as moderation
 from coacte.model import PageRevision
@@ -90,66 +90,65 @@ def page():
     return g, publish(g)
 
 
-def test_global_ideas_lists_each_idea_once_with_members_and_code(page):
+def test_published_ideas_list_each_idea_once_with_members_and_code(page):
     g, rev = page
-    ideas = moderation.global_ideas(rev.text)
-    assert [i.key for i in ideas] == [i.key for i in published_ideas(rev.text)]
+    ideas = published_ideas(rev.text)
     assert len({i.key for i in ideas}) == len(ideas) == len(g.ideas)
     by_key = {i.key: i for i in g.ideas}
     for idea in ideas:
         model = by_key[idea.key]
         assert idea.members == tuple(m.ref for m in model.members)
         assert idea.code == model.code
-    assert moderation.global_ideas(None) == []
+    assert published_ideas(None) == []
 
 
 def test_decision_reads_form_fields():
-    d = moderation.decision(" Fusionner ", ideas="g1-a, g1-b ,, g1-a", reason="  même \n idée ")
+    d = from_form(" Fusionner ", ideas="g1-a, g1-b ,, g1-a", reason="  même \n idée ")
     assert (d.action, d.ideas, d.reason) == ("fusionner", ("g1-a", "g1-b"), "même idée")
-    d = moderation.decision("séparer", idea=" g3b-x ", members="A/q1-1\n B/q1-2 ; A/q1-1\n")
+    d = from_form("séparer", idea=" g3b-x ", members="A/q1-1\n B/q1-2 ; A/q1-1\n")
     assert (d.idea, d.members) == ("g3b-x", ("A/q1-1", "B/q1-2"))
-    assert moderation.decision("fusionner", ideas=["k1", "k2"]).ideas == ("k1", "k2")
+    assert from_form("fusionner", ideas=["k1", "k2"]).ideas == ("k1", "k2")
 
 
 def _key(g, statement, kind=""):
     return next(i.key for i in g.ideas if i.statement.startswith(statement) and i.kind == kind)
 
 
-def test_check_decision_accepts_good_decisions_and_names_the_wrong_field(page):
+def test_check_accepts_good_decisions_and_names_the_wrong_field(page):
     g, rev = page
-    ideas = moderation.global_ideas(rev.text)
+    ideas = published_ideas(rev.text)
     block = _key(g, "Les financements sont annuels", "blocage")
     lever = _key(g, "Les financements sont annuels", "levier")
     q1 = [i.key for i in g.ideas if i.question == 1]
     members = next(i.members for i in ideas if i.key == block)
     good = [
-        moderation.decision("reformuler", idea=block, statement="Plus clair"),
-        moderation.decision("fusionner", ideas=f"{q1[0]}, {q1[1]}"),
-        moderation.decision("séparer", idea=block, members=members[0]),
-        moderation.decision("recoder", idea=block, code="A03/P"),
+        from_form("reformuler", idea=block, statement="Plus clair"),
+        from_form("fusionner", ideas=f"{q1[0]}, {q1[1]}"),
+        from_form("séparer", idea=block, members=members[0]),
+        from_form("recoder", idea=block, code="A03/P"),
     ]
     for d in good:
-        assert moderation.check_decision(d, ideas, GRID) == [], d
+        assert check(d, ideas, GRID) == [], d
 
     def fields(d):
-        return [(e[0], e[1]) for e in moderation.check_decision(d, ideas, GRID)]
-    assert fields(moderation.decision("effacer", idea=block)) == [
+        return [(p.field, p.key) for p in check(d, ideas, GRID)]
+    assert fields(from_form("effacer", idea=block)) == [
         ("action", "coacte-problem-choice")]
-    assert fields(moderation.decision("reformuler", idea="g9-nope", statement="x")) == [
+    assert fields(from_form("reformuler", idea="g9-nope", statement="x")) == [
         ("idée", "coacte-curation-unknown-idea")]
-    assert fields(moderation.decision("reformuler", idea=block)) == [
+    assert fields(from_form("reformuler", idea=block)) == [
         ("énoncé", "coacte-problem-required")]
-    assert fields(moderation.decision("fusionner", ideas=block)) == [
+    assert fields(from_form("fusionner", ideas=block)) == [
         ("idées", "coacte-curation-merge-two")]
-    assert fields(moderation.decision("fusionner", ideas=f"{block}, {lever}")) == [
+    assert fields(from_form("fusionner", ideas=f"{block}, {lever}")) == [
         ("idées", "coacte-curation-merge-mismatch")]
-    assert fields(moderation.decision("séparer", idea=block, members="Nulle/q1-00000000")) == [
+    assert fields(from_form("séparer", idea=block, members="Nulle/q1-00000000")) == [
         ("membres", "coacte-curation-unknown-member")]
-    assert fields(moderation.decision("séparer", idea=block, members="\n".join(members))) == [
+    assert fields(from_form("séparer", idea=block, members="\n".join(members))) == [
         ("membres", "coacte-curation-split-all")]
-    assert fields(moderation.decision("recoder", idea=block, code="Z99")) == [
+    assert fields(from_form("recoder", idea=block, code="Z99")) == [
         ("code", "coacte-problem-code-unknown")]
-    assert fields(moderation.decision("recoder", idea=block, code="pas un code")) == [
+    assert fields(from_form("recoder", idea=block, code="pas un code")) == [
         ("code", "coacte-problem-code-format")]
 
 
@@ -159,11 +158,11 @@ HOSTILE_STATEMENT = 'Un énoncé | }} [[Catégorie:x]] <script>alert(1)</script>
 def test_curation_call_round_trips_through_the_bots_reader(page):
     g, rev = page
     block = _key(g, "Les financements sont annuels", "blocage")
-    d = moderation.decision("reformuler", idea=block, statement=HOSTILE_STATEMENT,
+    d = from_form("reformuler", idea=block, statement=HOSTILE_STATEMENT,
                             reason="raison | }}")
-    call = moderation.curation_call(d)
+    call = curation_call(d)
     assert "[[" not in call and "<" not in call and call.count("}}") == 1
-    text = moderation.insert_curation(rev.text, call)
+    text = insert_curation(rev.text, call)
     (curation,), problems = read_curations(PageRevision(rev.title, 2, "t", text))
     assert problems == []
     assert (curation.action, curation.idea, curation.statement, curation.reason) == (
@@ -174,14 +173,14 @@ def test_each_action_written_by_the_desk_is_applied_by_the_bot(page):
     g, rev = page
     block = _key(g, "Les financements sont annuels", "blocage")
     q1 = [i.key for i in g.ideas if i.question == 1]
-    ideas = moderation.global_ideas(rev.text)
+    ideas = published_ideas(rev.text)
     member = next(i.members for i in ideas if i.key == block)[-1]
     text = rev.text
-    for d in (moderation.decision("fusionner", ideas=f"{q1[0]}, {q1[1]}"),
-              moderation.decision("recoder", idea=block, code="A03/P"),
-              moderation.decision("séparer", idea=block, members=member),
-              moderation.decision("reformuler", idea=block, statement=HOSTILE_STATEMENT)):
-        text = moderation.insert_curation(text, moderation.curation_call(d))
+    for d in (from_form("fusionner", ideas=f"{q1[0]}, {q1[1]}"),
+              from_form("recoder", idea=block, code="A03/P"),
+              from_form("séparer", idea=block, members=member),
+              from_form("reformuler", idea=block, statement=HOSTILE_STATEMENT)):
+        text = insert_curation(text, curation_call(d))
     again, problems = build(syntheses(), GRID, 1, PageRevision(rev.title, 2, "t", text),
                             cluster=surface_cluster)
     assert problems == []
@@ -195,12 +194,12 @@ def test_insert_curation_goes_above_the_region_after_earlier_decisions():
     first = "{{CO-ACTE curation | action = recoder | idée = a | code = A03 }}"
     page = "Intro.\n" + first + "\n" + region.wrap("corps") + "\nNote."
     call = "{{CO-ACTE curation | action = reformuler | idée = a | énoncé = b }}"
-    text = moderation.insert_curation(page, call)
+    text = insert_curation(page, call)
     assert text.index(first) < text.index(call) < text.index("CO-ACTE:début")
     assert region.body_of(text) == "corps" and moderation.conflict_reason(text) == ""
     assert call in region.outside(text)
     assert text.startswith("Intro.\n") and text.endswith("\nNote.")
-    top = moderation.insert_curation(region.wrap("corps"), call)
+    top = insert_curation(region.wrap("corps"), call)
     assert top.startswith(call + "\n<!-- CO-ACTE:début")
 
 
@@ -261,7 +260,7 @@ def test_add_curation_writes_one_call_against_the_page_read(page):
     wiki = FakeWiki({"Synthèse:Globale/Tour 1": rev.text})
     block = _key(g, "Les financements sont annuels", "blocage")
     result, errors = moderation.add_curation(
-        wiki, 1, moderation.decision("recoder", idea=block, code="A03"))
+        wiki, 1, from_form("recoder", idea=block, code="A03"))
     assert (result.status, errors) == (moderation.SAVED, [])
     ((title, text, summary, base),) = wiki.saves
     assert base is wiki.pages[title] and block in summary
@@ -274,14 +273,14 @@ def test_add_curation_refuses_wrong_decisions_frozen_and_missing_pages(page):
     g, rev = page
     wiki = FakeWiki({"Synthèse:Globale/Tour 1": rev.text})
     result, errors = moderation.add_curation(
-        wiki, 1, moderation.decision("reformuler", idea="g9-nope", statement="x"))
-    assert result.status == moderation.INVALID and errors[0][0] == "idée"
-    result, _ = moderation.add_curation(wiki, 2, moderation.decision("recoder", idea="x"))
+        wiki, 1, from_form("reformuler", idea="g9-nope", statement="x"))
+    assert result.status == moderation.INVALID and errors[0].field == "idée"
+    result, _ = moderation.add_curation(wiki, 2, from_form("recoder", idea="x"))
     assert result.key == "coacte-mod-curation-no-page"
     frozen = region.wrap(freeze(region.body_of(rev.text)))
     wiki = FakeWiki({"Synthèse:Globale/Tour 1": frozen})
     block = _key(g, "Les financements sont annuels", "blocage")
     result, _ = moderation.add_curation(
-        wiki, 1, moderation.decision("recoder", idea=block, code="A03"))
+        wiki, 1, from_form("recoder", idea=block, code="A03"))
     assert (result.key, result.params) == ("coacte-mod-curation-frozen", (2,))
     assert wiki.saves == []

@@ -13,7 +13,8 @@ import responses
 
 from coacte.config import Config
 from coacte.model import PageRevision
-from coacte.wiki.client import StopRequested, Wiki, WikiError
+from coacte.wiki.client import Refused, StopRequested, Wiki, WikiError
+from coacte.wiki.watching import changes_since
 
 API = "http://wiki.test/w/api.php"
 FAKE_PASSWORD = "fake-" + "pw-for-tests"
@@ -231,3 +232,146 @@ def test_a_page_over_the_wikis_size_limit_is_refused_before_any_request():
         wiki.save("Synthèse:Globale/Tour 1", "é" * 600, "résumé", None)
     assert "Synthèse:Globale/Tour 1" in str(err.value) and "nothing was written" in str(err.value)
     assert len(responses.calls) == 0  # nothing sent, nothing written
+
+
+# -- named queries: prefixes, history, recent changes, patrol ------------------------------------
+
+
+def _continued(key, batches, answered=None):
+    """An API answer in ``batches`` (lists of items under ``query[key]``), continued with
+    ``continue={"c": n}`` while batches remain; ``answered`` records each request."""
+    def answer(params):
+        if answered is not None:
+            answered.append(params)
+        n = int(params.get("c", 0))
+        result = {"query": {key: batches[n]}}
+        if n + 1 < len(batches):
+            result["continue"] = {"c": str(n + 1), "continue": "-||"}
+        return result
+    return answer
+
+
+@responses.activate
+def test_pages_with_prefix_are_read_with_their_text_in_continued_batches():
+    asked = []
+    add_router(LOGIN + [({"action": "query", "generator": "allpages"}, _continued(
+        "pages", [[page("CO-ACTE/Propositions/A", "a")], [page("CO-ACTE/Propositions/B", "b")]],
+        asked))])
+    wiki = Wiki(CONFIG).login()
+    found = wiki.pages_with_prefix("CO-ACTE/Propositions/")
+    assert [(p.title, p.text) for p in found] == [("CO-ACTE/Propositions/A", "a"),
+                                                   ("CO-ACTE/Propositions/B", "b")]
+    assert len(asked) == 2 and asked[0]["gapprefix"] == "CO-ACTE/Propositions/"
+    assert asked[0]["gapnamespace"] == "0" and asked[0]["prop"] == "revisions"
+    asked.clear()
+    wiki.pages_with_prefix("", 3002)
+    assert asked[0]["gapnamespace"] == "3002" and "gapprefix" not in asked[0]
+
+
+@responses.activate
+def test_titles_with_prefix_follow_the_continuation():
+    asked = []
+    add_router(LOGIN + [({"action": "query", "list": "allpages"}, _continued(
+        "allpages", [[{"title": "Synthèse:Globale/Tour 2"}],
+                     [{"title": "Synthèse:Globale/Tour 1"}]], asked))])
+    titles = Wiki(CONFIG).login().titles_with_prefix("Globale/Tour ", 3002)
+    assert titles == ["Synthèse:Globale/Tour 1", "Synthèse:Globale/Tour 2"]
+    assert [(a["apprefix"], a["apnamespace"]) for a in asked] == [("Globale/Tour ", "3002")] * 2
+    assert "prop" not in asked[0]  # titles only, no text
+
+
+@responses.activate
+def test_history_lists_revisions_newest_first_and_nothing_for_a_missing_page():
+    def history(params):
+        if params["titles"] == "Absente":
+            return {"query": {"pages": [{"title": "Absente", "missing": True}]}}
+        assert (params["rvlimit"], params["rvprop"]) == ("3", "ids|timestamp|user|content")
+        return {"query": {"pages": [{"title": params["titles"], "revisions": [
+            {"revid": 9, "timestamp": "t9", "user": "Ana", "slots": {"main": {"content": "v2"}}},
+            {"revid": 4, "timestamp": "t4", "slots": {"main": {"content": "v1"}}}]}]}}
+    add_router(LOGIN + [({"action": "query", "prop": "revisions"}, history)])
+    wiki = Wiki(CONFIG).login()
+    revisions = wiki.history("Synthèse:X/Tour 1", 3)
+    assert [(r.revid, r.text, r.user) for r in revisions] == [(9, "v2", "Ana"), (4, "v1", "")]
+    assert wiki.history("Absente") == []
+
+
+def _rc(rcid, title, user="Ana", **extra):
+    return {"rcid": rcid, "title": title, "revid": rcid * 10, "old_revid": rcid * 10 - 1,
+            "user": user, "timestamp": f"t{rcid}", "comment": "", "type": "edit", **extra}
+
+
+@responses.activate
+def test_recent_changes_are_read_lazily_batch_after_batch():
+    asked = []
+    add_router(LOGIN + [({"action": "query", "list": "recentchanges"}, _continued(
+        "recentchanges", [[_rc(5, "B"), _rc(4, "A", type="new", old_revid=0)], [_rc(3, "C")]],
+        asked))])
+    wiki = Wiki(CONFIG).login()
+    changes = wiki.recent_changes(batch=2)
+    first = next(changes)
+    assert (first.rcid, first.title, first.revid, first.old_revid) == (5, "B", 50, 49)
+    assert len(asked) == 1  # the next batch only when read on
+    rest = list(changes)
+    assert [(c.rcid, c.new, c.old_revid) for c in rest] == [(4, True, 0), (3, False, 29)]
+    assert len(asked) == 2 and asked[1]["c"] == "1"
+    assert asked[0]["rctype"] == "edit|new" and "rcshow" not in asked[0]
+
+
+@responses.activate
+def test_unpatrolled_edits_ask_one_batch_of_one_namespace():
+    asked = []
+    add_router(LOGIN + [({"action": "query", "list": "recentchanges"}, _continued(
+        "recentchanges", [[_rc(7, "Débat:X/Tour 1"), _rc(6, "Débat:Y/Tour 1")], [_rc(1, "Z")]],
+        asked))])
+    edits = Wiki(CONFIG).login().unpatrolled_edits(3000, limit=2)
+    assert [e.title for e in edits] == ["Débat:X/Tour 1", "Débat:Y/Tour 1"]
+    assert len(asked) == 1
+    assert (asked[0]["rcshow"], asked[0]["rcnamespace"], asked[0]["rclimit"]) == (
+        "!patrolled", "3000", "2")
+
+
+@responses.activate
+def test_changes_since_stops_at_the_last_change_handled_and_skips_the_bots_own():
+    asked = []
+    add_router(LOGIN + [({"action": "query", "list": "recentchanges"}, _continued(
+        "recentchanges", [[_rc(9, "C"), _rc(8, "B", user="Bot")], [_rc(7, "A"), _rc(6, "Old")],
+                          [_rc(5, "Older")]], asked))])
+    wiki = Wiki(CONFIG).login()
+    assert changes_since(wiki, 6) == (["A", "C"], 9)
+    assert len(asked) == 2  # the third batch is never asked for
+    asked.clear()
+    assert changes_since(wiki, None) == ([], 9)  # a first start replays nothing
+    assert len(asked) == 1
+
+
+@responses.activate
+def test_patrol_uses_the_sessions_patrol_token():
+    seen = {}
+    add_router(LOGIN + [
+        ({"type": "patrol"}, {"query": {"tokens": {"patroltoken": "p+\\"}}}),
+        ({"action": "patrol"}, lambda p: seen.update(p) or {"patrol": {"rcid": 1}}),
+    ])
+    Wiki(CONFIG).login().patrol(42)
+    assert (seen["revid"], seen["token"]) == ("42", "p+\\")
+
+
+@responses.activate
+def test_an_api_error_is_a_wiki_error_with_its_code():
+    add_router(LOGIN + [
+        ({"type": "patrol"}, {"query": {"tokens": {"patroltoken": "p+\\"}}}),
+        ({"action": "patrol"}, {"error": {"code": "permissiondenied", "info": "No right"}}),
+    ])
+    with pytest.raises(WikiError) as err:
+        Wiki(CONFIG).login().patrol(42)
+    assert isinstance(err.value, Refused) and err.value.code == "permissiondenied"
+    assert str(err.value) == "permissiondenied: No right"
+
+
+@responses.activate
+def test_the_sessions_cookies_and_name_resume_it():
+    add_router(LOGIN)
+    wiki = Wiki(CONFIG).login()
+    wiki.cookies.set("wiki_session", "abc")
+    again = Wiki.resume(CONFIG, wiki.cookies, wiki.userinfo())
+    assert again.cookies.get("wiki_session") == "abc" and again.username == "Bot"

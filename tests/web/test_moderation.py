@@ -436,9 +436,9 @@ def test_each_curation_is_written_outside_the_region_and_applied(installed, mode
     round_, title, (a, _) = global_round
     wiki = bot(installed)
     text = text_of(wiki, title)
-    ideas = moderation.global_ideas(text)
-    block = next(i for i in ideas if i.idea.kind == "blocage")
-    q1 = [i.key for i in ideas if i.idea.question == 1]
+    ideas = published_ideas(text)
+    block = next(i for i in ideas if i.kind == "blocage")
+    q1 = [i.key for i in ideas if i.question == 1]
     assert len(block.members) == 2 and len(q1) == 2
     member = next(m for m in block.members if m.startswith(a + "/"))
     moderator_user = installed.extra["local"]["moderator_user"]
@@ -468,13 +468,13 @@ def test_each_curation_is_written_outside_the_region_and_applied(installed, mode
     assert decide(moderator, round_, action="séparer", idea=block.key,
                   members=member).status_code == 302
     after = written("séparer")
-    apart = [i for i in moderation.global_ideas(after) if i.key.startswith(block.key + "-")]
+    apart = [i for i in published_ideas(after) if i.key.startswith(block.key + "-")]
     assert len(apart) == 1 and apart[0].members == (member,)
 
     assert decide(moderator, round_, action="recoder", idea=block.key,
                   code="A03").status_code == 302
     after = written("recoder")
-    assert {i.key: i.code for i in moderation.global_ideas(after)}[block.key] == "A03"
+    assert {i.key: i.code for i in published_ideas(after)}[block.key] == "A03"
 
     page = moderator.get(f"/moderation/curation?round={round_}").text
     assert page.count("<td>reformuler</td>") == 1 and page.count("<td>recoder</td>") == 1
@@ -491,6 +491,6 @@ def test_a_wrong_decision_is_refused_and_nothing_is_written(installed, moderator
     assert response.status_code == 422
     assert "g9-00000000" in response.text
     response = decide(moderator, round_, action="recoder",
-                      idea=moderation.global_ideas(text_of(wiki, title))[0].key, code=IMG)
+                      idea=published_ideas(text_of(wiki, title))[0].key, code=IMG)
     assert response.status_code == 422 and "<img" not in response.text
     assert revid_of(wiki, title) == before
