@@ -24,10 +24,11 @@ if __package__ in (None, ""):
 
 from bench import corpus  # noqa: E402
 from coacte.model import Inputs  # noqa: E402
+from coacte.render import synthesis_pages as render  # noqa: E402
+from coacte.synthesis.cross_territory import default_cluster  # noqa: E402
 from coacte.synthesis.global_round import compute  # noqa: E402
 from coacte.synthesis.territory import synthesize  # noqa: E402
 from coacte.validate import read_debates, read_grid  # noqa: E402
-from coacte.wikitext import render  # noqa: E402
 
 ROWS: list[tuple[str, float, float, float]] = []
 
@@ -77,17 +78,18 @@ def main() -> None:
         from coacte.synthesis.encoder import encoder
 
         encoder()
+    store = None
     if args.store:
         from coacte.cache.vectors import EmbeddingStore
-        from coacte.synthesis import encoder as sentence_encoder
 
-        sentence_encoder.use_store(EmbeddingStore(Path(tempfile.mkdtemp()) / "vectors.sqlite"))
+        store = EmbeddingStore(Path(tempfile.mkdtemp()) / "vectors.sqlite")
+    cluster = default_cluster(store)
     with stage("global synthesis" + (" (cold store)" if args.store else "")):
-        computed = compute(inputs, 1, {})
+        computed = compute(inputs, 1, {}, cluster=cluster)
     if args.store:
         computed = None  # not counted in the warm run's memory
         with stage("global synthesis (warm store)"):
-            computed = compute(inputs, 1, {})
+            computed = compute(inputs, 1, {}, cluster=cluster)
     g = computed.synthesis
     with stage("render global page"):
         body = render.global_synthesis(g, grid, [], "fr")

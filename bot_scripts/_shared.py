@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from coacte import config as settings
-from coacte.cache.parsed_pages import ParseStore
+from coacte.cache.stores import Stores
 from coacte.i18n import language, message
-from coacte.jobs import inputs as pipeline
 from coacte.jobs.publish import CONFLICT, PENDING, UNCHANGED, Outcome
-from coacte.jobs.report import Report
+from coacte.jobs.report import JobError, Report
 from coacte.problems import Problem
 from coacte.wiki.client import Wiki, WikiError, connect
 
@@ -26,24 +27,28 @@ json_option = click.option(
 
 
 def open_wiki() -> Wiki:
-    """Log in to the configured wiki, or stop with a message that says what to do.
-    Sentence vectors are kept between runs from now on (see :func:`keep_vectors`)."""
-    keep_vectors()
+    """Log in to the configured wiki, or stop with a message that says what to do."""
     try:
         return connect(settings.load())
     except WikiError as exc:
         raise click.ClickException(str(exc)) from None
 
 
-def keep_vectors() -> None:
-    """Encode each text, and parse each page revision, once across runs:
-    ``<home>/cache/embeddings.sqlite`` and ``<home>/cache/parsed.sqlite``."""
-    from coacte.cache.vectors import EmbeddingStore
-    from coacte.synthesis import encoder  # numpy and the encoder only when needed
+def open_stores() -> Stores:
+    """The caches the bots keep between runs, so each text is encoded and each page
+    revision parsed once: ``<home>/cache/embeddings.sqlite`` and ``parsed.sqlite``.
+    Passed to the jobs that read debate pages or cluster ideas."""
+    return Stores.at(settings.home() / "cache")
 
-    cache = settings.home() / "cache"
-    encoder.use_store(EmbeddingStore(cache / "embeddings.sqlite"))
-    pipeline.use_parse_store(ParseStore(cache / "parsed.sqlite"))
+
+@contextmanager
+def fail_on(*errors: type[Exception]) -> Iterator[None]:
+    """Turn a job's :class:`~coacte.jobs.report.JobError` (and ``errors``) into click's
+    error: its message on standard error, exit status 1."""
+    try:
+        yield
+    except (JobError, *errors) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def echo_problems(problems: list[Problem], lang: str | None = None) -> None:

@@ -6,15 +6,9 @@ import sys
 
 import click
 
-from bot_scripts._shared import dry_run_option, open_wiki
-from coacte.dossier import charts as dossier_charts
-from coacte.dossier.data import for_round
-from coacte.jobs import report as report_job
-from coacte.jobs.global_round import load
-from coacte.wiki import uploads as charts_upload
-from coacte.wiki.client import StopRequested, Wiki, WikiError
-
-#: The dossier's charts, in the order they are printed (functions of coacte.dossier.charts).
+from bot_scripts._shared import ClickReport, dry_run_option, fail_on, open_stores, open_wiki
+from coacte.jobs import charts as charts_job
+from coacte.wiki.client import WikiError
 
 
 @click.command("charts")
@@ -33,41 +27,7 @@ def command(round_, dry_run) -> None:
     uploaded or unchanged. --dry-run uploads nothing.
     Exit status: 0 done, 3 halted by the stop page.
     """
-    try:
-        status = run(open_wiki(), round_, dry_run)
-    except WikiError as exc:
-        raise click.ClickException(str(exc)) from None
-    sys.exit(status)
-
-
-def build_charts(wiki: Wiki, round_: int, lang: str) -> dict[str, bytes]:
-    """The dossier's PNGs of the round by chart name (a chart with nothing to draw may
-    be missing). The one place that calls the export dossier's code."""
-    return dossier_charts.draw(for_round(load(wiki, round_)), lang)  # reads only
-
-
-def run(wiki: Wiki, round_: int, dry_run: bool = False) -> int:
-    """Draw the round's charts and upload the changed ones; returns the exit status."""
-    lang = wiki.language
-    source = wiki.titles.global_synthesis(round_)
-    pngs = build_charts(wiki, round_, lang)
-    charts = [charts_upload.chart(name, round_, png, source) for name, png in pngs.items()]
-    outcomes: list[charts_upload.Uploaded] = []
-
-    def show(outcome: charts_upload.Uploaded, n: int, total: int) -> None:
-        outcomes.append(outcome)
-        word = outcome.status if outcome.status == charts_upload.UNCHANGED else (
-            f"would be uploaded ({outcome.status})" if dry_run
-            else f"uploaded ({outcome.status})")
-        click.echo(f"[{n}/{total}] File:{outcome.name}: {word}")
-
-    try:
-        charts_upload.upload_charts(wiki, charts, dry_run=dry_run, progress=show)
-    except StopRequested as exc:
-        click.echo(str(exc), err=True)
-        return report_job.HALTED
-    changed = sum(o.status != charts_upload.UNCHANGED for o in outcomes)
-    click.echo(f"charts: round {round_}, {len(charts)} charts, "
-               f"{'would upload' if dry_run else 'uploaded'} {changed}, unchanged "
-               f"{len(outcomes) - changed} ({wiki.total_requests} API requests)", err=True)
-    return report_job.DONE
+    with fail_on(WikiError):
+        result = charts_job.charts(open_wiki(), round_, dry_run=dry_run, report=ClickReport(),
+                                   stores=open_stores())
+    sys.exit(result.status)

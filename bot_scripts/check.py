@@ -7,18 +7,14 @@ import sys
 import click
 
 from bot_scripts._shared import (
+    ClickReport,
     dry_run_option,
-    echo_outcome,
-    echo_problems,
     json_option,
+    open_stores,
     open_wiki,
     write_json,
 )
-from coacte.i18n import language, message
-from coacte.jobs.inputs import read_inputs
-from coacte.jobs.publish import publish
-from coacte.render import synthesis_pages as render
-from coacte.wiki.client import StopRequested
+from coacte.jobs import check as check_job
 
 
 @click.command("check")
@@ -32,28 +28,11 @@ def command(json_path, dry_run) -> None:
     (CO-ACTE/Rapport de vérification by default) and, with --json, written as a list of
     {"page", "index", "field", "message"}. Exits with status 1 when problems exist.
     """
-    sys.exit(run(json_path, dry_run))
-
-
-def run(json_path=None, dry_run: bool = False) -> int:
-    """Check, print, publish; the exit status (1 when problems exist)."""
-    wiki = open_wiki()
-    inputs = read_inputs(wiki)
-    lang = language()
-    echo_problems(inputs.problems, lang)
-    write_json(json_path, [p.as_dict(lang) for p in inputs.problems])
-    report_page = wiki.config.report_page
-    body = render.report(inputs.problems, len(inputs.pages), wiki.language)
-    summary = message("coacte-summary-report", len(inputs.problems), len(inputs.pages),
-                      lang=wiki.language)
     try:
-        publish(wiki, {report_page: (body, summary)}, dry_run=dry_run, progress=echo_outcome)
-    except StopRequested as exc:
+        result = check_job.check(open_wiki(), dry_run=dry_run, report=ClickReport(),
+                                 stores=open_stores())
+    except check_job.Halted as exc:
+        write_json(json_path, exc.result.data["problems"])
         raise click.ClickException(str(exc)) from None
-    click.echo(
-        f"check: {len(inputs.pages)} debate pages, {inputs.postits} valid post-its, "
-        f"{len(inputs.problems)} problems — report: {wiki.config.page_url(report_page)} "
-        f"({wiki.total_requests} API requests)",
-        err=True,
-    )
-    return 1 if inputs.problems else 0
+    write_json(json_path, result.data["problems"])
+    sys.exit(result.status)

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import click
 
-from bot_scripts._shared import open_wiki
+from bot_scripts._shared import ClickReport, open_stores, open_wiki
 from coacte import dossier as dossiers
-from coacte.dossier.data import for_round
 from coacte.dossier.opendata import TABLES
 from coacte.i18n import LANGUAGES, language, message
-from coacte.jobs.global_round import load
+from coacte.jobs import export as export_job
 
 
 @click.command("export")
@@ -42,19 +41,6 @@ def command(round_, format_, out, lang, table) -> None:
     lang = lang or language()
     if table and format_ != "csv":
         raise click.UsageError(message("coacte-dossier-table-csv-only", lang=lang))
-    computed = load(open_wiki(), round_)
-    if not computed.has_debates:
-        click.echo(message("coacte-dossier-no-debate", round_, lang=lang), err=True)
-        sys.exit(1)
-    if computed.problems:
-        click.echo(message("coacte-dossier-problems", len(computed.problems), round_,
-                           lang=lang), err=True)
-    dossier = for_round(computed)
-    path = out or Path.cwd()
-    if path.is_dir():
-        path = path / dossiers.default_name(round_, format_)
-    path.write_bytes(dossiers.render(dossier, format_, lang, table or "ideas"))
-    f = dossier.figures
-    click.echo(message("coacte-dossier-written", path, round_, f.territories, f.postits,
-                       f.ideas, lang=lang))
-
+    result = export_job.export(open_wiki(), round_, format_, out, lang=lang, table=table,
+                               report=ClickReport(), stores=open_stores())
+    sys.exit(result.status)

@@ -6,11 +6,16 @@ import sys
 
 import click
 
-from bot_scripts._shared import ClickReport, dry_run_option, json_option, open_wiki, write_json
-from coacte import config as settings
+from bot_scripts._shared import (
+    ClickReport,
+    dry_run_option,
+    json_option,
+    open_stores,
+    open_wiki,
+    write_json,
+)
 from coacte.jobs import global_round as global_round_job
 from coacte.jobs import report as report_job
-from coacte.wiki import incremental
 
 
 @click.command("global")
@@ -46,10 +51,11 @@ def run(round_: int, dry_run: bool = False, json_path=None, close: bool = False,
         full: bool = False) -> int:
     """Write the round's global page; ``close`` marks the round closed (`round close`)."""
     wiki = open_wiki()
-    state = None if full or dry_run or json_path else incremental.state_file(
-        settings.home(), wiki.config, f"global-{round_}")
-    result = global_round_job.global_synthesis(wiki, round_, dry_run=dry_run, close=close,
-                                   report=ClickReport(), state_path=state)
+    incremental = not (full or dry_run or json_path)
+    result = global_round_job.global_synthesis(
+        wiki, round_, dry_run=dry_run, close=close, report=ClickReport(),
+        state_path=global_round_job.state_path(wiki, round_) if incremental else None,
+        stores=open_stores())
     if result.status != report_job.FROZEN_ROUND:
         write_json(json_path, result.data)
     for url in result.urls:

@@ -7,13 +7,10 @@ from pathlib import Path
 
 import click
 
-from bot_scripts._shared import open_wiki
+from bot_scripts._shared import ClickReport, open_wiki
 from coacte import contract
-from coacte.i18n import language, message
-from coacte.importing import TranscriptionError, blocking, check, read_path
-from coacte.validate import read_grid
-from coacte.wiki.client import StopRequested
-from coacte.wikitext.debate_page import append_postits, debate_page
+from coacte.jobs import import_debate as import_job
+from coacte.jobs.report import TO_FIX
 
 
 @click.command("import")
@@ -47,56 +44,11 @@ def command(file, territory, round_, question, country, lang_code, dry_run) -> N
     fixed (nothing written), 2 the page changed meanwhile (nothing written), 3 halted by
     the stop page.
     """
-    sys.exit(run(file, territory, round_, question or "", country, lang_code, dry_run))
-
-
-def run(file: Path, territory: str, round_: int, question: str = "", country: str = "",
-        lang_code: str = "", dry_run: bool = False) -> int:
-    lang = language()
-    try:
-        transcription = read_path(file, question)
-    except TranscriptionError as exc:
-        click.echo(exc.message(lang), err=True)
-        return 1
-    wiki = open_wiki()
-    config = wiki.config
-    territory = " ".join(territory.split())
-    title = wiki.titles.debate(territory, round_)
-    pages = wiki.read([config.grid_page, title])
-    grid = read_grid(pages[config.grid_page])[0]
-    header = {"territoire": territory, "tour": str(round_), "pays": country,
-              "langue": lang_code}
-    problems = check(header, transcription.rows, grid, title)
-    for p in problems:
-        click.echo(f"{transcription.name} — {p.location(lang)}: {p.message(lang)}", err=True)
-    rows = len(transcription.rows)
-    if blocking(problems):
-        click.echo(f"import: {rows} rows read, {sum(p.blocking for p in problems)} problems "
-                   "to fix — nothing written", err=True)
-        return 1
-    current = pages[title]
-    postits = [r.values for r in transcription.rows]
-    if current is None:
-        text = debate_page(header, postits)
-        summary = message("coacte-forms-summary-import-create", rows, lang=wiki.language)
-    else:
-        text = append_postits(current.text, postits)
-        summary = message("coacte-forms-summary-import", rows, lang=wiki.language)
-    action = "create" if current is None else "append"
-    if dry_run:
-        click.echo(f"{title}: would {action} ({rows} post-its)")
-        return 0
-    try:
-        saved = wiki.save(title, text, summary, current)
-    except StopRequested as exc:
-        click.echo(str(exc), err=True)
-        return 3
-    if saved.status != "saved":
-        click.echo(f"{title}: changed meanwhile ({saved.code}) — nothing written; run again",
-                   err=True)
-        return 2
-    done = "created" if current is None else "appended to"
-    click.echo(f"{title}: {done}, {rows} post-its — {config.page_url(title)}")
-    click.echo(f"import: {rows} rows, {len(problems)} warnings, 1 edit "
-               f"({wiki.total_requests} API requests)", err=True)
-    return 0
+    report = ClickReport()
+    transcription = import_job.read_file(file, question or "", report)
+    if transcription is None:
+        sys.exit(TO_FIX)
+    result = import_job.import_debate(open_wiki(), transcription, territory, round_,
+                                      country=country, lang_code=lang_code, dry_run=dry_run,
+                                      report=report)
+    sys.exit(result.status)

@@ -16,11 +16,10 @@ def command(host, port, threads, dev) -> None:
     Production: waitress. Set COACTE_SECRET_KEY (or [web] secret_key in coacte.toml) so
     sessions survive a restart.
     """
-    from bot_scripts._shared import keep_vectors
+    from bot_scripts._shared import open_stores
     from coacte.web import create_app
 
-    keep_vectors()
-    app = create_app()
+    app = create_app(stores=open_stores())  # parsed pages and vectors, as the bots keep
     click.echo(f"serve: http://{host}:{port}/ (wiki: {app.config['COACTE'].wiki_url})", err=True)
     if dev:
         app.run(host=host, port=port, debug=True)

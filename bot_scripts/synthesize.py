@@ -6,7 +6,14 @@ import sys
 
 import click
 
-from bot_scripts._shared import ClickReport, dry_run_option, json_option, open_wiki, write_json
+from bot_scripts._shared import (
+    ClickReport,
+    dry_run_option,
+    json_option,
+    open_stores,
+    open_wiki,
+    write_json,
+)
 from coacte import config as settings
 from coacte.jobs import synthesize as synthesize_job
 from coacte.wiki import incremental
@@ -45,7 +52,8 @@ def run(round_=None, territory=None, dry_run: bool = False, json_path=None,
     wiki = wiki or open_wiki()
     if full or round_ or territory or dry_run or json_path or wiki.config.approval:
         result = synthesize_job.synthesize(wiki, round_=round_, territory=territory,
-                                 dry_run=dry_run, report=ClickReport())
+                                           dry_run=dry_run, report=ClickReport(),
+                                           stores=open_stores())
     else:
         result = synthesize_job.synthesize_changed(
             wiki, incremental.state_file(settings.home(), wiki.config), report=ClickReport())

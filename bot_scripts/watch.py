@@ -6,7 +6,7 @@ import time
 
 import click
 
-from bot_scripts._shared import ClickReport, open_wiki
+from bot_scripts._shared import ClickReport, open_stores, open_wiki
 from coacte import config as settings
 from coacte.jobs.refresh import refresh
 from coacte.wiki.client import WikiError
@@ -22,13 +22,14 @@ def command(interval, once) -> None:
     restart (state in .coacte/watch.json); the first start begins from now."""
     path = settings.home() / "watch.json"
     state = load_state(path)
+    stores = open_stores()
     while True:
         try:
             wiki = open_wiki()
             titles, newest = changes_since(wiki, state.get("rcid"))
             if titles:
                 click.echo(f"watch: {len(titles)} changed pages", err=True)
-                refresh(wiki, titles, report=ClickReport())
+                refresh(wiki, titles, report=ClickReport(), stores=stores)
             if newest is not None and newest != state.get("rcid"):
                 state["rcid"] = newest
                 save_state(path, state)

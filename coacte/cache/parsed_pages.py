@@ -4,7 +4,7 @@ Parsing is most of a global synthesis's time at network scale: 3,000 debate page
 post-its and Delphi reactions (1.2 million template parameters) take about a minute
 with mwparserfromhell, and from one run to the next almost none has a new revision.
 :func:`coacte.jobs.inputs.read_inputs` hands :func:`coacte.validate.read_debates` the
-view of the store installed with :func:`coacte.jobs.inputs.use_parse_store`, which then
+view of the store it is given (see :class:`coacte.cache.stores.Stores`), which then
 parses only the revisions it lacks.
 
 A SQLite file (``<home>/cache/parsed.sqlite``): one row per page and *context* (the

@@ -2,8 +2,8 @@
 
 Encoding is most of the global synthesis's time at scale (about 2,100 texts/s on two
 cores: half a minute for 100,000 post-its), and from one run to the next almost every
-text is the same. :func:`coacte.synthesis.encoder.embed` asks the store installed with
-:func:`coacte.synthesis.encoder.use_store` first and encodes only the texts it lacks.
+text is the same. :func:`coacte.synthesis.encoder.embed` asks the store it is given
+first (see :class:`coacte.cache.stores.Stores`) and encodes only the texts it lacks.
 
 The store is a SQLite file (``<home>/cache/embeddings.sqlite``) keyed by a hash of the
 encoder's name and the prepared text: post-it text stays out of the key, and a changed

@@ -1,11 +1,32 @@
-"""The demo debates shipped in ``demo/debates/``: four territories, round 1."""
+"""``coacte demo``: the whole method on the local wiki, with the demo debates shipped in
+``demo/debates/`` (four territories, round 1), their Delphi round 2 and commitments.
+
+:func:`demo` runs the jobs one after the other, as a secretariat would run the bots:
+install, check, synthesize, global synthesis, round 2 opened, reacted to and closed,
+the programme, the dossier.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from coacte import config as settings
+from coacte.cache.stores import NONE, Stores
+from coacte.config import Config
 from coacte.contract import DEBATE, Titles
-from coacte.jobs.install import ROOT
+from coacte.jobs.check import check
+from coacte.jobs.export import export
+from coacte.jobs.global_round import global_synthesis, state_path
+from coacte.jobs.install import ROOT, install
+from coacte.jobs.programme import programme
+from coacte.jobs.report import DONE, Report, Result
+from coacte.jobs.rounds import open_round
+from coacte.jobs.synthesize import synthesize
+from coacte.wiki import local as localwiki
+from coacte.wiki.client import Wiki
 from coacte.wikitext.parse import calls
-from coacte.wikitext.values import decode
 
 DEMO_DIR = ROOT / "demo" / "debates"
 #: The demo's co-responsibility commitments ("what can I do?").
@@ -21,7 +42,7 @@ def demo_pages(titles: Titles) -> dict[str, str]:
     for path in sorted(DEMO_DIR.glob("*.wikitext")):
         text = path.read_text(encoding="utf-8")
         header = next(c for c in calls(text) if c.template is DEBATE)
-        values = {DEBATE.param(n).name: decode(v) for n, v in header.params if DEBATE.param(n)}
+        values = header.values()
         pages[titles.debate(values["territoire"], values["tour"])] = text
     return pages
 
@@ -58,3 +79,101 @@ def demo_reactions(text: str, territory: str) -> str:
             out.append(marker + filled + "}}")
     out.append(rest)
     return "".join(out)
+
+
+#: The day the demo programme's statuses are computed on (so a re-run changes nothing).
+DEMO_TODAY = date(2016, 4, 1)
+
+
+def demo(connect: Callable[[], Wiki], *, port: int = 8080, report: Report | None = None,
+         stores: Stores = NONE, dossier: Path | None = None) -> Result:
+    """Start the local wiki on ``port``, then run every job on the demo debates and
+    write the round-1 dossier as PDF to ``dossier`` (default ``<home>/coacte-round-1.pdf``);
+    ends by telling where to look. Safe to run again: existing pages are kept and
+    nothing unchanged is edited.
+
+    ``connect`` opens a session of the local wiki: each job gets its own, so each job's
+    line counts its own API requests, as when its bot runs alone. The status is the
+    export's when the dossier cannot be written, else done; the syntheses' addresses are
+    in ``urls``. A :class:`~coacte.wiki.local.LocalWikiError`, a
+    :class:`~coacte.jobs.report.JobError` or the stop page goes up to the caller.
+    """
+    report = report or Report()
+    dossier = dossier or settings.home() / "coacte-round-1.pdf"
+    localwiki.ensure_packages()
+    localwiki.up(settings.home(), port=port)
+    install(connect(), report=report)
+    wiki = connect()
+    _create_pages(wiki, report)
+    check(connect(), report=report, stores=stores)
+    urls = synthesize(connect(), report=report, stores=stores).urls
+    for url in urls:  # every page's address, even unchanged
+        report.line(url)
+    _global(connect(), 1, report, stores)
+    _round_two(wiki, connect, report, stores)
+    programme(connect(), 1, DEMO_TODAY, report=report)
+    exported = export(connect(), 1, "pdf", dossier, report=report, stores=stores)
+    if exported.status != DONE:
+        return exported
+    for line in ready_lines(wiki.config, wiki.titles, urls, dossier):
+        report.line(line)
+    return Result(DONE, urls=urls, data={"dossier": str(dossier)})
+
+
+def _create_pages(wiki: Wiki, report: Report) -> None:
+    """The demo debates and commitments, each created only when missing."""
+    pages = demo_pages(wiki.titles)
+    pages[DEMO_COMMITMENTS[0]] = DEMO_COMMITMENTS[1].read_text(encoding="utf-8")
+    current = wiki.read(pages)
+    for title, text in pages.items():
+        if current[title] is None:
+            wiki.save(title, text, DEMO_SUMMARY, None)
+            report.line(f"{title}: created")
+
+
+def _global(wiki: Wiki, round_: int, report: Report, stores: Stores,
+            close: bool = False) -> None:
+    """The round's global synthesis, as ``coacte global`` (or ``round close``) runs it."""
+    result = global_synthesis(wiki, round_, close=close, report=report,
+                              state_path=state_path(wiki, round_), stores=stores)
+    for url in result.urls:
+        report.line(url)
+
+
+def _round_two(wiki: Wiki, connect: Callable[[], Wiki], report: Report,
+               stores: Stores) -> None:
+    """Open round 2, let the demo groups react (pages filled only if untouched), close it."""
+    open_round(connect(), 2, report=report, stores=stores)
+    titles = {wiki.titles.debate(t, 2): t for t in DEMO_GROUPS}
+    for title, page in wiki.read(titles).items():
+        if page is not None and "| accord = \n" in page.text:
+            wiki.save(title, demo_reactions(page.text, titles[title]), DEMO_SUMMARY, page)
+    _global(connect(), 2, report, stores, close=True)
+
+
+def ready_lines(config: Config, named: Titles, urls: list[str], dossier: Path) -> list[str]:
+    """Where to look once the demo is ready: the wiki, the check report, every
+    synthesis, the Delphi round, the programme, the dossier, the service, the accounts
+    (``named``: the wiki's page titles)."""
+    lines = ["\nThe demo is ready. Open:",
+             f"  the wiki:            {config.wiki_url}/index.php",
+             f"  the check report:    {config.page_url(config.report_page)}",
+             "  the territory syntheses:",
+             *(f"    {url}" for url in urls),
+             "  the global synthesis (synthesis of syntheses), round 1:",
+             f"    {config.page_url(named.global_synthesis(1))}",
+             "  round 2 (Delphi): the territories' reactions and their convergence:",
+             f"    {config.page_url(named.global_synthesis(2))}",
+             "  the co-responsibility programme (commitments, timeline):",
+             f"    {config.page_url('CO-ACTE/Programme/Tour 1')}",
+             f"  the dossier for media and policy makers: {dossier}"]
+    web = config.extra.get("web", {})
+    if web.get("url"):
+        lines.append(f"  the forms and the moderators' desk: run `coacte serve`, then open "
+                     f"{web['url']}/ (the wiki notifies it of every debate edit)")
+    local = config.extra.get("local", {})
+    if local:
+        lines.append(f"  accounts ({settings.config_path()}, [local]): "
+                     f"{local.get('admin_user')} (admin), {local.get('moderator_user')} "
+                     f"(moderator), {local.get('editor_user')} (facilitator)")
+    return lines

@@ -1,8 +1,9 @@
 """``coacte global`` and ``coacte round close``: a round's synthesis of syntheses.
 
-The computation is the core's (:func:`coacte.synthesis.global_round.compute`, which the
-export dossier uses too); this job reads its inputs, checks the frozen page, draws and
-uploads the charts, renders and publishes.
+The computation is the core's (:func:`coacte.synthesis.global_round.compute`); this job
+reads its inputs, checks the frozen page, draws and uploads the charts, renders and
+publishes. :func:`load` is the same reading and computing without writing, for the
+export dossier and ``coacte charts``: one way to read a round, whichever job reads it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import hashlib
 import json
 from pathlib import Path
 
+from coacte import config as settings
 from coacte import contract
+from coacte.cache.stores import NONE, Stores
 from coacte.dossier import charts
 from coacte.dossier.data import for_round
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
-from coacte.jobs.publish import CONFLICT
 from coacte.jobs.report import (
-    CONFLICTS,
     DONE,
     FROZEN_ROUND,
     HALTED,
@@ -27,12 +28,13 @@ from coacte.jobs.report import (
     publish_all,
 )
 from coacte.jobs.synthesize import state_key
-from coacte.model import Inputs
+from coacte.model import Inputs, PageRevision
+from coacte.problems import Problem
 from coacte.render import jsondata
 from coacte.render import synthesis_pages as render
 from coacte.render.round_pages import delphi_section
 from coacte.synthesis import delphi
-from coacte.synthesis.cross_territory import ClusterFn
+from coacte.synthesis.cross_territory import ClusterFn, default_cluster
 from coacte.synthesis.global_round import Computed, compute
 from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN
 from coacte.validate import read_contributions
@@ -59,16 +61,43 @@ def global_inputs_key(wiki: Wiki, round_: int, close: bool) -> tuple[str, str, i
     return hashlib.sha1(material.encode()).hexdigest(), titles[-1], revids[titles[-1]]
 
 
+def state_path(wiki: Wiki, round_: int) -> Path:
+    """Where an incremental run of round ``round_``'s global page keeps its fingerprint
+    (see :func:`global_synthesis`)."""
+    return incremental.state_file(settings.home(), wiki.config, f"global-{round_}")
+
+
+def read_pages(wiki: Wiki, round_: int) -> dict[int, PageRevision | None]:
+    """The published global pages of rounds 1..``round_``, read in one batch, by round:
+    the run's only read of them (keys, curations, state, earlier rounds' ideas)."""
+    titles = {n: wiki.titles.global_synthesis(n) for n in range(1, round_ + 1)}
+    current = wiki.read(titles.values())
+    return {n: current.get(t) for n, t in titles.items()}
+
+
+def _compute(wiki: Wiki, round_: int, pages: dict[int, PageRevision | None], inputs: Inputs,
+             cluster: ClusterFn, close: bool = False) -> tuple[Computed, list[Problem]]:
+    """:func:`compute` on the networks' contributions read now; with their problems."""
+    contributions, problems = read_contributions(wiki.transcluding(contract.CONTRIBUTION.name))
+    computed = compute(inputs, round_, pages, contributions,
+                       threshold=wiki.config.near_duplicate_threshold, close=close,
+                       cluster=cluster)
+    return computed, problems
+
+
 def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,
                      report: Report | None = None, inputs: Inputs | None = None,
-                     state_path: Path | None = None) -> Result:
+                     state_path: Path | None = None, stores: Stores = NONE) -> Result:
     """``Synthèse:Globale/Tour <n>``; ``close`` marks the round closed (`round close`).
 
-    The synthesis itself is :func:`coacte.synthesis.global_round.compute`'s (the export dossier
-    computes the very same); this job adds the frozen-page check, the charts, rendering and
-    publishing. With ``state_path``, a run whose inputs have the same revisions as when
-    it last wrote (or left) the page, which nobody has edited since, stops there: it
-    would compute the same page (a few revision-id reads instead of every page).
+    The synthesis itself is :func:`coacte.synthesis.global_round.compute`'s (the export
+    dossier computes the very same, through :func:`load`); this job adds the frozen-page
+    check, the charts, rendering and publishing. With ``state_path``, a run whose inputs
+    have the same revisions as when it last wrote (or left) the page, which nobody has
+    edited since, stops there: it would compute the same page (a few revision-id reads
+    instead of every page). ``stores`` keeps parsed pages and sentence vectors between
+    runs. The global pages are read once (:func:`read_pages`); what is published is
+    checked against the revision read then.
     """
     report = report or Report()
     config = wiki.config
@@ -80,37 +109,34 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
                         "requests)", err=True)
             return Result(DONE, urls=[config.page_url(title)])
         result = global_synthesis(wiki, round_, dry_run=dry_run, close=close,
-                                  report=report, inputs=inputs)
+                                  report=report, inputs=inputs, stores=stores)
         left = [o.revid for o in result.outcomes if o.title == title]
         if result.status == DONE and left and left[0]:
             incremental.save_fingerprint(state_path, [key, left[0]])
         return result
-    named = wiki.titles
-    titles = {n: named.global_synthesis(n)
-              for n in range(1, round_ + 1)}
-    current = wiki.read(titles.values())
-    page = current[titles[round_]]
+    title = wiki.titles.global_synthesis(round_)
+    pages = read_pages(wiki, round_)
+    page = pages[round_]
     now = state(page.text if page else None)
     if now == FROZEN:  # said before reading every debate page
-        report.line(f"{titles[round_]} is frozen: round {round_ + 1} is open, so its ideas "
+        report.line(f"{title} is frozen: round {round_ + 1} is open, so its ideas "
                     "and keys no longer change.", err=True)
         return Result(FROZEN_ROUND)
-    inputs = inputs or read_inputs(wiki)
+    inputs = inputs or read_inputs(wiki, parse_store=stores.parsed)
     report.problems(inputs.problems)
-    contributions, problems = read_contributions(wiki.transcluding(contract.CONTRIBUTION.name))
-    computed = compute(inputs, round_, {n: current[t] for n, t in titles.items()},
-                       contributions,
-                       threshold=config.near_duplicate_threshold, close=close)
+    computed, problems = _compute(wiki, round_, pages, inputs,
+                                  default_cluster(stores.vectors), close)
     g = computed.synthesis
     problems += computed.problems
     view = computed.views.get(round_)
     lang = wiki.language
     reactions = delphi_section(view, lang) if view is not None else []
     report.problems(problems)
+    named = wiki.titles
     sources = [named.synthesis(s.territory, s.round) for s in g.syntheses
                if s.postits]
     try:
-        shown = _charts(wiki, for_round(computed), titles[round_], lang, dry_run, report)
+        shown = _charts(wiki, for_round(computed), title, lang, dry_run, report)
     except StopRequested as exc:
         report.line(str(exc), err=True)
         return Result(HALTED)
@@ -120,26 +146,21 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
                                    charts=shown)
     summary = message("coacte-summary-global", round_, len(g.territories), len(g.ideas),
                       lang=lang)
-    outcomes, halted = publish_all(wiki, {titles[round_]: (body, summary)}, report, dry_run,
-                                current)
+    outcomes, halted = publish_all(wiki, {title: (body, summary)}, report, dry_run,
+                                   {title: page})
     data = jsondata.global_synthesis(g)
     if view is not None:
         data["reactions"] = [delphi.as_dict(view.stats[i.key]) for i in view.ideas]
         if view.pending is not None:
             data["pending"] = {"territories": view.pending[0], "ideas": view.pending[1]}
-    result = Result(DONE, outcomes, data, [config.page_url(titles[round_])])
+    result = Result(DONE, outcomes, data, [config.page_url(title)])
     shared = sum(len(i.territories) > 1 for i in g.ideas)
     report.line(
         f"global: round {round_}, {len(g.territories)} territories, {g.postits} post-its, "
         f"{len(g.ideas)} global ideas ({shared} shared by several territories), "
         f"{'would edit' if dry_run else 'edits'} {result.edits} "
         f"({wiki.total_requests} API requests)", err=True)
-    if halted:
-        report.line(str(halted), err=True)
-        result.status = HALTED
-    elif any(o.status == CONFLICT for o in outcomes):
-        result.status = CONFLICTS
-    return result
+    return result.settle(halted, report)
 
 
 def _charts(wiki: Wiki, dossier, page: str, lang: str, dry_run: bool,
@@ -154,21 +175,18 @@ def _charts(wiki: Wiki, dossier, page: str, lang: str, dry_run: bool,
             report.line(f"File:{outcome.name}: {outcome.status}")
     return [(c.name, message(f"coacte-chart-{name}", dossier.round, lang=lang))
             for c, name in zip(files, pngs, strict=True)]
-def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None) -> Computed:
+
+
+def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None,
+         stores: Stores = NONE) -> Computed:
     """Read the debates, the grid, the global pages of rounds 1..``round_`` and the
-    networks' contributions, then :func:`compute`. Reads only: nothing is written."""
-    config = wiki.config
-    inputs = read_inputs(wiki)
-    named = wiki.titles
-    titles = {n: named.global_synthesis(n)
-              for n in range(1, round_ + 1)}
-    current = wiki.read(titles.values())
-    contributions, problems = read_contributions(
-        wiki.transcluding(contract.CONTRIBUTION.name))
-    computed = compute(inputs, round_, {n: current.get(t) for n, t in titles.items()},
-                       contributions, threshold=config.near_duplicate_threshold,
-                       cluster=cluster)
+    networks' contributions, then :func:`compute`, as :func:`global_synthesis` does.
+    Reads only: nothing is written."""
+    pages = read_pages(wiki, round_)
+    inputs = read_inputs(wiki, parse_store=stores.parsed)
+    computed, problems = _compute(wiki, round_, pages, inputs,
+                                  cluster or default_cluster(stores.vectors))
     computed.problems = inputs.problems + problems + computed.problems
-    computed.page = titles[round_]
-    computed.url = config.page_url(titles[round_])
+    computed.page = wiki.titles.global_synthesis(round_)
+    computed.url = wiki.config.page_url(computed.page)
     return computed

@@ -13,20 +13,11 @@ from coacte.validate import read_debates, read_grid
 from coacte.wiki.client import Wiki
 from coacte.wiki.incremental import code_version
 
-_STORE: ParseStore | None = None
-
-
-def use_parse_store(store: ParseStore | None) -> None:
-    """Keep parsed pages in ``store`` between runs (``None``: parse every time). The
-    bots install ``<home>/cache/parsed.sqlite``; tests and the core alone use none."""
-    global _STORE
-    _STORE = store
-
 
 def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
                 grid_page: PageRevision | None | bool = False,
                 grid: tuple[Grid, list[Problem]] | None = None,
-                known: dict | None = None) -> Inputs:
+                known: dict | None = None, parse_store: ParseStore | None = None) -> Inputs:
     """Read the grid page and every debate page (found by transclusion of the header,
     whatever their namespace) in batches, then validate them.
 
@@ -34,6 +25,9 @@ def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
     reads only some debate pages): they are not read again; ``known`` holds the pages
     already parsed (see :func:`~coacte.validate.read_debates`); ``grid`` is what
     :func:`~coacte.validate.read_grid` found on ``grid_page``, if the caller has it.
+    Without ``known``, the revisions ``parse_store`` holds (for this code and grid
+    revision) are not parsed again (the bots pass ``<home>/cache/parsed.sqlite``, see
+    :class:`~coacte.cache.stores.Stores`; tests and the core alone pass none).
     """
     config = wiki.config
     if grid_page is False:
@@ -44,7 +38,7 @@ def read_inputs(wiki: Wiki, *, pages: list[PageRevision] | None = None,
                                 blocking=False))
     if pages is None:
         pages = wiki.transcluding(config.header_template)
-    if known is None and _STORE is not None:
-        known = _STORE.view(f"{code_version()}|grid {grid_page.revid if grid_page else None}")
+    if known is None and parse_store is not None:
+        known = parse_store.view(f"{code_version()}|grid {grid_page.revid if grid_page else None}")
     debates, found = read_debates(pages, grid, known=known)
     return Inputs(pages, grid, debates, problems + found)

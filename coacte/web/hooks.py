@@ -15,10 +15,10 @@ from coacte.wiki.client import connect
 bp = Blueprint("hooks", __name__, url_prefix="/hooks")
 
 
-def _job(config):
+def _job(config, stores):
     """The refresh, as the bot (the edit's author already has their name in history)."""
     def job(titles: set[str]) -> None:
-        refresh(connect(config), titles)
+        refresh(connect(config), titles, stores=stores)
     return job
 
 
@@ -26,7 +26,8 @@ def _debouncer() -> Debouncer:
     app = current_app
     if "coacte_refresh" not in app.extensions:
         app.extensions["coacte_refresh"] = Debouncer(
-            _job(app.config["COACTE"]), app.config.get("COACTE_REFRESH_QUIET", 0.5),
+            _job(app.config["COACTE"], app.extensions["coacte_stores"]),
+            app.config.get("COACTE_REFRESH_QUIET", 0.5),
             app.config.get("COACTE_REFRESH_MAX_WAIT", 2.0))
     return app.extensions["coacte_refresh"]
 
@@ -42,7 +43,7 @@ def edit():
         return jsonify(error=verdict.reason), verdict.status
     title = verdict.event["title"]
     if current_app.config.get("COACTE_REFRESH_SYNC"):
-        _job(config)({title})  # tests: refresh before answering
+        _job(config, current_app.extensions["coacte_stores"])({title})  # tests: at once
     else:
         _debouncer().add(title)
     return jsonify(queued=title), 202

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from bot_scripts import charts as charts_bot
 from bot_scripts import programme as programme_bot
+from coacte.jobs import charts as charts_job
 from coacte.wiki import uploads as charts_upload
 from coacte.wikitext import region
 from tests.integration.helpers import (
@@ -137,7 +138,7 @@ def tiny_png(rgb: tuple[int, int, int]) -> bytes:
 def test_charts_are_uploaded_only_when_their_bytes_change(engagements, monkeypatch):
     drawn = {"ideas_per_dimension": tiny_png((20, 134, 109)),
              "convergence": tiny_png((51, 102, 204))}
-    monkeypatch.setattr(charts_bot, "build_charts", lambda wiki, round_, lang: dict(drawn))
+    monkeypatch.setattr(charts_job, "build_charts", lambda wiki, round_, lang, **_: dict(drawn))
     names = {k: charts_upload.file_name(ROUND, k) for k in drawn}
 
     def charts():

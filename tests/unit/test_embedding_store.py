@@ -16,7 +16,7 @@ TEXTS = ["Les bénévoles sont fatigués", "The volunteers are tired", "Créer d
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Installs no store at the end of the test, and counts the texts really encoded."""
+    """Counts the texts really encoded."""
     encoded: list[str] = []
     real = sentence_encoder._encode
 
@@ -25,8 +25,7 @@ def counted(monkeypatch):
         return real(texts)
 
     monkeypatch.setattr(sentence_encoder, "_encode", counting)
-    yield encoded
-    sentence_encoder.use_store(None)
+    return encoded
 
 
 def test_vectors_are_read_back_exactly_by_a_later_run(tmp_path):
@@ -41,10 +40,10 @@ def test_vectors_are_read_back_exactly_by_a_later_run(tmp_path):
 
 def test_embed_encodes_only_what_the_store_lacks(tmp_path, counted):
     plain = sentence_encoder.embed(TEXTS)
-    sentence_encoder.use_store(EmbeddingStore(tmp_path / "v.sqlite"))
+    store = EmbeddingStore(tmp_path / "v.sqlite")
     counted.clear()
-    first = sentence_encoder.embed(TEXTS[:2])
-    second = sentence_encoder.embed(TEXTS)
+    first = sentence_encoder.embed(TEXTS[:2], store)
+    second = sentence_encoder.embed(TEXTS, store)
     assert counted == ["les bénévoles sont fatigués", "the volunteers are tired",
                        "créer des jardins"]  # each text once, over both calls
     assert np.allclose(first, plain[:2], atol=1e-6) and np.allclose(second, plain, atol=1e-6)
@@ -52,14 +51,40 @@ def test_embed_encodes_only_what_the_store_lacks(tmp_path, counted):
 
 def test_a_damaged_row_is_encoded_again(tmp_path, counted):
     store = EmbeddingStore(tmp_path / "v.sqlite")
-    sentence_encoder.use_store(store)
-    sentence_encoder.embed(TEXTS)
+    sentence_encoder.embed(TEXTS, store)
     with sqlite3.connect(tmp_path / "v.sqlite") as db:
         db.execute("UPDATE vectors SET vector = ? WHERE key = ?",
                    (b"\x00" * 12, _key(TEXTS[0].lower())))
     counted.clear()
-    vectors = sentence_encoder.embed(TEXTS)
+    vectors = sentence_encoder.embed(TEXTS, store)
     assert counted == [TEXTS[0].lower()] and vectors.shape == (3, 512)
+
+
+def test_each_call_uses_the_store_it_is_given_and_no_other(tmp_path, counted):
+    one, two = EmbeddingStore(tmp_path / "one.sqlite"), EmbeddingStore(tmp_path / "two.sqlite")
+    sentence_encoder.embed(TEXTS[:1], one)
+    sentence_encoder.embed(TEXTS[1:], two)
+    assert (len(one), len(two)) == (1, 2)
+    counted.clear()
+    sentence_encoder.embed(TEXTS[:1], one)
+    assert counted == []  # found in its store
+    sentence_encoder.embed(TEXTS[:1], two)
+    assert counted == [TEXTS[0].lower()]  # not in this one: nothing is shared
+    counted.clear()
+    sentence_encoder.embed(TEXTS[:1])
+    assert counted == [TEXTS[0].lower()] and len(one) == 1  # no store: none is used
+
+
+def test_the_clustering_keeps_its_vectors_in_the_store_it_is_given(tmp_path, counted):
+    from coacte.synthesis.cross_territory import default_cluster
+
+    store = EmbeddingStore(tmp_path / "v.sqlite")
+    cluster = default_cluster(store)
+    labels = cluster(TEXTS, ["b"] * 3)
+    assert len(store) > 0 and counted
+    counted.clear()
+    assert cluster(TEXTS, ["b"] * 3) == labels and counted == []  # sentences and words
+    assert default_cluster()(TEXTS, ["b"] * 3) == labels and counted  # no store: encoded
 
 
 def test_an_unreadable_file_is_set_aside_with_a_warning(tmp_path, caplog):
