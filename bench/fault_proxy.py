@@ -31,6 +31,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -82,6 +83,135 @@ def _fields(method: str, path: str, headers, body: bytes) -> dict[str, str]:
     return found
 
 
+def _drop(handler) -> None:
+    handler.close_connection = True
+    with contextlib.suppress(OSError):
+        handler.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _http_error(code: int):
+    def answer(handler) -> None:
+        handler._answer(code, b"<h1>Injected fault</h1>", {"Content-Type": "text/html"})
+    return answer
+
+
+def _maxlag(handler) -> None:
+    error = {"code": "maxlag", "info": "Waiting for 127.0.0.1: 7 seconds lagged.",
+             "host": "127.0.0.1", "lag": 7, "type": "db",
+             "*": "Injected by bench/fault_proxy.py"}
+    handler._json(error, {"Retry-After": "1", "X-Database-Lag": "7",
+                          "MediaWiki-API-Error": "maxlag"})
+
+
+def _readonly(handler) -> None:
+    error = {"code": "readonly", "info": "The wiki is currently in read-only mode.",
+             "readonlyreason": "Fault injected by bench/fault_proxy.py",
+             "*": "Injected by bench/fault_proxy.py"}
+    handler._json(error, {"MediaWiki-API-Error": "readonly"})
+
+
+#: The faults answered by the proxy itself, without asking the wiki ("slow" asks it).
+_INJECTED = {"drop": _drop, "http500": _http_error(500), "http502": _http_error(502),
+             "http503": _http_error(503), "maxlag": _maxlag, "readonly": _readonly}
+
+
+@dataclass
+class _Proxy:
+    """What the request handlers share: where to forward, how to draw a fault."""
+
+    origin: str
+    rate: float
+    kinds: tuple[str, ...]
+    where: Callable[[dict[str, str]], bool] | None
+    slow: float
+    rng: random.Random
+    stats: Stats = field(default_factory=Stats)
+    local: threading.local = field(default_factory=threading.local)
+
+    def draw(self, fields: dict[str, str]) -> str | None:
+        action = fields.get("action", "")
+        allowed = [k for k in self.kinds if k != "readonly" or action in WRITE_ACTIONS]
+        stats = self.stats
+        with stats.lock:
+            stats.api += 1
+            stats.actions[action or "?"] += 1
+            if self.where is not None and not self.where(fields):
+                return None
+            if not allowed or self.rng.random() >= self.rate:
+                return None
+            kind = self.rng.choice(allowed)
+            stats.faults[kind] += 1
+            return kind
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    proxy: _Proxy  # set on the subclass :func:`start` makes for each proxy
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's names
+        self._handle()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._handle()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._handle()
+
+    def _handle(self) -> None:
+        proxy = self.proxy
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        with proxy.stats.lock:
+            proxy.stats.requests += 1
+        kind = None
+        if urlsplit(self.path).path.endswith("api.php"):
+            kind = proxy.draw(_fields(self.command, self.path, self.headers, body))
+        if kind in _INJECTED:
+            _INJECTED[kind](self)
+            return
+        try:
+            status, headers, content = self._forward(body)
+        except requests.RequestException as exc:
+            self._answer(502, f"proxy: {exc}".encode(), {"Content-Type": "text/plain"})
+            return
+        if kind == "slow":
+            time.sleep(proxy.slow)  # the client has given up: this answer is lost
+        try:
+            self._answer(status, content, headers)
+        except OSError:
+            self.close_connection = True
+
+    def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        local = self.proxy.local
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _SKIP}
+        resp = local.session.request(self.command, self.proxy.origin + self.path, data=body or None,
+                                     headers=headers, allow_redirects=False, timeout=300)
+        out = [(k, v) for k, v in resp.raw.headers.items()
+               if k.lower() not in _SKIP and k.lower() != "set-cookie"]
+        out += [("Set-Cookie", c) for c in resp.raw.headers.getlist("Set-Cookie")]
+        return resp.status_code, out, resp.content
+
+    def _json(self, error: dict, headers: dict[str, str]) -> None:
+        data = json.dumps({"error": error, "servedby": "fault-proxy"}).encode()
+        self._answer(200, data, {"Content-Type": "application/json; charset=utf-8",
+                                 **headers})
+
+    def _answer(self, status: int, content: bytes, headers) -> None:
+        self.send_response(status)
+        items = headers.items() if isinstance(headers, dict) else headers
+        for key, value in items:
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(content)
+
+
 def start(target_url: str, rate: float = 0.1, seed: int = 0, *, port: int = 0,
           slow: float = 35.0, kinds: Iterable[str] = KINDS,
           where: Callable[[dict[str, str]], bool] | None = None
@@ -97,109 +227,10 @@ def start(target_url: str, rate: float = 0.1, seed: int = 0, *, port: int = 0,
     if unknown:
         raise ValueError(f"unknown fault kinds: {sorted(unknown)}")
     target = urlsplit(target_url.rstrip("/") + "/")
-    origin = f"{target.scheme}://{target.netloc}"
-    rng = random.Random(seed)
-    stats = Stats()
-    local = threading.local()
-
-    def draw(fields: dict[str, str]) -> str | None:
-        action = fields.get("action", "")
-        allowed = [k for k in kinds if k != "readonly" or action in WRITE_ACTIONS]
-        with stats.lock:
-            stats.api += 1
-            stats.actions[action or "?"] += 1
-            if where is not None and not where(fields):
-                return None
-            if not allowed or rng.random() >= rate:
-                return None
-            kind = rng.choice(allowed)
-            stats.faults[kind] += 1
-            return kind
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802 - http.server's names
-            self._handle()
-
-        def do_POST(self) -> None:  # noqa: N802
-            self._handle()
-
-        def do_HEAD(self) -> None:  # noqa: N802
-            self._handle()
-
-        def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            with stats.lock:
-                stats.requests += 1
-            kind = None
-            if urlsplit(self.path).path.endswith("api.php"):
-                kind = draw(_fields(self.command, self.path, self.headers, body))
-            if kind == "drop":
-                self.close_connection = True
-                with contextlib.suppress(OSError):
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                return
-            if kind in ("http500", "http502", "http503"):
-                code = int(kind[4:])
-                self._answer(code, b"<h1>Injected fault</h1>", {"Content-Type": "text/html"})
-                return
-            if kind == "maxlag":
-                error = {"code": "maxlag", "info": "Waiting for 127.0.0.1: 7 seconds lagged.",
-                         "host": "127.0.0.1", "lag": 7, "type": "db",
-                         "*": "Injected by bench/fault_proxy.py"}
-                self._json(error, {"Retry-After": "1", "X-Database-Lag": "7",
-                                   "MediaWiki-API-Error": "maxlag"})
-                return
-            if kind == "readonly":
-                error = {"code": "readonly", "info": "The wiki is currently in read-only mode.",
-                         "readonlyreason": "Fault injected by bench/fault_proxy.py",
-                         "*": "Injected by bench/fault_proxy.py"}
-                self._json(error, {"MediaWiki-API-Error": "readonly"})
-                return
-            try:
-                status, headers, content = self._forward(body)
-            except requests.RequestException as exc:
-                self._answer(502, f"proxy: {exc}".encode(), {"Content-Type": "text/plain"})
-                return
-            if kind == "slow":
-                time.sleep(slow)  # the client has given up: this answer is lost
-            try:
-                self._answer(status, content, headers)
-            except OSError:
-                self.close_connection = True
-
-        def _forward(self, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-            if not hasattr(local, "session"):
-                local.session = requests.Session()
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in _SKIP}
-            resp = local.session.request(self.command, origin + self.path, data=body or None,
-                                         headers=headers, allow_redirects=False, timeout=300)
-            out = [(k, v) for k, v in resp.raw.headers.items()
-                   if k.lower() not in _SKIP and k.lower() != "set-cookie"]
-            out += [("Set-Cookie", c) for c in resp.raw.headers.getlist("Set-Cookie")]
-            return resp.status_code, out, resp.content
-
-        def _json(self, error: dict, headers: dict[str, str]) -> None:
-            data = json.dumps({"error": error, "servedby": "fault-proxy"}).encode()
-            self._answer(200, data, {"Content-Type": "application/json; charset=utf-8",
-                                     **headers})
-
-        def _answer(self, status: int, content: bytes, headers) -> None:
-            self.send_response(status)
-            items = headers.items() if isinstance(headers, dict) else headers
-            for key, value in items:
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(content)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(content)
-
-    server = _Server(("127.0.0.1", port), Handler)
+    proxy = _Proxy(f"{target.scheme}://{target.netloc}", rate, kinds, where, slow,
+                   random.Random(seed))
+    handler = type("Handler", (_Handler,), {"proxy": proxy})
+    server = _Server(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, name="fault-proxy", daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}{target.path}".rstrip("/")
@@ -208,7 +239,7 @@ def start(target_url: str, rate: float = 0.1, seed: int = 0, *, port: int = 0,
         server.shutdown()
         server.server_close()
 
-    return url, stats, stop
+    return url, proxy.stats, stop
 
 
 def main() -> None:

@@ -202,6 +202,26 @@ def bot_revisions(wiki: Wiki, namespace: int, since: str) -> Counter[str]:
         cont = result["continue"]
 
 
+def _page_verdicts(page, human: dict[str, str], bot_revisions_: int) -> list[str]:
+    """What is wrong with one synthesis page after the run: ``half`` (no one intact
+    region), ``overwritten`` (a human edit lost), ``bad_fp`` (region and fingerprint
+    disagree), ``multi`` (not saved exactly once by the bot)."""
+    if page is None:
+        return []
+    text, title = page.text, page.title
+    body = region.body_of(text)
+    if len(region.begin_marks(text)) != 1 or len(region.end_marks(text)) != 1 or body is None:
+        return ["half"]
+    if title in human:
+        return ["overwritten"] if human[title] not in text else []
+    found = []
+    if region.begin_marks(text)[0].group(1) != region.fingerprint(body):
+        found.append("bad_fp")
+    elif text != region.wrap(body):
+        found.append("half")
+    return found + (["multi"] if bot_revisions_ != 1 else [])
+
+
 def check(config: Config, names: list[str], prefix: str, since: str,
           human: dict[str, str] | None = None) -> dict:
     """What the wiki holds, read directly: the figures and the list of failures."""
@@ -220,30 +240,13 @@ def check(config: Config, names: list[str], prefix: str, since: str,
         failures.append(f"{len(missing)} synthesis pages missing, e.g. {missing[:3]}")
     if duplicated or extra:
         failures.append(f"pages listed twice {duplicated[:3]} or unexpected {extra[:3]}")
-    half, bad_fp, multi, overwritten = [], [], [], []
+    found: dict[str, list[str]] = {"half": [], "bad_fp": [], "multi": [], "overwritten": []}
     for title in titles:
-        page = pages[title]
-        if page is None:
-            continue
-        text = page.text
-        if len(region.begin_marks(text)) != 1 or len(region.end_marks(text)) != 1:
-            half.append(title)
-            continue
-        body = region.body_of(text)
-        if body is None:
-            half.append(title)
-            continue
-        fp = region.begin_marks(text)[0].group(1)
-        if title in human:
-            if human[title] not in text:
-                overwritten.append(title)
-            continue
-        if fp != region.fingerprint(body):
-            bad_fp.append(title)
-        elif text != region.wrap(body):
-            half.append(title)
-        if revisions[title] != 1:
-            multi.append(f"{title} ({revisions[title]} bot revisions)")
+        for verdict in _page_verdicts(pages[title], human, revisions[title]):
+            found[verdict].append(title if verdict != "multi"
+                                  else f"{title} ({revisions[title]} bot revisions)")
+    half, bad_fp, multi, overwritten = (found[k] for k in ("half", "bad_fp", "multi",
+                                                           "overwritten"))
     if half:
         failures.append(f"{len(half)} pages without one intact region: {half[:3]}")
     if bad_fp:

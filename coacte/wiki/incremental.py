@@ -54,16 +54,23 @@ class State:
         return sum(n for _, _, n in self.pages.values())
 
 
+#: The ``coacte`` package, whose every file a synthesis may depend on.
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+def code_files() -> list[Path]:
+    """The package's code and message files, all of them (not only the wiki side's)."""
+    return sorted(p for pattern in ("*.py", "*.json") for p in PACKAGE.rglob(pattern))
+
+
 def code_version() -> str:
     """The bot's version and a fingerprint of its code and messages (each file's path,
     size and modification time): after an upgrade, or any change to the code, the next
     incremental run is a full one, even if the version number was not raised."""
-    package = Path(__file__).resolve().parent
-    files = sorted(p for pattern in ("*.py", "*.json") for p in package.rglob(pattern))
     stamp = hashlib.sha1()
-    for path in files:
+    for path in code_files():
         info = path.stat()
-        stamp.update(f"{path.relative_to(package)}|{info.st_size}|{info.st_mtime_ns}\n"
+        stamp.update(f"{path.relative_to(PACKAGE)}|{info.st_size}|{info.st_mtime_ns}\n"
                      .encode())
     return f"{__version__}+{stamp.hexdigest()[:12]}"
 

@@ -140,7 +140,7 @@ def extension_manifest() -> Path:
     The wiki loads the extension in place (not a copy), so an edit to the extension is live
     at the next request.
     """
-    manifest = Path(__file__).resolve().parent.parent / "extension" / "extension.json"
+    manifest = Path(__file__).resolve().parents[2] / "extension" / "extension.json"
     if not manifest.exists():
         raise LocalWikiError(
             f"the CoActe extension is not at {manifest}; run from a source checkout "

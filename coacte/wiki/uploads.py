@@ -10,10 +10,9 @@ change is not saved. A new file gets a description page (what it shows, which ro
 where its data are, that the CO-ACTE bot generates it, a category); a new version of a
 file keeps the description page it has (MediaWiki uses ``text`` for new files only).
 
-Uploads follow the bot's etiquette (:mod:`coacte.wiki.client`): the stop page is read before
-each upload, ``maxlag``, ``assert=bot``, the change tag, a clear comment. This module uses
-the wiki's mwclient session for the multipart request (``Wiki.call`` sends no file); see
-the report of this change for the public ``Wiki.upload`` method it stands in for.
+Uploads go through :meth:`coacte.wiki.client.Wiki.upload`, so they follow the bot's
+etiquette: the stop page is read before each upload, ``maxlag``, ``assert=bot``, the change
+tag, a clear comment.
 """
 
 from __future__ import annotations

@@ -67,3 +67,12 @@ def test_each_wiki_and_account_has_its_own_state_file(tmp_path):
     assert one.parent == tmp_path / "state"
     assert one != incremental.state_file(tmp_path, Config("http://b/w", "Bot@x"))
     assert one != incremental.state_file(tmp_path, Config("http://a/w", "Other@x"))
+
+
+def test_the_code_fingerprint_covers_the_whole_package():
+    """Any change to the method (not only to the wiki side) makes the next run a full one."""
+    from coacte.wiki.incremental import PACKAGE, code_files
+
+    names = {p.relative_to(PACKAGE).as_posix() for p in code_files()}
+    assert {"model.py", "synthesis/semantic.py", "render/synthesis_pages.py",
+            "i18n/fr.json", "wiki/incremental.py"} <= names
