@@ -25,10 +25,8 @@ from coacte.problems import Problem
 from coacte.validate import code_problems
 from coacte.wikitext import region
 from coacte.wikitext.parse import calls
-from coacte.wikitext.synthesis_page import PublishedIdea
+from coacte.wikitext.synthesis_page import PublishedIdea, members_of, members_value
 from coacte.wikitext.values import decode, encode, split_list
-
-_REFS = re.compile(r"\s*;\s*")
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Prob
     for call in calls(region.outside(page.text)):
         if call.template is not contract.CURATION:
             continue
-        values = {}
+        values, raws = {}, {}
         for name, raw in call.params:
             param = contract.CURATION.param(name)
             if param is None:
@@ -72,11 +70,11 @@ def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Prob
                                         (name, contract.CURATION.name), blocking=False,
                                         item="curation"))
             else:
-                values[param.name] = decode(raw)
+                values[param.name], raws[param.name] = decode(raw), raw
         c = Curation(
             values.get("action", "").strip().lower(), values.get("idée", "").strip(),
             split_list(values.get("idées", "")), values.get("énoncé", "").strip(),
-            tuple(r for r in _REFS.split(values.get("membres", "").strip()) if r),
+            members_of(raws.get("membres", "")),
             values.get("code", "").strip(), values.get("motif", "").strip(),
             page.title, call.ordinal,
         )
@@ -109,13 +107,14 @@ def curation_call(c: Curation) -> str:
         params.append(("idée", c.idea))
     if c.action == "reformuler":
         params.append(("énoncé", c.statement))
-    if c.action == "séparer":
-        params.append(("membres", " ; ".join(c.members)))
     if c.action == "recoder":
         params.append(("code", c.code))
     if c.reason:
         params.append(("motif", c.reason))
-    inner = " | ".join(f"{name} = {encode(value)}" for name, value in params)
+    written = [f"{name} = {encode(value)}" for name, value in params]
+    if c.action == "séparer":
+        written.insert(2, f"membres = {members_value(c.members)}")
+    inner = " | ".join(written)
     return f"{{{{{contract.CURATION.name} | {inner} }}}}"
 
 

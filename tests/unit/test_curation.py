@@ -193,3 +193,16 @@ def test_an_unknown_action_is_refused_and_reported_alike():
     assert curations == []
     assert (refused.field, refused.key, refused.params) == (
         reported.field, reported.key, reported.params)
+
+
+def test_a_split_written_by_the_desk_reads_back_with_the_same_members():
+    """The desk writes ``membres`` with the one codec the bot reads it with, so a ref
+    holding ``;``, ``&`` or ``|`` comes back whole."""
+    from coacte.curation import Curation, curation_call, read_curations
+
+    refs = ["Braine; Centre/q3b-0123abcd", "A & B|C/q3l-89abcdef", "Mulhouse/q1-00000001"]
+    decision = Curation("séparer", idea="q3b-aaaaaaaa", members=tuple(refs))
+    page = PageRevision("Synthèse:Globale/Tour 1", 1, "t", curation_call(decision), "u")
+    (read,), problems = read_curations(page)
+    assert problems == []
+    assert read.members == tuple(refs)
