@@ -21,6 +21,7 @@ DEFAULTS = {
     "header_template": "CO-ACTE débat",
     "postit_template": "CO-ACTE post-it",
     "grid_page": "CO-ACTE/Grille",
+    "groups_page": "CO-ACTE/Groupes",
     "report_page": "CO-ACTE/Rapport de vérification",
     "stop_page": "CO-ACTE/Arrêt",
     "debate_namespace": 3000,
@@ -52,6 +53,8 @@ class Config:
     header_template: str = DEFAULTS["header_template"]
     postit_template: str = DEFAULTS["postit_template"]
     grid_page: str = DEFAULTS["grid_page"]
+    #: The vocabulary of group kinds: "Jeunes", "Young people", "Jovens" are one kind.
+    groups_page: str = DEFAULTS["groups_page"]
     report_page: str = DEFAULTS["report_page"]
     stop_page: str = DEFAULTS["stop_page"]
     debate_namespace: int = DEFAULTS["debate_namespace"]

@@ -10,6 +10,7 @@ its English alias.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 #: Who can act on a blocker or a lever (design §5, spiral.md "Responsibility sharing").
@@ -169,6 +170,34 @@ GRID_CODE = Template(
               "objet (par défaut) ou sens (code sens : R, P, O, Q, S et leurs raffinements).",
               "objet (default) or sens (meaning code: R, P, O, Q, S and refinements).",
               choices=("objet", "sens")),
+    ),
+    format="inline",
+)
+
+#: The languages a group kind is named in on the groups page (``{{CO-ACTE groupe}}``).
+GROUP_LANGUAGES = ("fr", "en", "pt")
+
+GROUP_KIND = Template(
+    "CO-ACTE groupe",
+    "groupe",
+    "Un type de groupe homogène et ses noms en français, anglais et portugais.",
+    "One kind of homogeneous group and its names in French, English and Portuguese.",
+    (
+        Param("type", "kind", "Type", "Kind",
+              "L'identifiant du type de groupe (court, sans espace de préférence).",
+              "The group kind's identifier (short, preferably without spaces).",
+              required=True, example="jeunes"),
+        Param("fr", None, "Français", "French",
+              "Les noms français du groupe (liste, séparés par ; ou ,) ; le premier est "
+              "celui qui est affiché.",
+              "The group's French names (list, separated by ; or ,); the first is shown.",
+              suggested=True, is_list=True, example="Jeunes ; Lycéens"),
+        Param("en", None, "Anglais", "English",
+              "Les noms anglais du groupe (liste).", "The group's English names (list).",
+              suggested=True, is_list=True, example="Young people ; Youth"),
+        Param("pt", None, "Portugais", "Portuguese",
+              "Les noms portugais du groupe (liste).", "The group's Portuguese names (list).",
+              suggested=True, is_list=True, example="Jovens"),
     ),
     format="inline",
 )
@@ -388,9 +417,20 @@ PROPOSAL = Template(
 
 #: Every template ``coacte install`` puts on the wiki.
 TEMPLATES: tuple[Template, ...] = (
-    DEBATE, POSTIT, GRID_CODE, SYNTHESIS, IDEA, REACTION, CONTRIBUTION, CURATION, PROPOSAL,
-    COMMITMENT,
+    DEBATE, POSTIT, GRID_CODE, GROUP_KIND, SYNTHESIS, IDEA, REACTION, CONTRIBUTION, CURATION,
+    PROPOSAL, COMMITMENT,
 )
+
+
+def fold(text: str) -> str:
+    """A value as compared, not as shown: case, accents and spacing folded
+    (``"  Élus  du  CM "`` → ``"elus du cm"``), so spellings a person may type for the
+    same thing compare equal. Here, on the contract's floor, so that the model's group
+    kinds (:class:`coacte.model.GroupKinds`) compare names by the same rule as the
+    values :mod:`coacte.wikitext.values` reads."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(letters.split())
 
 
 def template_named(name: str) -> Template | None:

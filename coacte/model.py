@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
+from coacte.contract import GROUP_LANGUAGES, fold
 from coacte.problems import Problem
 
 
@@ -93,6 +96,74 @@ class Grid:
     def knows(self, code: str, kind: str) -> bool:
         entry = self.entries.get(code)
         return entry is not None and entry.kind == kind
+
+
+@dataclass(frozen=True)
+class GroupKind:
+    """One kind of homogeneous group of the groups page (``{{CO-ACTE groupe}}``):
+    "Jeunes", "Young people" and "Jovens" are one kind, ``jeunes``. ``key`` is the
+    identifier as written; ``names`` the names by language, in page order."""
+
+    key: str
+    names: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    def name(self, lang: str = "fr") -> str:
+        """The name shown to a reader of ``lang``: the kind's first name in that language,
+        else its first name in another (French, English, Portuguese), else its key."""
+        for language in (lang, *GROUP_LANGUAGES, *self.names):
+            if self.names.get(language):
+                return self.names[language][0]
+        return self.key
+
+
+#: rapidfuzz WRatio (0–100) below which a group name has no closest kind: "Jovem" finds
+#: "Jovens" (73) and "Élus municipaux" "Élus" (90), "Agriculteurs" finds nothing (68).
+CLOSEST_SCORE = 70
+
+
+@dataclass
+class GroupKinds:
+    """The vocabulary of group kinds, read from the groups page so the secretariat
+    extends it without a release (design §5, "Homogeneous groups across languages").
+
+    ``kinds`` maps each kind's folded key to it, ``names`` every folded name (the keys
+    included) to its kind's folded key. Without a vocabulary (empty), every group name
+    is its own kind, folded: the rule before the groups page existed.
+    """
+
+    kinds: dict[str, GroupKind] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    #: The page it was read from (named when an unknown group is reported).
+    page: str = ""
+
+    def kind_of(self, name: str) -> str:
+        """The kind a group name stands for, compared folded (any case, with or without
+        accents): the kind's folded key, or the folded name itself when no kind has it
+        ("" for no group)."""
+        folded = fold(name)
+        return self.names.get(folded, folded)
+
+    def knows(self, name: str) -> bool:
+        """Whether some kind has this name (an empty name needs none)."""
+        folded = fold(name)
+        return not folded or folded in self.names
+
+    def closest(self, name: str) -> str | None:
+        """The kind whose name is nearest to ``name`` (rapidfuzz WRatio of the folded
+        names, at least :data:`CLOSEST_SCORE`): what to suggest for an unknown name;
+        ``None`` when nothing comes close."""
+        folded = fold(name)
+        if not folded or not self.names:
+            return None
+        found = process.extractOne(folded, list(self.names), scorer=fuzz.WRatio,
+                                   score_cutoff=CLOSEST_SCORE)
+        return None if found is None else self.names[found[0]]
+
+    def display(self, kind: str, lang: str = "fr") -> str | None:
+        """The name a kind (as :meth:`kind_of` returns it) is shown by in ``lang``;
+        ``None`` for a kind the vocabulary does not have."""
+        known = self.kinds.get(kind)
+        return None if known is None else known.name(lang)
 
 
 @dataclass
@@ -309,12 +380,14 @@ class Commitment:
 @dataclass
 class Inputs:
     """What a run read from the wiki: the debate pages, the grid, the debates found on
-    them and every problem found while reading."""
+    them, every problem found while reading, and the vocabulary of group kinds (the
+    groups page; empty when it is missing)."""
 
     pages: list[PageRevision]
     grid: Grid
     debates: list[Debate]
     problems: list[Problem] = field(default_factory=list)
+    group_kinds: GroupKinds = field(default_factory=GroupKinds)
 
     @property
     def postits(self) -> int:

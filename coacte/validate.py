@@ -14,18 +14,21 @@ from dataclasses import replace
 from datetime import date
 
 from coacte import contract
+from coacte.contract import fold
 from coacte.model import (
     Contribution,
     Debate,
     Grid,
     GridEntry,
+    GroupKind,
+    GroupKinds,
     PageRevision,
     PostIt,
     Reaction,
 )
 from coacte.problems import Problem
 from coacte.wikitext.parse import Call, calls
-from coacte.wikitext.values import decode, fold, split_list
+from coacte.wikitext.values import decode, split_list
 
 #: ``object[/meaning[/beneficiary]]``: ``C01``, ``A01-11/P15/k``, ``B/O``.
 _CODE = re.compile(
@@ -140,6 +143,58 @@ def read_grid(page: PageRevision | None) -> tuple[Grid, list[Problem]]:
             problems.append(Problem(page.title, None, "parent", "coacte-problem-grid-parent",
                                     (entry.code, entry.parent), blocking=False))
     return grid, problems
+
+
+def read_groups(page: PageRevision | None) -> tuple[GroupKinds, list[Problem]]:
+    """The vocabulary of group kinds from its wiki page (``{{CO-ACTE groupe}}`` calls):
+    each kind's key and its fr/en/pt names, so "Jeunes", "Young people" and "Jovens"
+    count as one kind. A call without a kind, or a name another kind already has (the
+    first kind keeps it), is reported where it is; two calls of one kind add up their
+    names. No page: an empty vocabulary (every group name is its own kind)."""
+    problems: list[Problem] = []
+    if page is None:
+        return GroupKinds(), problems
+    kinds = GroupKinds(page=page.title)
+    names: dict[str, dict[str, list[str]]] = {}
+    for call in calls(page.text):
+        if call.template is not contract.GROUP_KIND:
+            continue
+        mine: list[Problem] = []
+        r = Reader(page.title, call, call.ordinal, mine)
+        key = " ".join(r.get("type").split())
+        if not key:
+            r.report("type", "coacte-problem-required", "type")
+        problems += [replace(p, item="group") for p in mine]
+        if not key or r.blocked:
+            continue
+        folded = fold(key)
+        kinds.kinds.setdefault(folded, GroupKind(key))
+        where = Problem(page.title, call.ordinal, "type", "", item="group")
+        _claim(kinds, folded, key, where, problems)
+        own = names.setdefault(folded, {})
+        for language in contract.GROUP_LANGUAGES:
+            given = own.setdefault(language, [])
+            for name in split_list(r.get(language)):
+                if (_claim(kinds, folded, name, replace(where, field=language), problems)
+                        and fold(name) not in map(fold, given)):
+                    given.append(name)
+    for folded, own in names.items():
+        kind = kinds.kinds[folded]
+        kinds.kinds[folded] = GroupKind(kind.key, {lang: tuple(given)
+                                                   for lang, given in own.items() if given})
+    return kinds, problems
+
+
+def _claim(kinds: GroupKinds, kind: str, name: str, where: Problem,
+           problems: list[Problem]) -> bool:
+    """Give ``name`` to the kind ``kind`` (folded keys) unless another kind has it
+    (reported at ``where``): whether the name is the kind's."""
+    folded = fold(name)
+    owner = kinds.names.setdefault(folded, kind)
+    if owner != kind:
+        problems.append(replace(where, key="coacte-problem-group-name-taken",
+                                params=(name, kinds.kinds[kind].key, kinds.kinds[owner].key)))
+    return owner == kind
 
 
 def read_debate(page: PageRevision, grid: Grid) -> tuple[Debate | None, list[Problem]]:

@@ -17,7 +17,7 @@ from functools import cached_property
 from statistics import median
 
 from coacte import contract
-from coacte.model import GlobalIdea, GlobalSynthesis, Grid, Synthesis
+from coacte.model import GlobalIdea, GlobalSynthesis, Grid, GroupKind, GroupKinds, Synthesis
 from coacte.synthesis.delphi import IdeaStats
 from coacte.synthesis.global_round import Computed
 from coacte.synthesis.rounds import DelphiView
@@ -146,8 +146,27 @@ class LevelProposals:
 
 
 @dataclass(frozen=True)
+class GroupAgreement:
+    """One kind of homogeneous group's agreement with an idea in a Delphi round. ``kind``
+    is the kind as counted (:meth:`~coacte.model.GroupKinds.kind_of`), ``label`` its entry
+    on the groups page (``None`` when the page lacks it), ``spelling`` the first name its
+    reactions used."""
+
+    kind: str
+    label: GroupKind | None
+    spelling: str
+    agreement: float | None
+
+    def name(self, lang: str = "fr") -> str:
+        """The kind's name in ``lang`` when the groups page has it, else its spelling
+        ("" for reactions without a group)."""
+        return self.label.name(lang) if self.label is not None else self.spelling
+
+
+@dataclass(frozen=True)
 class RoundStat:
-    """One idea's statistics in one Delphi round (``round`` reacted to round − 1)."""
+    """One idea's statistics in one Delphi round (``round`` reacted to round − 1);
+    ``by_group`` its agreement per kind of group, in first-seen order."""
 
     round: int
     key: str
@@ -160,6 +179,7 @@ class RoundStat:
     priority_iqr: float | None
     consensus: bool
     votes: tuple[tuple[str, int], ...]
+    by_group: tuple[GroupAgreement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -420,10 +440,13 @@ def proposals(g: GlobalSynthesis) -> list[LevelProposals]:
     )))) for level, items in found.items()]
 
 
-def _stat(r: int, key: str, statement: str, kind: str, s: IdeaStats) -> RoundStat:
+def _stat(r: int, key: str, statement: str, kind: str, s: IdeaStats,
+          group_kinds: GroupKinds) -> RoundStat:
+    by_group = tuple(GroupAgreement(k, group_kinds.kinds.get(k), s.group_names.get(k, ""), v)
+                     for k, v in s.agreement_by_group.items())
     return RoundStat(r, key, statement, kind, len(s.reactions), len(s.territories),
                      s.agreement, s.priority_median, s.priority_iqr, s.consensus,
-                     tuple(s.votes.items()))
+                     tuple(s.votes.items()), by_group)
 
 
 def convergence(views: Mapping[int, DelphiView]) -> list[Convergence]:
@@ -437,7 +460,8 @@ def convergence(views: Mapping[int, DelphiView]) -> list[Convergence]:
             row = rows.setdefault(idea.key, {"statement": idea.statement, "kind": idea.kind,
                                              "stats": {}})
             s = view.stats.get(idea.key) or IdeaStats(idea.key)
-            row["stats"][r] = _stat(r, idea.key, row["statement"], row["kind"], s)
+            row["stats"][r] = _stat(r, idea.key, row["statement"], row["kind"], s,
+                                    view.group_kinds)
     return [Convergence(key, row["statement"], row["kind"],
                         tuple(row["stats"][r] for r in sorted(row["stats"])))
             for key, row in rows.items()]

@@ -4,8 +4,8 @@ the writing.
 Two kinds of pages: *managed* ones (the contract's templates, with TemplateData
 generated from :mod:`coacte.contract`) are kept up to date, unless a human edited them
 since the bot last did, in which case they are reported and left alone (``--force``
-overrides); *seeded* ones (the grid, the stop page) are created when missing and then
-belong to the wiki's moderators, so they are never overwritten.
+overrides); *seeded* ones (the grid, the groups page, the stop page) are created when
+missing and then belong to the wiki's moderators, so they are never overwritten.
 """
 
 from __future__ import annotations
@@ -53,12 +53,13 @@ def template_text(template: contract.Template) -> str:
 
 
 def wanted_pages(config: Config, debate_prefix: str = "Débat") -> list[Wanted]:
-    """Templates, the forms' preload and InputBox pages (from ``forms/``), the grid and
-    the stop page."""
+    """Templates, the forms' preload and InputBox pages (from ``forms/``), the grid, the
+    groups page and the stop page."""
     pages = [Wanted(f"Template:{t.name}", template_text(t), MANAGED)
              for t in contract.TEMPLATES]
     pages += [Wanted(t, text.strip(), MANAGED) for t, text in form_pages(debate_prefix).items()]
-    for title, name in ((config.grid_page, "grille"), (config.stop_page, "arret")):
+    for title, name in ((config.grid_page, "grille"), (config.groups_page, "groupes"),
+                        (config.stop_page, "arret")):
         text = (TEMPLATES_DIR / "pages" / f"{name}.wikitext").read_text(encoding="utf-8")
         pages.append(Wanted(title, text.strip(), SEEDED))
     return pages

@@ -84,7 +84,7 @@ def round_status(wiki: Wiki, n: int, *, report: Report | None = None,
         raise JobError(f"{titles[0]} does not exist: round {n} is not open.")
     inputs = read_inputs(wiki, parse_store=stores.parsed)
     view, problems = delphi_view(inputs.debates, n, previous, pages.get(titles[1]),
-                                 closed=False)
+                                 closed=False, group_kinds=inputs.group_kinds)
     report.problems(problems)
     for line in status_lines(view, n):
         report.line(line)

@@ -85,7 +85,8 @@ def synthesize_changed(wiki: Wiki, state_path: Path, *,
     """
     report = report or Report()
     config = wiki.config
-    grid_page = wiki.read([config.grid_page])[config.grid_page]
+    first = wiki.read([config.grid_page, config.groups_page])  # one request for both
+    grid_page = first[config.grid_page]
     state = incremental.load(state_path, state_key(wiki, grid_page.revid if grid_page else None))
     listed = wiki.transcluding_revids(config.header_template)
     changed, gone = incremental.changed_pages(state, listed)
@@ -99,7 +100,8 @@ def synthesize_changed(wiki: Wiki, state_path: Path, *,
     pairs |= {territory_pair(d) for d in debates}
     siblings = state.pages_feeding(pairs) - changed - gone
     pages = fresh + [p for p in wiki.read(sorted(siblings)).values() if p is not None]
-    inputs = read_inputs(wiki, pages=pages, grid_page=grid_page, grid=grid, known=parsed)
+    inputs = read_inputs(wiki, pages=pages, grid_page=grid_page, grid=grid, known=parsed,
+                         groups_page=first[config.groups_page])
     named = wiki.titles
     pair_of = {named.synthesis(name, round_): (key, round_)
                for (key, round_), name in territory_names(inputs.debates).items()}

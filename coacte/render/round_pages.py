@@ -56,6 +56,13 @@ def _change(stats: IdeaStats, lang: str) -> str:
     return ", ".join(bits)
 
 
+def _group_name(view: DelphiView, stats: IdeaStats, kind: str, lang: str) -> str:
+    """How a kind of group is shown: its name in ``lang`` on the groups page, else the
+    first spelling its reactions used, else "no group"."""
+    return (view.group_kinds.display(kind, lang) or stats.group_names.get(kind)
+            or message("coacte-round-no-group", lang=lang))
+
+
 def delphi_section(view: DelphiView, lang: str = "fr") -> list[str]:
     """The reactions table (one row per idea of round n−1) and, while the round is open,
     the territories and ideas still waiting for an answer."""
@@ -68,9 +75,8 @@ def delphi_section(view: DelphiView, lang: str = "fr") -> list[str]:
              '{| class="wikitable sortable"', "! " + " !! ".join(header)]
     for idea in view.ideas:
         s = view.stats.get(idea.key) or IdeaStats(idea.key)
-        groups = ", ".join(
-            f"{encode(s.group_names.get(k) or message('coacte-round-no-group', lang=lang))} "
-            f"{_percent(v)}" for k, v in s.agreement_by_group.items())
+        groups = ", ".join(f"{encode(_group_name(view, s, k, lang))} {_percent(v)}"
+                           for k, v in s.agreement_by_group.items())
         lines += ["|-", "| " + " || ".join([
             f"{encode(idea.statement)} <small>({idea.key})</small>",
             str(len(s.territories)), _percent(s.agreement), groups,

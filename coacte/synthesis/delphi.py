@@ -7,7 +7,9 @@ priority is it (1–5), what do they want to add. For each idea this module meas
 * **agreement**: the mean score of the reactions that give one, ``oui`` = 1, ``non`` = 0,
   ``nuancé`` = :attr:`Settings.nuance_weight` (½ by default: a qualified yes is half a
   yes). Also per *kind of group* (elected officials, youth…), so that a consensus of one
-  kind of group alone is seen as such and not mistaken for everyone's;
+  kind of group alone is seen as such and not mistaken for everyone's. Kinds come from the
+  groups page (:class:`~coacte.model.GroupKinds`): "Élus", "Councillors" and "Eleitos"
+  are one kind; a name the page lacks is reported once, with the closest kind;
 * **priority**: the median and the interquartile range (Q3 − Q1, quartiles by
   :func:`statistics.quantiles` with ``method="inclusive"``; 0 for a single value) of the
   priorities given: the IQR is the spread of opinions, Delphi's measure of convergence;
@@ -30,10 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from coacte.contract import AGREEMENTS
-from coacte.model import Reaction
+from coacte.model import GroupKinds, Reaction
 from coacte.problems import Problem
 from coacte.validate import agreement_value, priority_value, reaction_value_problems
-from coacte.wikitext.values import fold
 
 #: Tolerance of the threshold comparisons (agreement is a mean of floats).
 _EPSILON = 1e-9
@@ -99,12 +100,13 @@ class IdeaStats:
     change: dict | None = None
 
 
-def group_kind(group: str) -> str:
-    """The kind of homogeneous group a group name stands for: the name folded by
-    :func:`~coacte.wikitext.values.fold`, the contract's group identity (the forms and
-    the page edits use it too), so "Élus" and " elus" are one kind; "" for a reaction
-    without group."""
-    return fold(group)
+def group_kind(group: str, kinds: GroupKinds | None = None) -> str:
+    """The kind of homogeneous group a group name stands for in the vocabulary ``kinds``
+    (:meth:`~coacte.model.GroupKinds.kind_of`: "Councillors" is ``elus`` when the groups
+    page says so). A name the vocabulary lacks, or any name without one, is its own kind,
+    folded like the contract's group identity (the forms and the page edits use it too),
+    so "Élus" and " elus" are one kind; "" for a reaction without group."""
+    return (kinds or GroupKinds()).kind_of(group)
 
 
 def round_stats(
@@ -112,6 +114,7 @@ def round_stats(
     keys: Sequence[str],
     previous: Mapping[str, IdeaStats] | None = None,
     settings: Settings = DEFAULT_SETTINGS,
+    kinds: GroupKinds | None = None,
 ) -> tuple[dict[str, IdeaStats], list[Problem]]:
     """The statistics of one Delphi round: one :class:`IdeaStats` per key of ``keys``
     (in that order, also for ideas nobody reacted to), and the problems found.
@@ -127,13 +130,17 @@ def round_stats(
     * an agreement other than oui/non/nuancé, or a priority outside 1–5, is reported as
       :mod:`coacte.validate` reports it (here not blocking; a reaction read from a page
       has been checked already): that answer is left out, the rest of the reaction counts;
-    * a priority without an agreement (or the reverse) is fine.
+    * a priority without an agreement (or the reverse) is fine;
+    * a group name the vocabulary ``kinds`` lacks (when it has some) is reported once,
+      not blocking, with the closest kind: it still counts, as a kind of its own.
 
     ``previous`` holds the previous round's statistics by key, to fill ``change``.
     """
+    kinds = kinds or GroupKinds()
     known = set(keys)
     counted: dict[str, list[Reaction]] = {key: [] for key in keys}
     firsts: dict[tuple[str, str, str], Reaction] = {}
+    kept: list[Reaction] = []  # counted, in document order
     problems: list[Problem] = []
     for reaction in reactions:
         if not reaction.answered:
@@ -143,7 +150,7 @@ def round_stats(
                                     "coacte-problem-reaction-unknown-idea", (reaction.key,),
                                     blocking=True, item="reaction"))
             continue
-        identity = (reaction.territory.casefold(), group_kind(reaction.group), reaction.key)
+        identity = (reaction.territory.casefold(), kinds.kind_of(reaction.group), reaction.key)
         first = firsts.get(identity)
         if first is not None:
             problems.append(_duplicate(reaction, first))
@@ -151,7 +158,9 @@ def round_stats(
         firsts[identity] = reaction
         problems.extend(_value_problems(reaction))
         counted[reaction.key].append(reaction)
-    stats = {key: idea_stats(key, counted[key], settings) for key in keys}
+        kept.append(reaction)
+    problems += unknown_groups(kept, kinds)
+    stats = {key: idea_stats(key, counted[key], settings, kinds) for key in keys}
     if previous:
         for key, current in stats.items():
             before = previous.get(key)
@@ -161,16 +170,19 @@ def round_stats(
 
 
 def idea_stats(key: str, reactions: Sequence[Reaction],
-               settings: Settings = DEFAULT_SETTINGS) -> IdeaStats:
+               settings: Settings = DEFAULT_SETTINGS,
+               kinds: GroupKinds | None = None) -> IdeaStats:
     """The statistics of one idea from its counted reactions (see :func:`round_stats`
-    for which reactions count; values that are not accepted are skipped here)."""
+    for which reactions count; values that are not accepted are skipped here), groups
+    counted by their kind in ``kinds``."""
+    kinds = kinds or GroupKinds()
     stats = IdeaStats(key, reactions=list(reactions))
     scores: list[float] = []
     by_group: dict[str, list[float]] = {}
     priorities: list[int] = []
     both = False
     for reaction in reactions:
-        kind = group_kind(reaction.group)
+        kind = kinds.kind_of(reaction.group)
         stats.group_names.setdefault(kind, reaction.group.strip())
         agreement = agreement_value(reaction.agreement) if reaction.agreement else None
         priority = priority_value(_text(reaction.priority))
@@ -195,6 +207,30 @@ def idea_stats(key: str, reactions: Sequence[Reaction],
         and stats.priority_iqr <= settings.consensus_iqr + _EPSILON
     )
     return stats
+
+
+def unknown_groups(reactions: Iterable[Reaction], kinds: GroupKinds) -> list[Problem]:
+    """Each group name of ``reactions`` that the vocabulary lacks, once (at its first
+    reaction, not blocking), with the closest kind when one comes close: what the
+    secretariat adds to the groups page. Nothing without a vocabulary."""
+    if not kinds.names:
+        return []
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for reaction in reactions:
+        name = reaction.group.strip()
+        kind = kinds.kind_of(name)
+        if kinds.knows(name) or kind in seen:
+            continue
+        seen.add(kind)
+        closest = kinds.closest(name)
+        key, params = "coacte-problem-group-unknown", (name, kinds.page)
+        if closest is not None:
+            key, params = "coacte-problem-group-unknown-closest", (*params,
+                                                                   kinds.kinds[closest].key)
+        problems.append(Problem(reaction.page, reaction.index, "groupe", key, params,
+                                blocking=False, item="reaction"))
+    return problems
 
 
 def median_iqr(values: Sequence[float]) -> tuple[float | None, float | None]:

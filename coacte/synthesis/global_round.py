@@ -85,7 +85,8 @@ def compute(inputs: Inputs, round_: int, pages: Mapping[int, PageRevision | None
             continue
         closed = r < round_ or close or now in (CLOSED, FROZEN)
         view, found = delphi_view(inputs.debates, r, previous, pages.get(r - 2),
-                                  closed=closed, settings=settings)
+                                  closed=closed, settings=settings,
+                                  group_kinds=inputs.group_kinds)
         views[r] = view
         if r == round_:
             problems += found

@@ -8,9 +8,9 @@ idea take its key, so they are merged in under it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from coacte.model import Debate, GlobalIdea, PageRevision
+from coacte.model import Debate, GlobalIdea, GroupKinds, PageRevision
 from coacte.problems import Problem
 from coacte.synthesis import delphi
 from coacte.synthesis.cross_territory import ClusterFn, default_cluster
@@ -29,6 +29,8 @@ class DelphiView:
     stats: dict[str, delphi.IdeaStats]
     #: While the round is open: territories and idea keys nobody answered yet.
     pending: tuple[list[str], list[str]] | None = None
+    #: The vocabulary the groups were counted by: each kind's name in a reader's language.
+    group_kinds: GroupKinds = field(default_factory=GroupKinds)
 
 
 def question3(page: PageRevision | None) -> list[PublishedIdea]:
@@ -43,24 +45,27 @@ def reactions_of(debates: list[Debate], round_: int):
 def delphi_view(debates: list[Debate], round_: int, previous: PageRevision,
                 before_previous: PageRevision | None, *, closed: bool,
                 settings: delphi.Settings = delphi.DEFAULT_SETTINGS,
+                group_kinds: GroupKinds | None = None,
                 ) -> tuple[DelphiView, list[Problem]]:
     """Round n's reactions to the ideas of ``previous`` (round n−1's global page), with
     the change since round n−1's own reactions to ``before_previous``; while the round is
-    open, the territories and ideas still waiting."""
+    open, the territories and ideas still waiting. Groups count by their kind in
+    ``group_kinds`` (the groups page; none: each name is its own kind)."""
+    group_kinds = group_kinds or GroupKinds()
     ideas = question3(previous)
     keys = [i.key for i in ideas]
     earlier = None
     if before_previous is not None:
         earlier, _ = delphi.round_stats(reactions_of(debates, round_ - 1),
                                         [i.key for i in question3(before_previous)],
-                                        settings=settings)
+                                        settings=settings, kinds=group_kinds)
     reactions = reactions_of(debates, round_)
-    stats, problems = delphi.round_stats(reactions, keys, earlier, settings)
+    stats, problems = delphi.round_stats(reactions, keys, earlier, settings, group_kinds)
     pending = None
     if not closed:
         territories = list(dict.fromkeys(d.territory for d in debates if d.round == round_))
         pending = delphi.pending(reactions, keys, territories)
-    return DelphiView(round_ - 1, previous.title, ideas, stats, pending), problems
+    return DelphiView(round_ - 1, previous.title, ideas, stats, pending, group_kinds), problems
 
 
 def adopt_keys(ideas: list[GlobalIdea], frozen: list[PublishedIdea],

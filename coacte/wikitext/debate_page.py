@@ -23,9 +23,10 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Template as TemplateNode
 
 from coacte import contract
+from coacte.contract import fold
 from coacte.problems import Problem
 from coacte.wikitext.parse import call_of, calls
-from coacte.wikitext.values import encode, fold, same_group, template_call
+from coacte.wikitext.values import encode, same_group, template_call
 
 #: The order of a reaction's parameters, as ``coacte round open`` seeds the slots.
 _REACTION_ORDER = ("idée", "énoncé", "accord", "priorité", "commentaire", "groupe")

@@ -14,11 +14,12 @@ Values are also compared here, once: :func:`fold` is how spellings of one value 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 import mwparserfromhell
 from mwparserfromhell.nodes import Comment, HTMLEntity, Tag, Template, Text
+
+from coacte.contract import fold
 
 #: Characters that are markup anywhere in a template parameter, always written as
 #: numeric entities. ``&`` comes first so that a literal "&amp;" in a post-it survives.
@@ -99,15 +100,6 @@ def split_list(value: str) -> tuple[str, ...]:
     """A comma- or semicolon-separated list parameter (levels, actors), blanks dropped."""
     items = value.replace(";", ",").split(",")
     return tuple(item.strip() for item in items if item.strip())
-
-
-def fold(text: str) -> str:
-    """A value as compared, not as shown: case, accents and spacing folded
-    (``"  Élus  du  CM "`` → ``"elus du cm"``), so spellings a person may type for the
-    same thing compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(letters.split())
 
 
 def same_group(a: str, b: str) -> bool:

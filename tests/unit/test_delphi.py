@@ -401,3 +401,65 @@ def test_as_dict_is_json_ready():
         "comments": [{"territory": "Bristol", "group": "Jeunes", "text": "Oui, mais | vite"}],
         "change": {"agreement": 0.1667, "median": 1.0, "iqr": 1.0, "consensus": None},
     }
+
+
+# --- group kinds across languages -------------------------------------------------------
+
+def test_one_kind_across_languages_in_per_kind_agreement():
+    """"Élus" (fr), "Councillors" (en) and "Eleitos" (pt) are one kind on the groups page:
+    per-kind agreement does not split them by language."""
+    from tests.unit.test_group_kinds import VOCABULARY
+
+    mulhouse, bristol, odemira = Page("Mulhouse"), Page("Bristol"), Page("Odemira")
+    reactions = [mulhouse.react(A, "oui", 4, group="Élus"),
+                 bristol.react(A, "non", 2, group="Councillors"),
+                 odemira.react(A, "oui", 4, group="Eleitos"),
+                 bristol.react(A, "oui", 3, group="Young people"),
+                 odemira.react(A, "nuancé", 3, group="Jovens")]
+    stats, problems = stats_of(reactions, kinds=VOCABULARY)
+    assert problems == []
+    assert stats[A].agreement_by_group == {"elus": pytest.approx(2 / 3),
+                                           "jeunes": pytest.approx(0.75)}
+    assert stats[A].group_names == {"elus": "Élus", "jeunes": "Young people"}
+    assert group_kind("Councillors", VOCABULARY) == "elus"
+    # without the vocabulary, the spellings stay apart (the rule before the groups page)
+    alone, _ = stats_of(reactions)
+    assert list(alone[A].agreement_by_group) == ["elus", "councillors", "eleitos",
+                                                 "young people", "jovens"]
+
+
+def test_the_same_kind_in_two_languages_in_one_territory_is_a_duplicate():
+    from tests.unit.test_group_kinds import VOCABULARY
+
+    p = Page("Mulhouse")
+    first = p.react(A, "oui", 5, group="Élus")
+    again = p.react(A, "non", 1, group="Councillors")
+    other = Page("Bristol").react(A, "non", 1, group="Councillors")  # another territory
+    stats, problems = stats_of([first, again, other], kinds=VOCABULARY)
+    assert [(pr.key, pr.index, pr.params) for pr in problems] == [
+        ("coacte-problem-reaction-duplicate", 2, ("Councillors", "Mulhouse", A, p.title, 1))]
+    assert stats[A].reactions == [first, other]
+    assert stats_of([first, again])[1] == []  # without the vocabulary, two groups
+
+
+def test_unknown_group_names_reported_once_with_the_closest_kind():
+    from tests.unit.test_group_kinds import VOCABULARY
+
+    p, q = Page("Mulhouse"), Page("Bristol")
+    reactions = [p.react(A, "oui", group="Élus"),
+                 p.react(A, "oui", group="Jovem"),
+                 q.react(B, "non", group="jovem"),          # the same name again: once
+                 q.react(A, "non", group="Agriculteurs"),
+                 q.react(B, "non", group="Agriculteurs"),
+                 q.react(C, "non")]                        # no group: nothing to add
+    stats, problems = stats_of(reactions, kinds=VOCABULARY)
+    assert [(pr.page, pr.index, pr.field, pr.key, pr.params, pr.blocking, pr.item)
+            for pr in problems] == [
+        (p.title, 2, "groupe", "coacte-problem-group-unknown-closest",
+         ("Jovem", "CO-ACTE/Groupes", "jeunes"), False, "reaction"),
+        (q.title, 2, "groupe", "coacte-problem-group-unknown",
+         ("Agriculteurs", "CO-ACTE/Groupes"), False, "reaction"),
+    ]
+    assert "closest kind is jeunes" in problems[0].message("en")
+    assert stats[A].agreement_by_group == {"elus": 1.0, "jovem": 1.0, "agriculteurs": 0.0}
+    assert stats_of(reactions)[1] == []  # no vocabulary, nothing to report

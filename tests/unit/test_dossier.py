@@ -450,3 +450,34 @@ def test_render_dispatches_on_the_format(dossier):
     assert dossiers.default_name(3, "pdf") == "coacte-round-3.pdf"
     with pytest.raises(ValueError, match="unknown format"):
         dossiers.render(dossier, "docx")
+
+
+def test_per_kind_agreement_counts_kinds_across_languages_with_their_names():
+    """Élus (fr) and Councillors (en) react as one kind; the dossier names it in the
+    reader's language from the groups page, an unknown group by its spelling."""
+    from tests.unit.test_group_kinds import VOCABULARY
+
+    first = debates()
+    one = compute(Inputs([], GRID, first), 1, {}, cluster=surface_cluster)
+    funding = next(i for i in one.synthesis.ideas if i.statement.startswith(FUNDING))
+    page = "Débat:Mulhouse/Tour 2"
+    second = Debate(page, 9, "Mulhouse", 2, reactions=[
+        Reaction(page, 9, 1, "Mulhouse", 2, funding.key, "oui", 4, "", "Councillors"),
+        Reaction(page, 9, 2, "Mulhouse", 2, funding.key, "non", 4, "", "Jeunes"),
+        Reaction(page, 9, 3, "Mulhouse", 2, funding.key, "non", 4, "", "Retraités"),
+    ])
+    bristol = Debate("Débat:Bristol/Tour 2", 9, "Bristol", 2, reactions=[
+        Reaction("Débat:Bristol/Tour 2", 9, 1, "Bristol", 2, funding.key, "nuancé", 4, "",
+                 "Élus")])
+    inputs = Inputs([], GRID, [*first, second, bristol], group_kinds=VOCABULARY)
+    two = compute(inputs, 2, {1: published(1, one.synthesis)}, cluster=surface_cluster)
+    stats = two.views[2].stats[funding.key]
+    assert stats.agreement_by_group == {"elus": 0.75, "jeunes": 0.0, "retraites": 0.0}
+    assert [p.params[0] for p in two.problems] == ["Retraités"]  # not on the page: told
+    by_group = for_round(two).round_stats[0].by_group
+    assert [(g.kind, g.name("fr"), g.name("en"), g.agreement) for g in by_group] == [
+        ("elus", "Élus", "Councillors", 0.75), ("jeunes", "Jeunes", "Young people", 0.0),
+        ("retraites", "Retraités", "Retraités", 0.0)]
+    page_en = html.render(for_round(two), "en", with_charts=False)
+    assert "Agreement per kind of group, round 2:" in page_en
+    assert "Councillors&nbsp;75\u00a0% · Young people&nbsp;0\u00a0%" in page_en

@@ -28,7 +28,8 @@ NOT_MESSAGES = {"coacte-bot", "coacte-refresh", "coacte-dossier"}
 def test_every_key_the_code_uses_exists():
     assert used_keys() - NOT_MESSAGES - keys("en") == set()
     # keys built at run time (f"coacte-where-{item}", f"coacte-kind-{kind}", …)
-    built = {f"coacte-where-{i}" for i in ("postit", "curation", "reaction", "contribution")}
+    built = {f"coacte-where-{i}" for i in ("postit", "curation", "reaction", "contribution",
+                                               "group")}
     built |= {"coacte-kind-blocage", "coacte-kind-levier", "coacte-round-consensus-gained",
               "coacte-round-consensus-lost"}
     assert built <= keys("en")

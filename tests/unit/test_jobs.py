@@ -113,3 +113,33 @@ def test_the_demo_says_where_to_look():
     assert "    http://localhost:8080/index.php?title=S" in lines
     assert lines[-1].startswith("  accounts (") and "Admin (admin)" in lines[-1]
     assert not any("coacte serve" in line for line in lines)  # no [web] url
+
+
+class BatchWiki(FakeWiki):
+    """A fake wiki that keeps each batch read (one API request each on a real wiki)."""
+
+    def __init__(self, pages):
+        super().__init__(pages)
+        self.batches: list[list[str]] = []
+
+    def read(self, titles):
+        self.batches.append(list(titles))
+        return super().read(titles)
+
+
+def test_the_groups_page_is_read_in_the_grid_pages_batch():
+    groups = PageRevision("CO-ACTE/Groupes", 4, "t",
+                          "{{CO-ACTE groupe | type = elus | fr = Élus | en = Councillors }}")
+    wiki = BatchWiki([groups, *round_two()])
+    batches = wiki.batches
+    inputs = read_inputs(wiki)
+    assert batches == [["CO-ACTE/Grille", "CO-ACTE/Groupes"]]
+    assert inputs.group_kinds.kind_of("Councillors") == "elus"
+    assert [p.key for p in inputs.problems] == ["coacte-problem-no-grid"]
+    missing = read_inputs(FakeWiki(round_two()))
+    assert missing.group_kinds.names == {}
+    assert "coacte-problem-no-groups" in [p.key for p in missing.problems]
+    # a caller that hands its grid page gets the groups page read alone
+    batches.clear()
+    read_inputs(wiki, grid_page=None)
+    assert batches == [["CO-ACTE/Groupes"]]

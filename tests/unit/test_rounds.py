@@ -83,3 +83,23 @@ def test_freeze_marks_the_page_and_keeps_the_rest():
     frozen = freeze(body)
     assert state(region.wrap(frozen)) == "figé"
     assert frozen.replace("figé", "ouvert") == body
+
+
+def test_the_reactions_table_names_each_kind_in_the_pages_language():
+    from tests.unit.test_group_kinds import VOCABULARY
+
+    debates, _ = read_debates([
+        page("Mulhouse", [("g3b-aaaa1111", "oui", "4", "Élus", "")]),
+        page("Bristol", [("g3b-aaaa1111", "non", "4", "Councillors", ""),
+                         ("g3b-aaaa1111", "oui", "4", "Young people", "")]),
+    ], GRID)
+    view, problems = delphi_view(debates, 2, PREVIOUS, None, closed=True,
+                                 group_kinds=VOCABULARY)
+    assert problems == [] and view.group_kinds is VOCABULARY
+    row = next(line for line in delphi_section(view, "fr") if "Les financements" in line)
+    assert "Élus 50 %, Jeunes 100 %" in row
+    row = next(line for line in delphi_section(view, "en") if "Les financements" in line)
+    assert "Councillors 50 %, Young people 100 %" in row
+    alone, _ = delphi_view(debates, 2, PREVIOUS, None, closed=True)
+    row = next(line for line in delphi_section(alone, "fr") if "Les financements" in line)
+    assert "Élus 100 %, Councillors 0 %, Young people 100 %" in row

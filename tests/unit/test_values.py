@@ -6,9 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coacte import contract
+from coacte.contract import fold
 from coacte.wikitext.parse import calls
 from coacte.wikitext.synthesis_page import members_of, members_value
-from coacte.wikitext.values import decode, encode, fold, same_group, split_list, template_call
+from coacte.wikitext.values import decode, encode, same_group, split_list, template_call
 
 HOSTILE = [
     "[[Catégorie:x]]",
