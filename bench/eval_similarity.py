@@ -14,6 +14,13 @@ time spent. Two sets (see ``eval/README.md``):
     python bench/eval_similarity.py                         # both sets, default Settings
     python bench/eval_similarity.py --data eval/ideas.jsonl  # one set, whole
     python bench/eval_similarity.py --sweep                  # also a grid of settings
+    python bench/eval_similarity.py --sweep-queue            # the queue's weights, half A
+
+For ``debates.jsonl`` it also measures the review queue (``coacte global --json``'s
+``suggestions``): a moderator answers it from the top as the labels do, the queue
+recomputed after each answer, from the unattended clustering; it prints the answers
+needed to reach ARI 0.85 and 0.90, the ARI after 80 and 120 answers, and the same for a
+perfect queue (a yardstick: what the unattended start leaves to do).
 """
 
 from __future__ import annotations
@@ -30,10 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 from scipy.special import comb  # noqa: E402
 
-from coacte.synthesis import encoder, semantic  # noqa: E402
+from coacte.synthesis import encoder, semantic, suggestions  # noqa: E402
 from coacte.synthesis.semantic import Settings  # noqa: E402
+from coacte.synthesis.suggestions import Pool, Weights  # noqa: E402
 
 DATA = ROOT / "eval" / "ideas.jsonl"
 DEBATES = ROOT / "eval" / "debates.jsonl"
@@ -146,6 +155,124 @@ def report(name: str, items: list[dict], embeddings, settings: Settings,
     return result
 
 
+# ------------------------------------------------------------------ the review queue
+
+#: ARI a moderator answering the queue should reach, and the answers after which ARI
+#: is printed.
+GOALS = (0.85, 0.90)
+CHECKPOINTS = (80, 120)
+
+
+def item_pool(items: list[dict], embeddings, labels: list) -> Pool:
+    """The predicted clusters of ``items`` as the global synthesis's ideas would be: one
+    idea per cluster (key: its label), bucketed by question and kind, each item one
+    member of one post-it."""
+    keys = list(dict.fromkeys(str(label) for label in labels))
+    index = {key: n for n, key in enumerate(keys)}
+    owner = np.array([index[str(label)] for label in labels], dtype=np.int64)
+    buckets: list = [None] * len(keys)
+    codes: list[set] = [set() for _ in keys]
+    for n, item in zip(owner, items, strict=True):
+        buckets[n] = (item["question"], item["kind"])
+        if item["code"]:
+            codes[n].add(item["code"].split("/")[0].upper())
+    return Pool(keys, buckets, [frozenset(c) for c in codes], owner,
+                np.asarray(embeddings, dtype=np.float32), np.ones(len(items)),
+                [item["id"] for item in items])
+
+
+def review(items: list[dict], embeddings, settings: Settings,
+           weights: Weights = suggestions.DEFAULT_WEIGHTS, answers: int = 200) -> list[float]:
+    """A moderator answering the queue from the top as the labels do, starting from the
+    unattended clustering: the ARI after 0, 1, 2... answers.
+
+    Two predicted ideas are the same when their members' main gold ideas are; a "same"
+    answer merges them (the first key stays, so its decisions carry over), a "different"
+    one marks the pair decided. The queue is computed again after every answer with
+    :func:`coacte.synthesis.suggestions.ranked`, the very ranking ``coacte global`` uses.
+    """
+    truth = [item["cluster"] for item in items]
+    labels = [str(label) for label in semantic.cluster(
+        [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings)]
+    decided: set[frozenset[str]] = set()
+    curve = [adjusted_rand(truth, labels)]
+    for _ in range(answers):
+        queue = suggestions.ranked(item_pool(items, embeddings, labels), decided=decided,
+                                   limit=1, weights=weights)
+        if not queue:
+            break
+        a, b = queue[0].ideas
+        if _main(truth, labels, a) == _main(truth, labels, b):
+            labels = [a if label == b else label for label in labels]
+            decided = {frozenset(a if k == b else k for k in pair) for pair in decided}
+        else:
+            decided.add(frozenset((a, b)))
+        curve.append(adjusted_rand(truth, labels))
+    return curve
+
+
+def best_possible(items: list[dict], embeddings, settings: Settings,
+                  answers: int = 200) -> list[float]:
+    """The same from a perfect queue (a yardstick, not a method): only pairs the labels
+    merge, of the same question and kind, the biggest first."""
+    truth = [item["cluster"] for item in items]
+    labels = [str(label) for label in semantic.cluster(
+        [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings)]
+    where = {label: (item["question"], item["kind"]) for label, item in zip(labels, items,
+                                                                            strict=True)}
+    curve = [adjusted_rand(truth, labels)]
+    for _ in range(answers):
+        size = Counter(labels)
+        main = {key: _main(truth, labels, key) for key in size}
+        pairs = [(size[a] * size[b], a, b) for a, b in itertools.combinations(sorted(size), 2)
+                 if main[a] == main[b] and where[a] == where[b]]
+        if not pairs:
+            break
+        _, a, b = max(pairs)
+        labels = [a if label == b else label for label in labels]
+        curve.append(adjusted_rand(truth, labels))
+    return curve
+
+
+def sweep_queue(items: list[dict], embeddings, settings: Settings) -> None:
+    """Answers to reach each goal for a grid of :class:`Weights` (run it on half A)."""
+    print("\nqueue sweep: best shared_code other_dimension other_code size | answers to "
+          + " / ".join(f"{g:.2f}" for g in GOALS))
+    for best, shared, other, code, size in itertools.product(
+            (0.7, 0.85, 1.0), (0.0, 0.05, 0.1), (0.0, 0.1), (0.0, 0.03), (0.0, 0.02, 0.04, 0.06)):
+        weights = Weights(best, shared, other, code, size)
+        curve = review(items, embeddings, settings, weights, 150)
+        print(f"  {best:.2f} {shared:.2f} {other:.2f} {code:.2f} {size:.2f} | "
+              + " / ".join(answers_to(curve, g) for g in GOALS))
+
+
+def _main(truth: list, labels: list, key: str):
+    """A predicted idea's main gold idea (ties: the first met)."""
+    return Counter(t for t, label in zip(truth, labels, strict=True)
+                   if label == key).most_common(1)[0][0]
+
+
+def answers_to(curve: list[float], goal: float) -> str:
+    """How many answers reach ``goal`` (a number, or "not within N")."""
+    reached = next((n for n, ari in enumerate(curve) if ari >= goal), None)
+    return str(reached) if reached is not None else f"not within {len(curve) - 1}"
+
+
+def report_review(name: str, items: list[dict], embeddings, settings: Settings,
+                  weights: Weights = suggestions.DEFAULT_WEIGHTS) -> list[float]:
+    """Print the review queue's figures for one half."""
+    start = time.perf_counter()
+    curve = review(items, embeddings, settings, weights, max(CHECKPOINTS))
+    at = "  ".join(f"ARI after {n}: {curve[min(n, len(curve) - 1)]:.3f}" for n in CHECKPOINTS)
+    goals = "  ".join(f"answers to ARI {g:.2f}: {answers_to(curve, g)}" for g in GOALS)
+    print(f"  {name}: start {curve[0]:.3f}  {goals}  {at}  "
+          f"({time.perf_counter() - start:.1f} s)")
+    ideal = best_possible(items, embeddings, settings, max(CHECKPOINTS))
+    print(f"  {name}, a perfect queue: " + "  ".join(
+        f"answers to ARI {g:.2f}: {answers_to(ideal, g)}" for g in GOALS))
+    return curve
+
+
 def _name(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
@@ -156,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="one labelled set (JSON lines), reported whole; default: "
                              "eval/ideas.jsonl whole and eval/debates.jsonl by halves")
     parser.add_argument("--sweep", action="store_true", help="also try a grid of thresholds")
+    parser.add_argument("--sweep-queue", action="store_true",
+                        help="also try a grid of the review queue's weights on half A")
     parser.add_argument("--examples", type=int, default=8, help="wrong merges to show")
     args = parser.parse_args(argv)
 
@@ -177,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
                                 ("half B (held out: the figure to report)", b)):
                 report(label, half, embeddings[[index[id(i)] for i in half]], settings,
                        args.examples if half is b else 0)
+            print("\nreview queue (a moderator answering the suggestions from the top as the "
+                  "labels do):")
+            for label, half in (("half A", a), ("half B", b)):
+                report_review(label, half, embeddings[[index[id(i)] for i in half]], settings)
+            if args.sweep_queue:
+                sweep_queue(a, embeddings[[index[id(i)] for i in a]], settings)
         if args.sweep:
             sweep(items, embeddings)
     return 0

@@ -55,7 +55,7 @@ def run(round_: int, dry_run: bool = False, json_path=None, close: bool = False,
     result = global_round_job.global_synthesis(
         wiki, round_, dry_run=dry_run, close=close, report=ClickReport(),
         state_path=global_round_job.state_path(wiki, round_) if incremental else None,
-        stores=open_stores())
+        stores=open_stores(), queue=json_path is not None)
     if result.status != report_job.FROZEN_ROUND:
         write_json(json_path, result.data)
     for url in result.urls:

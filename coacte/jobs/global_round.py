@@ -15,6 +15,7 @@ from pathlib import Path
 from coacte import config as settings
 from coacte import contract
 from coacte.cache.stores import NONE, Stores
+from coacte.curation import read_curations
 from coacte.dossier import charts
 from coacte.dossier.data import for_round
 from coacte.i18n import message
@@ -33,7 +34,7 @@ from coacte.problems import Problem
 from coacte.render import jsondata
 from coacte.render import synthesis_pages as render
 from coacte.render.round_pages import delphi_section
-from coacte.synthesis import delphi
+from coacte.synthesis import delphi, suggestions
 from coacte.synthesis.cross_territory import ClusterFn, default_cluster
 from coacte.synthesis.global_round import Computed, compute
 from coacte.synthesis.rounds import CLOSED, FROZEN, OPEN
@@ -45,18 +46,19 @@ from coacte.wikitext.synthesis_page import state
 
 def global_inputs_key(wiki: Wiki, round_: int, close: bool) -> tuple[str, str, int | None]:
     """A fingerprint of everything round ``round_``'s global page is computed from
-    (revision ids only: debate pages, contribution pages, the grid, the earlier rounds'
-    global pages; settings and version), the page's title and its current revision."""
+    (revision ids only: debate pages, contribution pages, the grid, the group kinds, the
+    earlier rounds' global pages; settings and version), the page's title and its current
+    revision."""
     config = wiki.config
     named = wiki.titles
     titles = [named.global_synthesis(n)
               for n in range(1, round_ + 1)]
-    revids = wiki.revids([config.grid_page, *titles])
+    revids = wiki.revids([config.grid_page, config.groups_page, *titles])
     material = json.dumps([
         state_key(wiki, revids[config.grid_page]), round_, close,
         sorted(wiki.transcluding_revids(config.header_template).items()),
         sorted(wiki.transcluding_revids(contract.CONTRIBUTION.name).items()),
-        [revids[t] for t in titles[:-1]],
+        [revids[t] for t in titles[:-1]], revids[config.groups_page],
     ])
     return hashlib.sha1(material.encode()).hexdigest(), titles[-1], revids[titles[-1]]
 
@@ -87,7 +89,8 @@ def _compute(wiki: Wiki, round_: int, pages: dict[int, PageRevision | None], inp
 
 def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,
                      report: Report | None = None, inputs: Inputs | None = None,
-                     state_path: Path | None = None, stores: Stores = NONE) -> Result:
+                     state_path: Path | None = None, stores: Stores = NONE,
+                     queue: bool = False) -> Result:
     """``Synthèse:Globale/Tour <n>``; ``close`` marks the round closed (`round close`).
 
     The synthesis itself is :func:`coacte.synthesis.global_round.compute`'s (the export
@@ -97,7 +100,9 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
     edited since, stops there: it would compute the same page (a few revision-id reads
     instead of every page). ``stores`` keeps parsed pages and sentence vectors between
     runs. The global pages are read once (:func:`read_pages`); what is published is
-    checked against the revision read then.
+    checked against the revision read then. ``queue`` adds the review queue (ranked
+    suggestions and splits) to the result's data: ``--json`` asks for it; a run that only
+    writes the page does not pay for it.
     """
     report = report or Report()
     config = wiki.config
@@ -148,7 +153,7 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
                       lang=lang)
     outcomes, halted = publish_all(wiki, {title: (body, summary)}, report, dry_run,
                                    {title: page})
-    data = jsondata.global_synthesis(g)
+    data = jsondata.global_synthesis(g, *(_queue(computed, page, stores) if queue else ()))
     if view is not None:
         data["reactions"] = [delphi.as_dict(view.stats[i.key]) for i in view.ideas]
         if view.pending is not None:
@@ -161,6 +166,17 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
         f"{'would edit' if dry_run else 'edits'} {result.edits} "
         f"({wiki.total_requests} API requests)", err=True)
     return result.settle(halted, report)
+
+
+def _queue(computed: Computed, page: PageRevision | None,
+           stores: Stores) -> tuple[list[suggestions.Suggestion], list[suggestions.Split]]:
+    """The review queue of the synthesis just computed: pairs that may be one idea
+    (without those the page's curations already answered) and members that may not
+    belong. One pool, so member sentences are embedded once (read from the vector cache
+    the clustering filled)."""
+    pool = suggestions.pool(computed.synthesis, stores.vectors)
+    decided = suggestions.answered(read_curations(page)[0])
+    return suggestions.ranked(pool, decided=decided), suggestions.worst_members(pool)
 
 
 def _charts(wiki: Wiki, dossier, page: str, lang: str, dry_run: bool,

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from coacte.model import GlobalSynthesis, Idea, Synthesis
+
+if TYPE_CHECKING:
+    from coacte.synthesis.suggestions import Split, Suggestion
 
 
 def idea(i: Idea) -> dict:
@@ -28,13 +34,27 @@ def syntheses(items: list[tuple[str, Synthesis]]) -> dict:
     ]}
 
 
-def global_synthesis(g: GlobalSynthesis) -> dict:
+def global_synthesis(g: GlobalSynthesis, suggested: Sequence[Suggestion] = (),
+                     split: Sequence[Split] = ()) -> dict:
     """``{"round", "ideas": [{"key", "question", "kind", "code", "statement",
-    "territories", "sources": [{"territory", "page", "revid", "index", "text"}]}]}``."""
+    "territories", "sources": [{"territory", "page", "revid", "index", "text"}]}],
+    "suggestions": [...], "splits": [...]}`` (see :func:`suggestions`, :func:`splits`)."""
     return {"round": g.round, "ideas": [
         {"key": i.key, "question": i.question, "kind": i.kind or None, "code": i.code or None,
          "statement": i.statement, "territories": i.territories,
          "sources": [{"territory": t, "page": p.page, "revid": p.revid, "index": p.index,
                       "text": p.text} for t, p in i.sources]}
         for i in g.ideas
-    ]}
+    ], "suggestions": suggestions(suggested), "splits": splits(split)}
+
+
+def suggestions(items: Sequence[Suggestion]) -> list[dict]:
+    """``[{"ideas": [key_a, key_b], "score", "why"}]``, best first: pairs of global
+    ideas that may be one idea (:mod:`coacte.synthesis.suggestions`)."""
+    return [{"ideas": list(s.ideas), "score": s.score, "why": s.why} for s in items]
+
+
+def splits(items: Sequence[Split]) -> list[dict]:
+    """``[{"idea", "members": ["territory/key", ...], "score"}]``, lowest fit first:
+    members that may not belong to their global idea."""
+    return [{"idea": s.idea, "members": list(s.members), "score": s.score} for s in items]

@@ -95,3 +95,32 @@ def test_a_rerun_with_nothing_changed_stops_after_reading_revision_ids(round_ten
     assert "nothing changed" not in recomputed.output and "global: round 10" in recomputed.output
     # So is --full, whatever changed.
     assert "nothing changed" not in run("global", "--round", "10", "--full").output
+
+
+def test_global_json_holds_the_review_queue_of_its_own_ideas(local_wiki, tmp_path):
+    """Ideas the unattended merge may leave apart come back as ranked suggestions, whose
+    keys are ideas of the published page."""
+    assert run("install").exit_code == 0
+    wiki = bot(local_wiki)
+    pages = {
+        "Lyon": ["Les loyers sont beaucoup trop chers pour les familles du quartier.",
+                 "Le jardin partagé rapproche les voisins."],
+        "Leeds": ["Rent is crazy here!!", "Nobody repairs the swimming pool roof."],
+        "Braga": ["As rendas estão caríssimas, ninguém consegue pagar.",
+                  "A horta comunitária aproximou os vizinhos."],
+    }
+    for territory, texts in pages.items():
+        put(wiki, f"Débat:{territory}/Tour 17",
+            debate_text(territory, [{"question": 1, "texte": t} for t in texts], round_=17))
+    out = tmp_path / "global.json"
+    result = run("global", "--round", "17", "--json", str(out))
+    assert result.exit_code == 0, result.output
+    data = load_json(out)
+    on_page = set(idea_members(text_of(wiki, "Synthèse:Globale/Tour 17")))
+    assert {i["key"] for i in data["ideas"]} == on_page
+    assert data["suggestions"] and isinstance(data["splits"], list)
+    for suggestion in data["suggestions"]:
+        assert set(suggestion["ideas"]) <= on_page and len(set(suggestion["ideas"])) == 2
+        assert suggestion["why"] and isinstance(suggestion["score"], float)
+    scores = [s["score"] for s in data["suggestions"]]
+    assert scores == sorted(scores, reverse=True)
