@@ -63,13 +63,13 @@ def test_a_round_counts_one_kind_across_languages(round_ninety, tmp_path):
     key = ideas[0].key
     react(wiki, "Brest", [(key, "oui", 4, "Élus"), (key, "oui", 4, "Jeunes")])
     react(wiki, "Leeds", [(key, "non", 4, "Councillors"), (key, "nuancé", 4, "Young people"),
-                          (key, "oui", 4, "Farmers")])
+                          (key, "oui", 4, "Fishermen")])
     closed = run("round", "close", "91")
     assert closed.exit_code == 0, closed.output
-    assert "Farmers" in closed.output  # not on the groups page: told to the secretariat
+    assert "Fishermen" in closed.output  # not on the groups page: told to the secretariat
     out = tmp_path / "round.json"
     assert run("global", "--round", "91", "--json", str(out)).exit_code == 0
     stats = next(r for r in load_json(out)["reactions"] if r["key"] == key)
-    assert stats["agreement_by_group"] == {"elus": 0.5, "jeunes": 0.75, "farmers": 1.0}
+    assert stats["agreement_by_group"] == {"elus": 0.5, "jeunes": 0.75, "fishermen": 1.0}
     page = text_of(wiki, GLOBAL.format(91))
     assert "Élus 50 %" in page and "Jeunes 75 %" in page and "Councillors" not in page
