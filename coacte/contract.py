@@ -348,7 +348,10 @@ CONTRIBUTION = Template(
 )
 
 #: What a moderator may do to the global synthesis (design §3: curation survives).
-CURATION_ACTIONS = ("reformuler", "fusionner", "séparer", "recoder")
+CURATION_ACTIONS = ("reformuler", "fusionner", "séparer", "recoder", "distinguer")
+#: The English name of each action, accepted in its place (as parameters' aliases are).
+CURATION_ACTION_ALIASES = {"reword": "reformuler", "merge": "fusionner", "split": "séparer",
+                           "recode": "recoder", "distinguish": "distinguer"}
 
 CURATION = Template(
     "CO-ACTE curation",
@@ -357,13 +360,16 @@ CURATION = Template(
     "A moderator's decision on the global synthesis, applied at every bot run.",
     (
         Param("action", None, "Action", "Action",
-              "reformuler (énoncé), fusionner (idées), séparer (membres), recoder (code).",
-              "reformuler = reword, fusionner = merge, séparer = split, recoder = recode.",
+              "reformuler (énoncé), fusionner (idées), séparer (membres), recoder (code), "
+              "distinguer (idées : jamais fusionnées automatiquement).",
+              "reformuler = reword, fusionner = merge, séparer = split, recoder = recode, "
+              "distinguer = distinguish (ideas never merged automatically).",
               required=True, choices=CURATION_ACTIONS),
         Param("idée", "idea", "Idée", "Idea", "La clé de l'idée concernée.",
               "The key of the idea concerned."),
-        Param("idées", "ideas", "Idées", "Ideas", "fusionner : les clés à fusionner (liste).",
-              "merge: the keys to merge (list).", is_list=True),
+        Param("idées", "ideas", "Idées", "Ideas",
+              "fusionner, distinguer : les clés à fusionner ou à garder distinctes (liste).",
+              "merge, distinguish: the keys to merge or to keep apart (list).", is_list=True),
         Param("énoncé", "statement", "Énoncé", "Statement", "reformuler : le nouvel énoncé.",
               "reword: the new statement.", type="content"),
         Param("membres", "members", "Membres", "Members",

@@ -72,7 +72,7 @@ def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Prob
             else:
                 values[param.name], raws[param.name] = decode(raw), raw
         c = Curation(
-            values.get("action", "").strip().lower(), values.get("idée", "").strip(),
+            action_named(values.get("action", "")), values.get("idée", "").strip(),
             split_list(values.get("idées", "")), values.get("énoncé", "").strip(),
             members_of(raws.get("membres", "")),
             values.get("code", "").strip(), values.get("motif", "").strip(),
@@ -91,17 +91,30 @@ def from_form(action: str, idea: str = "", ideas: str | list[str] = "", statemen
     members one per line or separated by semicolons; surrounding spaces dropped."""
     keys = ideas if isinstance(ideas, list) else list(split_list(ideas))
     refs = [r.strip() for r in re.split(r"[;\n]", members) if r.strip()]
-    return Curation(action.strip().lower(), idea.strip(),
+    return Curation(action_named(action), idea.strip(),
                     tuple(dict.fromkeys(k.strip() for k in keys if k.strip())),
                     " ".join(statement.split()), tuple(dict.fromkeys(refs)),
                     code.strip(), " ".join(reason.split()))
+
+
+def action_named(name: str) -> str:
+    """The action a curation's ``action`` value stands for: French, or its English alias
+    (``merge`` is ``fusionner``), case and spaces aside."""
+    action = " ".join(name.split()).lower()
+    return contract.CURATION_ACTION_ALIASES.get(action, action)
+
+
+def kept_apart(curations: Sequence[Curation]) -> list[tuple[str, ...]]:
+    """The keys each ``distinguer`` decision keeps apart, in page order: the clustering
+    never puts their members in one idea (:func:`coacte.synthesis.cross_territory.build`)."""
+    return [tuple(dict.fromkeys(c.ideas)) for c in curations if c.action == "distinguer"]
 
 
 def curation_call(c: Curation) -> str:
     """The ``{{CO-ACTE curation}}`` call of a decision, every value written as data:
     :func:`read_curations` reads the same decision back."""
     params = [("action", c.action)]
-    if c.action == "fusionner":
+    if c.action in ("fusionner", "distinguer"):
         params.append(("idées", ", ".join(c.ideas)))
     else:
         params.append(("idée", c.idea))
@@ -175,6 +188,17 @@ def _check_merge(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> li
     return []
 
 
+def _check_distinguish(c: Curation, known: dict[str, PublishedIdea],
+                       grid: Grid) -> list[Problem]:
+    keys = list(dict.fromkeys(c.ideas))
+    if len(keys) < 2:
+        return [c.problem("idées", "coacte-curation-distinguish-two")]
+    missing = [k for k in keys if k not in known]
+    if missing:
+        return [c.problem("idées", "coacte-curation-unknown-idea", ", ".join(missing))]
+    return []
+
+
 def _check_split(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
     if c.idea not in known:
         return _idea_problems(c, known)
@@ -198,7 +222,7 @@ def _check_recode(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> l
 
 
 _CHECK = {"reformuler": _check_reword, "fusionner": _check_merge, "séparer": _check_split,
-          "recoder": _check_recode}
+          "recoder": _check_recode, "distinguer": _check_distinguish}
 
 
 # -- applying ------------------------------------------------------------------------------
@@ -266,7 +290,17 @@ def _recode(ideas: list[GlobalIdea], c: Curation) -> None:
     idea.curations.append(_note("coacte-curation-note-recoded", c, c.code))
 
 
-_APPLY = {"reformuler": _reword, "fusionner": _merge, "séparer": _split, "recoder": _recode}
+def _distinguish(ideas: list[GlobalIdea], c: Curation) -> None:
+    """The clustering already kept them apart (:func:`kept_apart`): say so on each."""
+    keys = list(dict.fromkeys(c.ideas))
+    for key in keys:
+        others = ", ".join(k for k in keys if k != key)
+        _find(ideas, key).curations.append(_note("coacte-curation-note-distinguished", c,
+                                                  others))
+
+
+_APPLY = {"reformuler": _reword, "fusionner": _merge, "séparer": _split, "recoder": _recode,
+          "distinguer": _distinguish}
 
 
 def _note(key: str, c: Curation, *params: str) -> tuple[str, tuple[str, ...], str]:

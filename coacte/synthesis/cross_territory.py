@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -65,11 +65,14 @@ def default_cluster(store: EmbeddingStore | None = None) -> ClusterFn:
 
 def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
                      cluster: ClusterFn | None = None,
-                     previous: Mapping[str, frozenset[str]] | None = None) -> GlobalSynthesis:
+                     previous: Mapping[str, frozenset[str]] | None = None,
+                     apart: Sequence[Sequence[str]] = ()) -> GlobalSynthesis:
     """Merge the round's territory syntheses into one global synthesis.
 
     ``previous`` maps the keys of the last published global ideas to their members
-    (``territory/key``), so keys survive re-runs.
+    (``territory/key``), so keys survive re-runs. ``apart`` lists groups of those keys a
+    moderator keeps apart (``distinguer``): a cluster holding members of two of them is
+    cut (:func:`keep_apart`), so they are never merged automatically.
     """
     chosen = [s for s in syntheses if s.round == round_]
     members = [Member(s.territory, idea) for s in chosen for idea in s.ideas]
@@ -78,11 +81,33 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     clusters: dict[int, list[Member]] = {}
     for label, member in zip(labels, members, strict=True):
         clusters.setdefault(label, []).append(member)
-    groups = list(clusters.values())
+    groups = keep_apart(list(clusters.values()), previous or {}, apart)
     keys = assign_keys(groups, previous or {})
     ideas = [_global_idea(key, group) for key, group in zip(keys, groups, strict=True)]
     clusters = {key: [m.ref for m in group] for key, group in zip(keys, groups, strict=True)}
     return GlobalSynthesis(round_, chosen, rank(ideas), clusters)
+
+
+def keep_apart(groups: list[list[Member]], previous: Mapping[str, frozenset[str]],
+               apart: Sequence[Sequence[str]]) -> list[list[Member]]:
+    """The clusters, each cut where it holds members of two ideas a moderator keeps
+    apart: one part per such idea (its members as last published), and the cluster's
+    other members with the largest part (the first on a tie), so nothing is lost."""
+    for keys in apart:
+        sets = [previous[k] for k in keys if k in previous]
+        cut: list[list[Member]] = []
+        for group in groups:
+            parts = [[m for m in group if m.ref in refs] for refs in sets]
+            parts = [p for p in parts if p]
+            if len(parts) < 2:
+                cut.append(group)
+                continue
+            claimed = {m.ref for p in parts for m in p}
+            largest = max(range(len(parts)), key=lambda n: (len(parts[n]), -n))
+            parts[largest] += [m for m in group if m.ref not in claimed]
+            cut += parts
+        groups = cut
+    return groups
 
 
 def rank(ideas: list[GlobalIdea]) -> list[GlobalIdea]:
@@ -161,9 +186,10 @@ def build(syntheses: list[Synthesis], grid: Grid, round_: int, page: PageRevisio
     """The global synthesis as it should now read: merged, keyed like the published
     ``page``, curated by the decisions written on that page, enriched by the networks.
     Returns it with the problems to show (failed curations, unknown keys)."""
-    g = global_synthesis(syntheses, grid, round_, cluster=cluster,
-                         previous=idea_members(page.text if page else None))
     decisions, problems = read_curations(page)
+    g = global_synthesis(syntheses, grid, round_, cluster=cluster,
+                         previous=idea_members(page.text if page else None),
+                         apart=curation.kept_apart(decisions))
     ideas, failed = curation.apply(g.ideas, decisions, grid)
     g.ideas = rank(ideas)
     return g, problems + failed + attach_contributions(g.ideas, list(contributions), round_)

@@ -124,3 +124,46 @@ def test_global_json_holds_the_review_queue_of_its_own_ideas(local_wiki, tmp_pat
         assert suggestion["why"] and isinstance(suggestion["score"], float)
     scores = [s["score"] for s in data["suggestions"]]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_distinguer_keeps_apart_what_the_tool_would_merge(local_wiki, tmp_path):
+    """Two territories state one idea coded in two grid dimensions, so the first run
+    keeps them apart; a moderator writes `distinguer` on their keys; once both are coded
+    alike the tool would merge them (the control pair does merge) but keeps them apart,
+    with their keys, and never suggests the pair again."""
+    assert run("install").exit_code == 0
+    wiki = bot(local_wiki)
+    rents = "Les loyers sont bien trop chers pour les familles du quartier."
+    bus = "Il n'y a plus de bus le soir après vingt heures."
+    rows = {"Écart A": (rents, "A03"), "Écart B": (rents, "D02"),
+            "Témoin C": (bus, "A03"), "Témoin D": (bus, "D02")}
+    for territory, (text, code) in rows.items():
+        put(wiki, f"Débat:{territory}/Tour 33",
+            debate_text(territory, [{"question": 1, "texte": text, "code": code}], round_=33))
+
+    def ideas_of(name: str) -> dict[frozenset, str]:
+        out = tmp_path / f"{name}.json"
+        result = run("global", "--round", "33", "--json", str(out))
+        assert result.exit_code == 0, result.output
+        data = load_json(out)
+        return {frozenset(i["territories"]): i["key"] for i in data["ideas"]}, data
+
+    first, _ = ideas_of("first")
+    assert set(first) == {frozenset({t}) for t in rows}  # four ideas: two dimensions
+    keys = [first[frozenset({"Écart A"})], first[frozenset({"Écart B"})]]
+    title = "Synthèse:Globale/Tour 33"
+    human_edit(human(local_wiki), title, lambda text: (
+        f"{{{{CO-ACTE curation | action = distinguer | idées = {', '.join(keys)} "
+        f"| motif = deux publics }}}}\n{text}"))
+    for territory in ("Écart B", "Témoin D"):
+        put(wiki, f"Débat:{territory}/Tour 33", debate_text(
+            territory, [{"question": 1, "texte": rows[territory][0], "code": "A03"}],
+            round_=33))
+
+    second, data = ideas_of("second")
+    assert second[frozenset({"Écart A"})] == keys[0]
+    assert second[frozenset({"Écart B"})] == keys[1]
+    assert frozenset({"Témoin C", "Témoin D"}) in second  # the same case, merged
+    asked = [set(s["ideas"]) for s in data["suggestions"]]
+    assert set(keys) not in asked
+    assert "gardée distincte de" in text_of(wiki, title)

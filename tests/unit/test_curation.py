@@ -206,3 +206,44 @@ def test_a_split_written_by_the_desk_reads_back_with_the_same_members():
     (read,), problems = read_curations(page)
     assert problems == []
     assert read.members == tuple(refs)
+
+
+def _apart(texts, buckets):
+    """A clustering that merges nothing: every territory idea its own global idea."""
+    return list(range(len(texts)))
+
+
+def test_distinguer_keeps_ideas_apart_that_the_tool_would_merge():
+    """Two ideas published apart and kept apart by a moderator stay two ideas, with
+    their keys, although the clustering now finds them the same; without the decision
+    the same clustering merges them."""
+    g0, _ = build(syntheses(), GRID, 1, None, cluster=_apart)
+    housing = sorted(i.key for i in g0.ideas if i.statement.startswith("Le logement"))
+    assert len(housing) == 2  # Mulhouse's and Bristol's, apart on the first page
+    plain = publish(g0)
+    merged, _ = build(syntheses(), GRID, 1, plain, cluster=surface_cluster)
+    assert len([i for i in merged.ideas if i.statement.startswith("Le logement")]) == 1
+
+    decision = (f"{{{{CO-ACTE curation | action = distinguish | idées = {', '.join(housing)}"
+                " | motif = l'un parle des loyers, l'autre de l'achat }}")
+    kept, problems = build(syntheses(), GRID, 1, publish(g0, decision), cluster=surface_cluster)
+    assert problems == []
+    ideas = [i for i in kept.ideas if i.statement.startswith("Le logement")]
+    assert sorted(i.key for i in ideas) == housing
+    assert {t for i in ideas for t in i.territories} == {"Mulhouse", "Bristol"}
+    assert sum(len(i.members) for i in kept.ideas) == sum(len(i.members) for i in g0.ideas)
+    assert "gardée distincte de" in render.global_synthesis(kept, GRID, [])
+
+
+def test_distinguer_needs_two_known_ideas():
+    g = first_run()
+    ideas = [published(i) for i in g.ideas]
+    one = from_form("distinguer", ideas=g.ideas[0].key)
+    assert [p.key for p in check(one, ideas, GRID)] == ["coacte-curation-distinguish-two"]
+    unknown = from_form("distinguish", ideas=f"{g.ideas[0].key}, g1-00000000")
+    assert unknown.action == "distinguer"
+    assert [p.key for p in check(unknown, ideas, GRID)] == ["coacte-curation-unknown-idea"]
+    written = curation_call(from_form("distinguer", ideas=[g.ideas[0].key, g.ideas[1].key]))
+    page = PageRevision("Synthèse:Globale/Tour 1", 1, "t", written, "u")
+    (read,), problems = read_curations(page)
+    assert problems == [] and read.ideas == (g.ideas[0].key, g.ideas[1].key)

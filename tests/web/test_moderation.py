@@ -476,6 +476,12 @@ def test_each_curation_is_written_outside_the_region_and_applied(installed, mode
     after = written("recoder")
     assert {i.key: i.code for i in published_ideas(after)}[block.key] == "A03"
 
+    assert decide(moderator, round_, action="distinguer",
+                  ideas=f"{block.key}, {apart[0].key}").status_code == 302
+    after = written("distinguer")
+    assert {block.key, apart[0].key} <= {i.key for i in published_ideas(after)}
+    assert "gardée distincte de" in region.body_of(after)
+
     page = moderator.get(f"/moderation/curation?round={round_}").text
     assert page.count("<td>reformuler</td>") == 1 and page.count("<td>recoder</td>") == 1
     assert "Le vote annuel empêche de prévoir &lt;script&gt;" in page
