@@ -22,18 +22,22 @@ def command() -> None:
 @click.argument("n", type=click.IntRange(min=2))
 @click.option("--territory", "extra", multiple=True,
               help="A new territory taking part (repeat for several).")
+@click.option("--require-review", is_flag=True,
+              help="Refuse while suggestions likely to be one idea are unanswered.")
 @dry_run_option
-def open_(n, extra, dry_run) -> None:
+def open_(n, extra, require_review, dry_run) -> None:
     """Freeze round N−1's global synthesis and seed round N's debate pages.
 
     Every territory that took part in round N−1 (and each --territory) gets a page
     Débat:<territoire>/Tour N with one {{CO-ACTE réaction}} slot per global idea of
     question 3 (agreement, priority 1–5, comment, group) and room for new post-its.
-    Existing pages are kept. Safe to run again.
+    Existing pages are kept. Safe to run again. It first says how many suggestions of
+    round N−1's review queue are likely one idea and still unanswered (with
+    --require-review, it refuses to open while any remain).
     """
     with fail_on(StopRequested):
         rounds_job.open_round(open_wiki(), n, extra, dry_run=dry_run, report=ClickReport(),
-                              stores=open_stores())
+                              stores=open_stores(), require_review=require_review)
 
 
 @command.command("close")

@@ -12,25 +12,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from coacte.cache.stores import NONE, Stores
+from coacte.curation import read_curations
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
 from coacte.jobs.publish import CONFLICT, publish
 from coacte.jobs.report import DONE, JobError, Report, Result
+from coacte.model import Inputs, PageRevision
 from coacte.render.round_pages import round_debate
+from coacte.synthesis import suggestions
+from coacte.synthesis.cross_territory import default_cluster
+from coacte.synthesis.global_round import compute
 from coacte.synthesis.rounds import DelphiView, delphi_view, question3
+from coacte.synthesis.suggestions import Suggestion
 from coacte.wiki.client import Wiki
 from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import freeze
 
 
 def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool = False,
-               report: Report | None = None, stores: Stores = NONE) -> Result:
+               report: Report | None = None, stores: Stores = NONE,
+               require_review: bool = False) -> Result:
     """Freeze round ``n``−1's global synthesis and seed round ``n``'s debate pages.
 
     Every territory that took part in round n−1 (and each of ``extra``) gets its
-    round-n page, unless it exists (kept). Raises :class:`JobError` when round n−1 has
-    no global page yet or it cannot be frozen (a conflict); a
-    :class:`~coacte.wiki.client.StopRequested` goes up to the caller.
+    round-n page, unless it exists (kept). Before freezing, it says how many suggestions
+    of round n−1's review queue are likely one idea and still unanswered
+    (:func:`unanswered`); with ``require_review`` it refuses while any remain. Raises
+    :class:`JobError` then, when round n−1 has no global page yet or when it cannot be
+    frozen (a conflict); a :class:`~coacte.wiki.client.StopRequested` goes up to the
+    caller.
     """
     report = report or Report()
     previous_title = wiki.titles.global_synthesis(n - 1)
@@ -41,6 +51,15 @@ def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool =
     ideas = question3(previous)
     lang = wiki.language
     inputs = read_inputs(wiki, parse_store=stores.parsed)
+    waiting = unanswered(inputs, n - 1, previous, wiki.config.near_duplicate_threshold, stores)
+    if waiting and require_review:
+        raise JobError(
+            f"{_pairs(len(waiting))} of {previous_title} likely one idea and still "
+            f"unanswered: answer them (merge or keep apart; `coacte global --round {n - 1} "
+            "--json FILE` lists them) before opening the round, or open it without "
+            "--require-review.")
+    report.line(f"round {n - 1}: {_pairs(len(waiting))} likely one idea still unanswered",
+                err=True)
     territories = list(dict.fromkeys(
         [d.territory for d in inputs.debates if d.round == n - 1] + list(extra)))
     pages = {wiki.titles.debate(t, n): round_debate(t, n, previous_title, ideas, lang)
@@ -68,7 +87,22 @@ def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool =
                 f"territories, {created} pages {'to create' if dry_run else 'created'}",
                 err=True)
     return Result(DONE, outcomes, {"ideas": len(ideas), "territories": territories,
-                                   "created": created})
+                                   "created": created, "unanswered": len(waiting)})
+
+
+def _pairs(count: int) -> str:
+    return f"{count} suggested pair{'' if count == 1 else 's'} of ideas"
+
+
+def unanswered(inputs: Inputs, round_: int, page: PageRevision, threshold: float,
+               stores: Stores = NONE) -> list[Suggestion]:
+    """The suggestions of round ``round_``'s review queue that are likely one idea
+    (:data:`~coacte.synthesis.suggestions.LIKELY`) and that no decision on its global
+    ``page`` answers yet, computed as ``coacte global`` computes the page now."""
+    computed = compute(inputs, round_, {round_: page}, threshold=threshold,
+                       cluster=default_cluster(stores.vectors))
+    pool = suggestions.pool(computed.synthesis, stores.vectors)
+    return suggestions.likely(pool, suggestions.answered(read_curations(page)[0]))
 
 
 def round_status(wiki: Wiki, n: int, *, report: Report | None = None,

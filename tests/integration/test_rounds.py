@@ -138,3 +138,33 @@ def test_network_contribution_appears_under_its_idea(round_one):
     assert result.exit_code == 0 and "g1-inconnue" in result.output
     page = text_of(wiki, title)
     assert "Les coopératives d&#39;habitants" in page or "Les coopératives d'habitants" in page
+
+
+def test_round_open_requires_the_review_when_asked(local_wiki):
+    """One idea in two territories, coded in two grid dimensions: the synthesis keeps
+    them apart but the review queue finds them likely one idea. `round open
+    --require-review` refuses (nothing written) until a decision answers the pair."""
+    assert run("install").exit_code == 0
+    wiki = bot(local_wiki)
+    text = "Les jeunes ne trouvent pas de logement à un prix abordable près du centre."
+    for territory, code in (("Revue A", "A03"), ("Revue B", "D02")):
+        put(wiki, f"Débat:{territory}/Tour 35", debate_text(territory, [
+            {"question": 3, "nature": "blocage", "texte": text, "code": code}], round_=35))
+    assert run("global", "--round", "35").exit_code == 0
+    title = GLOBAL.format(35)
+    before = revid_of(wiki, title)
+
+    refused = run("round", "open", "36", "--require-review")
+    assert refused.exit_code == 1
+    assert "1 suggested pair of ideas of Synthèse:Globale/Tour 35 likely one idea" in refused.output
+    assert revid_of(wiki, title) == before  # not frozen
+    assert text_of(wiki, "Débat:Revue A/Tour 36") is None
+
+    keys = [i.key for i in published_ideas(text_of(wiki, title))]
+    assert len(keys) == 2
+    human_edit(human(local_wiki), title, lambda page: (
+        f"{{{{CO-ACTE curation | action = fusionner | idées = {', '.join(keys)} }}}}\n{page}"))
+    opened = run("round", "open", "36", "--require-review")
+    assert opened.exit_code == 0, opened.output
+    assert "round 35: 0 suggested pairs of ideas likely one idea still unanswered" in opened.output
+    assert text_of(wiki, "Débat:Revue A/Tour 36") is not None

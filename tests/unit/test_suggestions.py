@@ -227,3 +227,17 @@ def test_coacte_global_json_holds_suggestions_of_its_own_ideas():
     assert all(set(s["ideas"]) <= keys and s["why"] for s in result.data["suggestions"])
     assert result.data["splits"] == [] or all(s["idea"] in keys
                                               for s in result.data["splits"])
+
+
+def test_likely_pairs_are_those_above_the_bar_and_unanswered():
+    """What `round open` counts: suggestions scoring at least LIKELY, none answered;
+    more than the first batch of 100 are found when there are more."""
+    close = [(f"k{n:03d}", Q1, "", [unit(1, 0.001 * n)]) for n in range(20)]  # 190 pairs
+    far = [("far", Q1, "", [unit(0, 0, 1)])]
+    pool = make_pool(close + far)
+    found = suggestions.likely(pool)
+    assert len(found) == 190
+    assert all(s.score >= suggestions.LIKELY for s in found)
+    assert all("far" not in s.ideas for s in found)
+    answered = suggestions.likely(pool, decided=[("k000", "k001")])
+    assert len(answered) == 189 and ("k000", "k001") not in [s.ideas for s in answered]
