@@ -176,27 +176,28 @@ def _check_reword(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> l
     return found
 
 
-def _check_merge(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
+def _keys_problems(c: Curation, known: dict[str, PublishedIdea], too_few: str) -> list[Problem]:
+    """A decision on several ideas (``idées``) names two or more, all on the page."""
     keys = list(dict.fromkeys(c.ideas))
     if len(keys) < 2:
-        return [c.problem("idées", "coacte-curation-merge-two")]
+        return [c.problem("idées", too_few)]
     missing = [k for k in keys if k not in known]
     if missing:
         return [c.problem("idées", "coacte-curation-unknown-idea", ", ".join(missing))]
-    if len({(known[k].question, known[k].kind) for k in keys}) > 1:
-        return [c.problem("idées", "coacte-curation-merge-mismatch", ", ".join(keys))]
     return []
+
+
+def _check_merge(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
+    found = _keys_problems(c, known, "coacte-curation-merge-two")
+    keys = list(dict.fromkeys(c.ideas))
+    if not found and len({(known[k].question, known[k].kind) for k in keys}) > 1:
+        return [c.problem("idées", "coacte-curation-merge-mismatch", ", ".join(keys))]
+    return found
 
 
 def _check_distinguish(c: Curation, known: dict[str, PublishedIdea],
                        grid: Grid) -> list[Problem]:
-    keys = list(dict.fromkeys(c.ideas))
-    if len(keys) < 2:
-        return [c.problem("idées", "coacte-curation-distinguish-two")]
-    missing = [k for k in keys if k not in known]
-    if missing:
-        return [c.problem("idées", "coacte-curation-unknown-idea", ", ".join(missing))]
-    return []
+    return _keys_problems(c, known, "coacte-curation-distinguish-two")
 
 
 def _check_split(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
