@@ -97,17 +97,27 @@ def synthesis(s: Synthesis, grid: Grid, lang: str = "fr") -> str:
         ("groupes", _list(s.groups)),
         ("écartés", str(s.excluded)),
     ])]
+    parts += _by_section(s.ideas, grid, lang, 2, idea)
+    return "\n".join(parts)
+
+
+def _by_section(ideas: Iterable[Idea | GlobalIdea], grid: Grid, lang: str, level: int,
+                show) -> list[str]:
+    """The ideas (sorted by question, kind and dimension) under a heading per question
+    and kind (``level`` equal signs) and one per grid dimension beneath it."""
+    parts: list[str] = []
     section = dimension = None
-    for i in s.ideas:
+    outer, inner = "=" * level, "=" * (level + 1)
+    for i in ideas:
         if (i.question, i.kind) != section:
             section, dimension = (i.question, i.kind), None
-            parts.append(f"== {_section_title(i.question, i.kind, lang)} ==")
+            parts.append(f"{outer} {_section_title(i.question, i.kind, lang)} {outer}")
         dim = dimension_code(i, grid)
         if dim != dimension:
             dimension = dim
-            parts.append(f"=== {_dimension_title(dim, grid, lang)} ===")
-        parts.append(idea(i))
-    return "\n".join(parts)
+            parts.append(f"{inner} {_dimension_title(dim, grid, lang)} {inner}")
+        parts.append(show(i))
+    return parts
 
 
 def report(problems: list[Problem], pages: int, lang: str = "fr") -> str:
@@ -198,17 +208,9 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         parts += [f"[[File:{name}|thumb|none|800px|alt={encode(caption)}|{encode(caption)}]]"
                   for name, caption in charts]
     parts.append(f"== {message('coacte-render-view-dimension', lang=lang)} ==")
-    section = dimension = None
-    for i in sorted(g.ideas, key=lambda i: (i.question, kind_rank(i.kind),
-                                             dimension_rank(i, grid))):
-        if (i.question, i.kind) != section:
-            section, dimension = (i.question, i.kind), None
-            parts.append(f"=== {_section_title(i.question, i.kind, lang)} ===")
-        dim = dimension_code(i, grid)
-        if dim != dimension:
-            dimension = dim
-            parts.append(f"==== {_dimension_title(dim, grid, lang)} ====")
-        parts.append(global_idea(i, lang))
+    parts += _by_section(sorted(g.ideas, key=lambda i: (i.question, kind_rank(i.kind),
+                                                         dimension_rank(i, grid))),
+                         grid, lang, 3, lambda i: global_idea(i, lang))
     parts.append(f"== {message('coacte-render-view-meaning', lang=lang)} ==")
     coded = [i for i in g.ideas if i.meaning]
     if coded:
