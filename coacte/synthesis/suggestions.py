@@ -179,8 +179,10 @@ class _Pairs:
 
 
 def ranked(p: Pool, *, decided: Iterable[Iterable[str]] = frozenset(), limit: int = 300,
-           weights: Weights = DEFAULT_WEIGHTS) -> list[Suggestion]:
-    """The pool's candidate pairs, best first (ties by keys, so the order is stable)."""
+           weights: Weights = DEFAULT_WEIGHTS, at_least: float | None = None
+           ) -> list[Suggestion]:
+    """The pool's candidate pairs, best first (ties by keys, so the order is stable);
+    with ``at_least``, every pair scoring that much instead of the ``limit`` best."""
     answered = {frozenset(pair) for pair in decided}
     found = [pairs for ideas in _buckets(p) for pairs in [_bucket_pairs(p, ideas, weights)]
              if len(pairs.first)]
@@ -191,8 +193,11 @@ def ranked(p: Pool, *, decided: Iterable[Iterable[str]] = frozenset(), limit: in
     score = np.round(every.score, 6)
     # Only the best pairs need sorting by keys: those scoring at least the (limit +
     # decided)-th best score, ties included.
-    wanted = min(limit + len(answered), len(score))
-    floor = np.partition(score, len(score) - wanted)[len(score) - wanted]
+    if at_least is not None:
+        floor, limit = round(at_least, 6), len(score)
+    else:
+        wanted = min(limit + len(answered), len(score))
+        floor = np.partition(score, len(score) - wanted)[len(score) - wanted]
     keys = p.keys
     order = sorted(np.flatnonzero(score >= floor).tolist(), key=lambda n: (
         -score[n], keys[every.first[n]], keys[every.second[n]]))
@@ -426,13 +431,7 @@ def likely(p: Pool, decided: Iterable[Iterable[str]] = frozenset(),
            weights: Weights = DEFAULT_WEIGHTS) -> list[Suggestion]:
     """The unanswered suggestions scoring at least :data:`LIKELY`: pairs that are
     probably one idea, which a review should settle before the round is frozen."""
-    limit = 100
-    while True:
-        queue = ranked(p, decided=decided, limit=limit, weights=weights)
-        found = [s for s in queue if s.score >= LIKELY]
-        if len(found) < len(queue) or len(queue) < limit:
-            return found
-        limit *= 4
+    return ranked(p, decided=decided, weights=weights, at_least=LIKELY)
 
 
 def answered(curations: Iterable[Curation]) -> frozenset[frozenset[str]]:
