@@ -1,7 +1,7 @@
 """How well the global synthesis merges ideas across territories and languages.
 
 Clusters labelled post-its with :func:`coacte.synthesis.semantic.cluster`, bucketed as
-the global synthesis does (question, kind, grid dimension letter), and prints the
+the global synthesis does (question and kind, the grid code as a signal), and prints the
 adjusted Rand index, the precision and recall of merged pairs, the wrong merges and the
 time spent. Two sets (see ``eval/README.md``):
 
@@ -53,9 +53,16 @@ def load(path: Path = DATA) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def bucket(item: dict) -> tuple[int, str, str]:
-    """The global synthesis's bucket: question, kind and the code's dimension letter."""
-    return (item["question"], item["kind"], item["code"][:1].upper())
+def bucket(item: dict) -> tuple[int, str]:
+    """The global synthesis's bucket: question and kind."""
+    return (item["question"], item["kind"])
+
+
+def place(item: dict) -> tuple[str, str]:
+    """The item's place in the grid, as the global synthesis weighs it: (dimension
+    letter, code), empty when uncoded."""
+    code = item["code"].upper()
+    return (code[:1], code)
 
 
 def adjusted_rand(truth: list, predicted: list) -> float:
@@ -100,7 +107,8 @@ def exact(truth: list, predicted: list) -> int:
 def evaluate(items: list[dict], settings: Settings, embeddings=None) -> dict:
     texts = [item["text"] for item in items]
     start = time.perf_counter()
-    labels = semantic.cluster(texts, [bucket(i) for i in items], settings, embeddings)
+    labels = semantic.cluster(texts, [bucket(i) for i in items], settings, embeddings,
+                              codes=[place(i) for i in items])
     seconds = time.perf_counter() - start
     truth = [item["cluster"] for item in items]
     precision, recall, wrong = pair_scores(truth, labels)
@@ -122,17 +130,19 @@ def sweep(items: list[dict], embeddings) -> None:
     a, b = halves(items)
     index = {id(item): n for n, item in enumerate(items)}
     print(f"\nsweep (halves: {len(a)} and {len(b)} items)")
-    print("linkage   sentence words |   ARI    P     R   wrong | half A ARI/P | half B ARI/P")
-    for link, sentence, words in itertools.product(
-            ("average", "complete"), (0.46, 0.50, 0.54, 0.58), (None, 0.60, 0.64, 0.68)):
+    print("linkage   sentence words code+ |   ARI    P     R   wrong | half A ARI/P | "
+          "half B ARI/P")
+    for link, sentence, words, bonus in itertools.product(
+            ("average", "complete"), (0.46, 0.50, 0.54, 0.58), (None, 0.60, 0.64, 0.68),
+            (0.0, 0.03)):
         settings = dataclasses.replace(Settings(), linkage=link, sentence_threshold=sentence,
-                                       word_threshold=words)
+                                       word_threshold=words, shared_code_bonus=bonus)
         line = [evaluate(items, settings, embeddings)]
         for half in (a, b):
             line.append(evaluate(half, settings, embeddings[[index[id(i)] for i in half]]))
         whole, ha, hb = line
         words_text = "  -  " if words is None else f"{words:.2f} "
-        print(f"{link:9s} {sentence:.2f}     {words_text} | {whole['ari']:.3f} "
+        print(f"{link:9s} {sentence:.2f}     {words_text} {bonus:.2f}  | {whole['ari']:.3f} "
               f"{whole['precision']:.3f} {whole['recall']:.3f} {len(whole['wrong']):4d} | "
               f"{ha['ari']:.3f} {ha['precision']:.3f} | {hb['ari']:.3f} {hb['precision']:.3f}")
 
@@ -193,7 +203,8 @@ def review(items: list[dict], embeddings, settings: Settings,
     """
     truth = [item["cluster"] for item in items]
     labels = [str(label) for label in semantic.cluster(
-        [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings)]
+        [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings,
+        codes=[place(i) for i in items])]
     decided: set[frozenset[str]] = set()
     curve = [adjusted_rand(truth, labels)]
     for _ in range(answers):
@@ -217,7 +228,8 @@ def best_possible(items: list[dict], embeddings, settings: Settings,
     merge, of the same question and kind, the biggest first."""
     truth = [item["cluster"] for item in items]
     labels = [str(label) for label in semantic.cluster(
-        [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings)]
+        [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings,
+        codes=[place(i) for i in items])]
     where = {label: (item["question"], item["kind"]) for label, item in zip(labels, items,
                                                                             strict=True)}
     curve = [adjusted_rand(truth, labels)]
@@ -273,6 +285,27 @@ def report_review(name: str, items: list[dict], embeddings, settings: Settings,
     return curve
 
 
+def changed(settings: Settings, assignments: list[str]) -> Settings:
+    """``settings`` with ``FIELD=VALUE`` assignments applied (none, true, false, numbers,
+    words)."""
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    values: dict = {}
+    for assignment in assignments:
+        name, _, text = assignment.partition("=")
+        if name not in fields:
+            raise SystemExit(f"--set {assignment}: no Settings field {name!r} "
+                             f"(fields: {', '.join(fields)})")
+        word = text.strip().lower()
+        if word in ("none", "true", "false"):
+            values[name] = {"none": None, "true": True, "false": False}[word]
+        else:
+            try:
+                values[name] = int(text) if text.strip().isdigit() else float(text)
+            except ValueError:
+                values[name] = text.strip()
+    return dataclasses.replace(settings, **values)
+
+
 def _name(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
@@ -286,9 +319,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep-queue", action="store_true",
                         help="also try a grid of the review queue's weights on half A")
     parser.add_argument("--examples", type=int, default=8, help="wrong merges to show")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="change a Settings field, e.g. --set sentence_threshold=0.40 "
+                             "--set word_threshold=none --set negation_guard=false")
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    settings = changed(Settings(), args.set)
     start = time.perf_counter()
     encoder.encoder()
     print(f"settings: {settings}\nencoder load: {time.perf_counter() - start:.2f} s")

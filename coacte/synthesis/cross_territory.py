@@ -1,10 +1,11 @@
 """The synthesis of syntheses: territory ideas that mean the same thing, merged.
 
 Ideas of different territories (other words, other languages) are clustered within the
-same question, kind and grid dimension; each cluster is a global idea listing its
-territories and source ideas. A global idea keeps its key across runs while its content
-persists: new clusters inherit the key of the previous run's idea they share most
-members with. Ideas are ranked by number of territories, then occurrences.
+same question and kind, the grid dimension weighing as a signal; each cluster is a
+global idea listing its territories and source ideas. A global idea keeps its key
+across runs while its content persists: new clusters inherit the key of the previous
+run's idea they share most members with. Ideas are ranked by number of territories,
+then occurrences.
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ from coacte.wikitext.synthesis_page import idea_members
 if TYPE_CHECKING:
     from coacte.cache.vectors import EmbeddingStore
 
-#: ``cluster(texts, buckets) -> labels``: texts with equal labels are one idea.
-ClusterFn = Callable[[list[str], list[Hashable]], list[int]]
+#: ``cluster(texts, buckets, codes=...) -> labels``: texts with equal labels are one
+#: idea; ``codes`` (optional) is each text's ``(dimension, code)`` in the grid.
+ClusterFn = Callable[..., list[int]]
 
 
 def surface_cluster(texts: list[str], buckets: list[Hashable],
-                    threshold: float = 92) -> list[int]:
-    """Letters-only clustering (the territory rule), for wikis without the encoder."""
+                    threshold: float = 92, *, codes: object = None) -> list[int]:
+    """Letters-only clustering (the territory rule), for wikis without the encoder.
+    Look-alike letters are one idea whatever their codes, so ``codes`` is ignored."""
     labels: list[int] = []
     firsts: list[int] = []
     norms = [normalize(t) for t in texts]
@@ -76,8 +79,9 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     """
     chosen = [s for s in syntheses if s.round == round_]
     members = [Member(s.territory, idea) for s in chosen for idea in s.ideas]
-    buckets = [_bucket(m, grid) for m in members]
-    labels = (cluster or default_cluster())([m.idea.statement for m in members], buckets)
+    buckets = [(m.idea.question, m.idea.kind) for m in members]
+    labels = (cluster or default_cluster())([m.idea.statement for m in members], buckets,
+                                            codes=[_place(m, grid) for m in members])
     clusters: dict[int, list[Member]] = {}
     for label, member in zip(labels, members, strict=True):
         clusters.setdefault(label, []).append(member)
@@ -118,9 +122,13 @@ def rank(ideas: list[GlobalIdea]) -> list[GlobalIdea]:
     ))
 
 
-def _bucket(member: Member, grid: Grid) -> tuple:
+def _place(member: Member, grid: Grid) -> tuple[str, str]:
+    """The member's ``(dimension, code)`` in the grid, empty when uncoded: the merge
+    weighs it as a signal (ideas are compared within their question and kind)."""
     dimension = dimension_code(member.idea, grid)
-    return (member.idea.question, member.idea.kind, "" if dimension == UNCLASSIFIED else dimension)
+    if dimension == UNCLASSIFIED:
+        return ("", "")
+    return (dimension, member.idea.code)
 
 
 def _global_idea(key: str, members: list[Member]) -> GlobalIdea:

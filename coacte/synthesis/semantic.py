@@ -12,7 +12,9 @@ only leaves two ideas side by side for a moderator to merge. So every rule leans
 precision:
 
 - two texts can share an idea only inside the same bucket (the caller's key, e.g.
-  question, kind and grid dimension) and with the same polarity: a text that carries a
+  question and kind); the grid is a signal, not a wall: texts coded in different
+  dimensions need a higher score, a coded and an uncoded text meet (``codes``);
+- and only with the same polarity: a text that carries a
   negation never merges with one that does not, whatever their languages (the negation
   guard of :mod:`~coacte.synthesis.similarity`, reduced to "negated or not" so that
   "ne ... pas", "not" and "não" count alike);
@@ -57,6 +59,9 @@ from coacte.synthesis.similarity import negations, normalize, same_idea
 
 log = logging.getLogger(__name__)
 
+#: A text's place in the grid: ``(dimension, code)``, ``("", "")`` when uncoded.
+GridPlace = tuple[str, str]
+
 #: Score of a pair that must never merge: so low that no average can make up for it
 #: (it would take a million pairs at the best score).
 _VETO = 1e6
@@ -84,6 +89,13 @@ class Settings:
     #: idea whatever the encoder says: the within-territory rule (``territory.py``).
     surface_threshold: float = 92.0
     linkage: Literal["average", "complete"] = "average"
+    #: The grid as a signal, not a wall: two texts coded in different dimensions of the
+    #: grid lose this much of their score (two facilitators may code one idea in
+    #: neighbouring dimensions, so it is not a veto), and two texts with the same code
+    #: gain ``shared_code_bonus``. An uncoded text is neutral: a third of the members of
+    #: shared ideas are uncoded in ordinary debates (``eval/debates.jsonl``).
+    other_dimension_malus: float = 0.2
+    shared_code_bonus: float = 0.0
     #: Never merge a text with a negation and one without.
     negation_guard: bool = True
     #: Never merge two texts that each name a group of people the other does not
@@ -106,6 +118,9 @@ class Settings:
         if not 0.0 <= self.surface_threshold <= 100.0:
             raise ValueError(f"surface_threshold must be within [0, 100], got "
                              f"{self.surface_threshold}")
+        for name in ("other_dimension_malus", "shared_code_bonus"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be within [0, 1], got {getattr(self, name)}")
         if self.linkage not in ("average", "complete"):
             raise ValueError(f"linkage must be 'average' or 'complete', got {self.linkage!r}")
         if self.max_component < 2:
@@ -116,11 +131,14 @@ class Settings:
 
 def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings = Settings(),
             embeddings: np.ndarray | None = None, *,
-            store: EmbeddingStore | None = None) -> list[int]:
+            store: EmbeddingStore | None = None,
+            codes: Sequence[GridPlace] | None = None) -> list[int]:
     """A cluster label per text: texts with the same label say the same thing.
 
     Two texts share a label only if their buckets are equal. A label is the index of
     the first text of its cluster, so labels are stable and ordered for a given input.
+    ``codes`` gives each text's place in the grid, ``(dimension, code)`` (``("", "")``
+    when uncoded): a signal, not a wall (see :class:`Settings`).
     ``embeddings`` (one row per text, e.g. from :func:`embed`) saves encoding sentences
     again; the word view still uses the encoder. ``store`` keeps the vectors between
     runs (see :func:`~coacte.synthesis.encoder.embed`).
@@ -134,10 +152,9 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     thousand texts. A component larger than ``settings.max_component`` is cut in input
     order and clustered piece by piece: some merges are missed, none is wrong.
     """
-    if len(texts) != len(buckets):
-        raise ValueError(f"{len(texts)} texts but {len(buckets)} buckets")
-    if embeddings is not None and np.shape(embeddings)[0] != len(texts):
-        raise ValueError(f"{len(texts)} texts but {np.shape(embeddings)[0]} embeddings")
+    _same_lengths(len(texts), buckets=len(buckets),
+                  codes=None if codes is None else len(codes),
+                  embeddings=None if embeddings is None else np.shape(embeddings)[0])
     labels = list(range(len(texts)))
     if len(texts) < 2:
         return labels
@@ -170,7 +187,9 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     unique_label = list(range(len(first)))
     for piece, piece_labels in zip(pieces, parallel_map(
             lambda piece: _hierarchical([texts[first[u]] for u in piece], vectors[piece],
-                                        [norms[u] for u in piece], words, settings),
+                                        [norms[u] for u in piece], words, settings,
+                                        None if codes is None
+                                        else [codes[first[u]] for u in piece]),
             pieces, cost=lambda piece: len(piece) ** 2), strict=True):
         for u, c in zip(piece, piece_labels, strict=True):
             unique_label[u] = piece[c]
@@ -182,6 +201,13 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     for i, label in enumerate(labels):
         smallest.setdefault(label, i)
     return [smallest[label] for label in labels]
+
+
+def _same_lengths(texts: int, **others: int | None) -> None:
+    """Refuse inputs that do not give one bucket (code, embedding) per text."""
+    for name, count in others.items():
+        if count is not None and count != texts:
+            raise ValueError(f"{texts} texts but {count} {name}")
 
 
 def _pieces(components: list[list[int]], size: int) -> list[list[int]]:
@@ -393,7 +419,7 @@ def _components(members: list[int], vectors: np.ndarray, norms: list[str],
     which = np.arange(n)
     for lo in range(0, n, block):
         hi = min(lo + block, n)
-        close = sub[lo:hi] @ sub.T >= settings.sentence_threshold
+        close = sub[lo:hi] @ sub.T >= settings.sentence_threshold - settings.shared_code_bonus
         if scan:
             close |= process.cdist(texts[lo:hi], texts, scorer=fuzz.ratio, dtype=np.uint8,
                                    score_cutoff=settings.surface_threshold, workers=-1) > 0
@@ -471,12 +497,29 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
     return score
 
 
+def _weigh_codes(score: np.ndarray, codes: list[GridPlace], settings: Settings) -> None:
+    """The grid as a signal: pairs coded in different dimensions lose
+    ``other_dimension_malus``, pairs with the same code gain ``shared_code_bonus``;
+    look-alike letters (score 1) and vetoes stay as they are."""
+    dimension = np.array([d for d, _ in codes], dtype=object)
+    code = np.array([c for _, c in codes], dtype=object)
+    coded = dimension != ""
+    other = coded[:, None] & coded[None, :] & (dimension[:, None] != dimension[None, :])
+    shared = (code != "")[:, None] & (code[:, None] == code[None, :])
+    free = (score < 1.0) & (score > -_VETO)
+    score[other & free] -= settings.other_dimension_malus
+    score[shared & free] += settings.shared_code_bonus
+
+
 def _hierarchical(texts: list[str], vectors: np.ndarray, norms: list[str],
-                  words: dict[str, np.ndarray], settings: Settings) -> list[int]:
+                  words: dict[str, np.ndarray], settings: Settings,
+                  codes: list[GridPlace] | None = None) -> list[int]:
     """For each text, the position (in ``texts``) of the first text of its cluster."""
     if len(texts) < 2:
         return [0] * len(texts)
     score = _scores(texts, vectors, norms, words, settings)
+    if codes is not None:
+        _weigh_codes(score, codes, settings)
     # Distance 1 - score is >= 0 since a cosine minus a threshold is <= 1; the cut at 1
     # is score 0: members agree on average (or pairwise, complete linkage).
     distance = np.clip(np.subtract(1.0, score, out=score), 0.0, None, out=score)

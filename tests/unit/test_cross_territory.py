@@ -101,3 +101,21 @@ def test_global_page_has_both_views_and_the_matrix_and_stays_inert():
     assert decode(str(idea.get("territoires").value)) == "T"
     assert not code.filter_wikilinks(matches=lambda link: "Catégorie" in str(link.title))
     assert "| national || " not in text and "|| 1 ||" in text
+
+
+def test_a_coded_and_an_uncoded_member_of_one_idea_meet():
+    """The grid dimension is a signal, not a wall (the real encoder decides)."""
+    g = global_synthesis(synthesize([
+        debate("Mulhouse", [(3, "blocage", "C01", "Les bénévoles sont fatigués", ())]),
+        debate("Odemira", [(3, "blocage", "", "Os voluntários estão cansados", ())]),
+        debate("Bristol", [(3, "blocage", "A03", "The volunteers are tired", ())]),
+    ], GRID), GRID, 1)
+    together = next(i for i in g.ideas if "Mulhouse" in i.territories)
+    assert set(together.territories) == {"Mulhouse", "Odemira", "Bristol"}
+    assert together.code == "C01" or together.code == "A03"
+    # The pair coded in two dimensions alone stays apart.
+    apart = global_synthesis(synthesize([
+        debate("Mulhouse", [(3, "blocage", "C01", "Les bénévoles sont fatigués", ())]),
+        debate("Odemira", [(3, "blocage", "A03", "Os voluntários estão cansados", ())]),
+    ], GRID), GRID, 1)
+    assert len(apart.ideas) == 2

@@ -202,7 +202,7 @@ def test_quotes_are_anonymous_deterministic_and_varied(dossier):
 def test_quotes_stop_at_the_limit():
     rows = [(1, "", "", f"Idée numéro {w}", (), "G") for w in ("un", "deux", "trois", "quatre")]
     g = global_synthesis(synthesize([debate("X", rows)], GRID), GRID, 1,
-                         cluster=lambda texts, buckets: [0] * len(texts))
+                         cluster=lambda texts, buckets, codes=None: [0] * len(texts))
     [idea] = g.ideas
     quotes = data.quotes(idea)
     assert len(quotes) == 3 and quotes[0].text == idea.statement

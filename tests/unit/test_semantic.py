@@ -54,6 +54,33 @@ def test_buckets_are_never_crossed():
     assert labels == [0, 1, 0, 1]
 
 
+def test_the_grid_dimension_is_a_signal_not_a_wall():
+    french, english, portuguese = FRENCH_ENGLISH_PORTUGUESE
+    pair = [french, portuguese]
+    # A coded and an uncoded member of one idea meet.
+    assert cluster(pair, [0, 0], codes=[("H", "H03"), ("", "")]) == [0, 0]
+    assert cluster(pair, [0, 0], codes=[("H", "H03"), ("H", "H01")]) == [0, 0]
+    # Codes of two dimensions raise the bar: this pair alone no longer clears it...
+    assert cluster(pair, [0, 0], codes=[("H", "H03"), ("C", "C01")]) == [0, 1]
+    # ... but an uncoded paraphrase close to both brings them together on average.
+    assert cluster([french, english, portuguese], [0] * 3,
+                   codes=[("H", "H03"), ("", ""), ("C", "C01")]) == [0, 0, 0]
+    with pytest.raises(ValueError, match="codes"):
+        cluster(pair, [0, 0], codes=[("H", "H03")])
+
+
+def test_a_shared_code_lowers_the_bar():
+    french, _, portuguese = FRENCH_ENGLISH_PORTUGUESE
+    strict = Settings(sentence_threshold=0.80, shared_code_bonus=0.0)
+    assert cluster([french, portuguese], [0, 0], strict,
+                   codes=[("H", "H03"), ("H", "H03")]) == [0, 1]
+    lowered = dataclasses.replace(strict, shared_code_bonus=0.2)
+    assert cluster([french, portuguese], [0, 0], lowered,
+                   codes=[("H", "H03"), ("H", "H03")]) == [0, 0]
+    assert cluster([french, portuguese], [0, 0], lowered,
+                   codes=[("H", "H03"), ("H", "H01")]) == [0, 1]
+
+
 def test_identical_texts_share_a_label():
     texts = ["Les bénévoles sont épuisés", "Créer des jardins partagés",
              "Les bénévoles sont épuisés", "LES BENEVOLES SONT EPUISES !"]
