@@ -198,26 +198,25 @@ def review(items: list[dict], embeddings, settings: Settings,
 
     Two predicted ideas are the same when their members' main gold ideas are; a "same"
     answer merges them (the first key stays, so its decisions carry over), a "different"
-    one marks the pair decided. The queue is computed again after every answer with
-    :func:`coacte.synthesis.suggestions.ranked`, the very ranking ``coacte global`` uses.
+    one marks the pair decided. The queue is computed again after every answer by
+    :class:`coacte.synthesis.suggestions.Review`, as the desk's review queue does.
     """
     truth = [item["cluster"] for item in items]
     labels = [str(label) for label in semantic.cluster(
         [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings,
         codes=[place(i) for i in items])]
-    decided: set[frozenset[str]] = set()
+    queue = suggestions.Review(item_pool(items, embeddings, labels))
     curve = [adjusted_rand(truth, labels)]
     for _ in range(answers):
-        queue = suggestions.ranked(item_pool(items, embeddings, labels), decided=decided,
-                                   limit=1, weights=weights)
-        if not queue:
+        best = queue.next(weights=weights)
+        if not best:
             break
-        a, b = queue[0].ideas
+        a, b = best[0].ideas
         if _main(truth, labels, a) == _main(truth, labels, b):
             labels = [a if label == b else label for label in labels]
-            decided = {frozenset(a if k == b else k for k in pair) for pair in decided}
+            queue = queue.same(a, b)
         else:
-            decided.add(frozenset((a, b)))
+            queue = queue.different(a, b)
         curve.append(adjusted_rand(truth, labels))
     return curve
 

@@ -53,6 +53,8 @@ class Result:
     key: str
     params: tuple = ()
     page: str = ""
+    #: The revision a saved decision made, when the wiki said it.
+    revid: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -100,7 +102,7 @@ def diff_url(config, title: str, oldid: int) -> str:
     return config.page_url(title) + f"&diff=cur&oldid={oldid}"
 
 
-def _error(exc: WikiError) -> Result:
+def wiki_error(exc: WikiError) -> Result:
     """A wiki failure or refusal (``code: info``) as the desk tells it."""
     return Result(ERROR, "coacte-mod-wiki-error", (str(exc),))
 
@@ -194,7 +196,7 @@ def approve(wiki: Wiki, target: str, seen_revid: int | None = None) -> Result:
         closed = wiki.save(title, "", message("coacte-mod-summary-approved", target,
                                               lang=lang), page)
     except WikiError as exc:
-        return _error(exc)
+        return wiki_error(exc)
     if closed.status != "saved":
         return Result(APPROVED, "coacte-mod-approved-proposal-kept", (target, title), target)
     return Result(APPROVED, "coacte-mod-approved", (target,), target)
@@ -213,7 +215,7 @@ def reject(wiki: Wiki, target: str, reason: str, seen_revid: int | None = None) 
                           lang=wiki.language)
         saved = wiki.save(title, "", summary, page)
     except WikiError as exc:
-        return _error(exc)
+        return wiki_error(exc)
     if saved.status != "saved":
         return Result(CHANGED, "coacte-mod-proposal-changed", (target,), target)
     return Result(REJECTED, "coacte-mod-rejected", (target,), target)
@@ -344,7 +346,7 @@ def patrol(wiki: Wiki, revid: int) -> Result:
     try:
         wiki.patrol(revid)
     except WikiError as exc:
-        return _error(exc)
+        return wiki_error(exc)
     return Result(PATROLLED, "coacte-mod-patrolled", (revid,))
 
 
@@ -398,10 +400,11 @@ def add_curation(wiki: Wiki, round_: int, d: Curation) -> tuple[Result, list[Pro
                           d.idea or ", ".join(d.ideas), lang=wiki.language)
         saved = wiki.save(view.title, insert_curation(view.page.text, call), summary, view.page)
     except WikiError as exc:
-        return _error(exc), []
+        return wiki_error(exc), []
     if saved.status != "saved":
         return Result(CONFLICT, "coacte-mod-curation-conflict", (view.title,)), []
-    return Result(SAVED, "coacte-mod-curation-saved", (d.action, view.title), view.title), []
+    return Result(SAVED, "coacte-mod-curation-saved", (d.action, view.title), view.title,
+                  saved.revid), []
 
 
 def global_rounds(wiki: Wiki) -> list[int]:

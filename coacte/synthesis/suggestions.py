@@ -423,6 +423,48 @@ def _worst(p: Pool, rows: np.ndarray) -> Split:
 
 # ---------------------------------------------------------------------------- answers
 
+@dataclass(frozen=True)
+class Review:
+    """A review queue as moderators work through it: the pool of ideas with the answers
+    given so far applied. Each answer gives a new ``Review``; :meth:`next` is the best
+    question left, computed again from the updated ideas."""
+
+    pool: Pool
+    decided: frozenset[frozenset[str]] = frozenset()
+
+    def next(self, skipped: Iterable[Iterable[str]] = (), limit: int = 1,
+             weights: Weights = DEFAULT_WEIGHTS) -> list[Suggestion]:
+        """The ``limit`` best questions not answered yet nor ``skipped``."""
+        return ranked(self.pool, decided=self.decided | {frozenset(s) for s in skipped},
+                      limit=limit, weights=weights)
+
+    def same(self, a: str, b: str) -> Review:
+        """``a`` and ``b`` are one idea: ``b`` joins ``a``; what was answered about ``b``
+        now holds for ``a``."""
+        decided = frozenset(frozenset(a if k == b else k for k in pair)
+                            for pair in self.decided)
+        return Review(merged(self.pool, a, b), frozenset(d for d in decided if len(d) == 2))
+
+    def different(self, a: str, b: str) -> Review:
+        """``a`` and ``b`` are two ideas: never asked again."""
+        return Review(self.pool, self.decided | {frozenset((a, b))})
+
+
+def merged(p: Pool, a: str, b: str) -> Pool:
+    """The pool once a moderator says ideas ``a`` and ``b`` are one: ``b``'s members
+    join ``a``, whose key stays (as ``fusionner`` keeps its first key), and ``b`` is
+    gone, so the pairs a–c and b–c become one question."""
+    i, j = p.keys.index(a), p.keys.index(b)
+    keep = [k for k in range(len(p.keys)) if k != j]
+    position = np.full(len(p.keys), -1, dtype=np.int64)
+    position[keep] = np.arange(len(keep))
+    owner = np.where(p.owner == j, i, p.owner)
+    codes = list(p.codes)
+    codes[i] = codes[i] | codes[j]
+    return Pool([p.keys[k] for k in keep], [p.buckets[k] for k in keep],
+                [codes[k] for k in keep], position[owner], p.vectors, p.weights, p.refs)
+
+
 #: Curation actions whose ideas are answered pairs: merged, or kept apart.
 _ANSWERS = frozenset(("fusionner", "merge", "distinguer", "distinguish"))
 

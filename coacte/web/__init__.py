@@ -26,7 +26,7 @@ from coacte.web.sessions import SessionStore
 log = logging.getLogger(__name__)
 
 #: Blueprint modules; a module missing from an install is skipped, not fatal.
-BLUEPRINTS = ("coacte.web.auth", "coacte.web.forms", "coacte.web.moderation",
+BLUEPRINTS = ("coacte.web.auth", "coacte.web.forms", "coacte.web.moderation", "coacte.web.review",
               "coacte.web.hooks")
 
 

@@ -20,9 +20,9 @@ from coacte.jobs.publish import PROPOSED
 from coacte.model import Grid
 from coacte.validate import read_debate
 from coacte.wiki.client import Wiki, connect
-from coacte.wikitext import proposal
+from coacte.wikitext import proposal, region
 from tests.browser.helpers import last_user, log_in, new_context, watch_dialogs
-from tests.integration.helpers import debate_text, put
+from tests.integration.helpers import debate_text, put, put_shared_ideas, run
 
 HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)>'
 
@@ -227,6 +227,39 @@ def test_the_moderator_approves_a_proposed_synthesis(page, server, installed, sh
     assert last_user(bot, target) == installed.extra["local"]["moderator_user"]
     assert proposal.is_blank(bot.read([proposal.title_for(target)])[
         proposal.title_for(target)].text)
+
+
+def test_the_moderator_answers_three_suggestions_with_the_keyboard(page, server, installed,
+                                                                    shot):
+    round_ = a_round()
+    bot = connect(installed)
+    put_shared_ideas(bot, round_)
+    assert run("global", "--round", str(round_)).exit_code == 0
+    title = f"Synthèse:Globale/Tour {round_}"
+
+    dialogs = watch_dialogs(page)
+    log_in(page, server, installed, "moderator", shot)
+    page.goto(f"{server}/moderation/review?round={round_}")
+    expect(page.locator("h1")).to_have_text("File de revue")
+    expect(page.locator("#review-progress")).to_contain_text("0 réponses")
+    shot(page, "queue")
+    asked = []
+    for key in ("s", "d", "s"):
+        first = page.locator("input[name=a]").get_attribute("value")
+        second = page.locator("input[name=b]").get_attribute("value")
+        asked.append({first, second})
+        with page.expect_navigation():
+            page.keyboard.press(key)
+        expect(page.locator("p.flash.success")).to_be_visible()
+    expect(page.locator("#review-progress")).to_contain_text("3 réponses")
+    shot(page, "after-three")
+    assert dialogs == []
+    assert len({frozenset(pair) for pair in asked}) == 3
+
+    outside = region.outside(bot.read([title])[title].text)
+    assert outside.count("action = fusionner") == 2
+    assert outside.count("action = distinguer") == 1
+    assert last_user(bot, title) == installed.extra["local"]["moderator_user"]
 
 
 # -- 5. the desk is closed to facilitators ------------------------------------------------------

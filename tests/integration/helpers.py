@@ -71,3 +71,31 @@ def human_edit(site: mwclient.Site, title: str, change) -> None:
 
 def load_json(path: Path) -> object:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+#: One idea per row, as three territories wrote it in their languages (from
+#: eval/debates.jsonl): ideas the unattended merge leaves apart, for the queue to ask.
+SHARED_IDEAS = [
+    ({"question": 3, "nature": "blocage", "code": "C01"},
+     ["La mairie ne répond pas à nos courriers.", "You ring the council and never get an answer.",
+      "A câmara nunca responde às nossas queixas."]),
+    ({"question": 3, "nature": "blocage", "code": "C03"},
+     ["Le CPAS, la Ville et les associations travaillent chacun dans leur coin.",
+      "Services work in silos: health, housing and the council don't talk to each other.",
+      "Cada serviço trabalha para o seu lado, não há articulação entre as instituições."]),
+    ({"question": 3, "nature": "levier", "code": "A01"},
+     ["Servir à la cantine des fruits et légumes de producteurs girondins.",
+      "Local, seasonal food in school dinners.",
+      "Produtos locais e biológicos nas cantinas escolares."]),
+]
+
+
+def put_shared_ideas(wiki: Wiki, round_: int) -> list[str]:
+    """Three new territories (fr, en, pt) stating :data:`SHARED_IDEAS` in round
+    ``round_``; their names."""
+    names = [unique("Revue FR"), unique("Revue EN"), unique("Revue PT")]
+    for n, name in enumerate(names):
+        postits = [{**fields, "texte": texts[n], "groupe": "Jeunes"}
+                   for fields, texts in SHARED_IDEAS]
+        put(wiki, f"Débat:{name}/Tour {round_}", debate_text(name, postits, round_=round_))
+    return names

@@ -241,3 +241,28 @@ def test_likely_pairs_are_those_above_the_bar_and_unanswered():
     assert all("far" not in s.ideas for s in found)
     answered = suggestions.likely(pool, decided=[("k000", "k001")])
     assert len(answered) == 189 and ("k000", "k001") not in [s.ideas for s in answered]
+
+
+def test_a_review_recomputes_the_queue_after_each_answer():
+    pool = make_pool([
+        ("a", Q1, "", [unit(1, 0)]),
+        ("b", Q1, "", [unit(1, 0.1)]),
+        ("c", Q1, "", [unit(1, 0.5)]),
+        ("d", Q1, "", [unit(0, 1)]),
+    ])
+    review = suggestions.Review(pool)
+    assert review.next()[0].ideas == ("a", "b")
+    # a = b: b is gone, its members are a's, and b–c becomes the question a–c.
+    merged = review.different("c", "d").same("a", "b")
+    assert "b" not in merged.pool.keys
+    assert all("b" not in s.ideas for s in merged.next(limit=10))
+    assert merged.next()[0].ideas == ("a", "c")
+    assert np.bincount(merged.pool.owner).tolist() == [2, 1, 1]
+    assert frozenset(("c", "d")) in merged.decided
+    # An answer about b carries over to a once they are one.
+    later = review.different("b", "c").same("a", "b")
+    assert frozenset(("a", "c")) in later.decided
+    assert ("a", "c") not in [s.ideas for s in later.next(limit=10)]
+    # Skipped pairs are not asked, nor answered ones; the review itself is unchanged.
+    assert review.next(skipped=[("a", "b")])[0].ideas != ("a", "b")
+    assert review.decided == frozenset()

@@ -23,6 +23,7 @@ from tests.integration.helpers import (
     human,
     human_edit,
     put,
+    put_shared_ideas,
     revid_of,
     run,
     text_of,
@@ -40,9 +41,11 @@ IMG = '"><img src=x onerror=alert(1)>'
 
 GETS = ["/moderation/", "/moderation/proposals", "/moderation/conflicts",
         "/moderation/conflicts/page?page=Synth%C3%A8se:X/Tour%201", "/moderation/problems",
-        "/moderation/patrol", "/moderation/curation", "/moderation/curation?round=1"]
+        "/moderation/patrol", "/moderation/curation", "/moderation/curation?round=1",
+        "/moderation/review", "/moderation/review?round=1"]
 POSTS = ["/moderation/proposals/approve", "/moderation/proposals/reject",
-         "/moderation/proposals/approve-all", "/moderation/patrol", "/moderation/curation"]
+         "/moderation/proposals/approve-all", "/moderation/patrol", "/moderation/curation",
+         "/moderation/review"]
 
 
 @pytest.fixture(scope="module")
@@ -500,3 +503,100 @@ def test_a_wrong_decision_is_refused_and_nothing_is_written(installed, moderator
                       idea=published_ideas(text_of(wiki, title))[0].key, code=IMG)
     assert response.status_code == 422 and "<img" not in response.text
     assert revid_of(wiki, title) == before
+
+
+# -- the review queue ----------------------------------------------------------------------
+
+@pytest.fixture()
+def review_round(installed):
+    """Three territories (fr, en, pt) stating the same three ideas in their words, and
+    the round's global synthesis: a queue of questions."""
+    round_ = 50 + uuid.uuid4().int % 100000
+    put_shared_ideas(bot(installed), round_)
+    rerun(round_)
+    return round_, f"Synthèse:Globale/Tour {round_}"
+
+
+def question_of(page: str) -> tuple[str, str]:
+    a = re.search(r'name="a" value="([^"]+)"', page)
+    b = re.search(r'name="b" value="([^"]+)"', page)
+    assert a and b, page
+    return unescape(a.group(1)), unescape(b.group(1))
+
+
+def answered(page: str) -> int:
+    """The progress line's first figure: questions answered."""
+    found = re.search(r'id="review-progress"[^>]*>(\d+) ', page)
+    assert found, page
+    return int(found.group(1))
+
+
+def review(client, round_, answer, pair=("", ""), reason=""):
+    return client.post("/moderation/review", data={
+        "csrf_token": token(client), "round": str(round_), "answer": answer,
+        "a": pair[0], "b": pair[1], "reason": reason})
+
+
+def test_the_review_queue_writes_each_answer_and_the_next_run_applies_it(
+        installed, moderator, review_round):
+    round_, title = review_round
+    wiki = bot(installed)
+    ideas_before = {i.key: i for i in published_ideas(text_of(wiki, title))}
+    page = moderator.get(f"/moderation/review?round={round_}")
+    assert page.status_code == 200
+    assert answered(page.text) == 0
+    first = question_of(page.text)
+    assert set(first) <= set(ideas_before)
+    # Both sides show every source post-it in its own words, with its territory.
+    shown = unescape(page.text)
+    for key in first:
+        for member in ideas_before[key].members:
+            assert member.split("/")[0] in shown
+
+    # "Same idea": a fusionner call under the moderator's account, the next question
+    # already computed from the merged ideas.
+    assert review(moderator, round_, "same", first, "même plainte").status_code == 302
+    text = text_of(wiki, title)
+    assert f"idées = {first[0]}, {first[1]}" in region.outside(text)
+    assert "action = fusionner" in region.outside(text)
+    assert last_user(wiki, title) == installed.extra["local"]["moderator_user"]
+    page = moderator.get(f"/moderation/review?round={round_}").text
+    assert answered(page) == 1
+    second = question_of(page)
+    assert first[1] not in second and set(second) != set(first)
+
+    # "Different": a distinguer call; then skip (nothing written) and undo.
+    assert review(moderator, round_, "different", second).status_code == 302
+    assert "action = distinguer" in region.outside(text_of(wiki, title))
+    third = question_of(moderator.get(f"/moderation/review?round={round_}").text)
+    revid = revid_of(wiki, title)
+    assert review(moderator, round_, "skip", third).status_code == 302
+    assert revid_of(wiki, title) == revid
+    assert set(question_of(moderator.get(f"/moderation/review?round={round_}").text)) \
+        != set(third)
+    assert review(moderator, round_, "undo").status_code == 302
+    outside = region.outside(text_of(wiki, title))
+    assert "action = distinguer" not in outside and "action = fusionner" in outside
+    assert set(question_of(moderator.get(f"/moderation/review?round={round_}").text)) \
+        == set(second)
+
+    # The next run applies the merge: one idea with both ideas' members.
+    rerun(round_)
+    after = {i.key: i for i in published_ideas(text_of(wiki, title))}
+    assert first[1] not in after
+    assert set(after[first[0]].members) >= set(ideas_before[first[0]].members) | set(
+        ideas_before[first[1]].members)
+
+
+def test_an_answer_after_another_edit_keeps_it_and_a_bad_answer_is_refused(
+        installed, moderator, review_round):
+    round_, title = review_round
+    wiki = bot(installed)
+    pair = question_of(moderator.get(f"/moderation/review?round={round_}").text)
+    # Someone removes the page's bot region meanwhile: the answer is refused, nothing
+    # of theirs is lost.
+    human_edit(human(installed), title, lambda text: text + "\nNote d'un humain.")
+    assert review(moderator, round_, "same", pair).status_code == 302
+    text = text_of(wiki, title)
+    assert "Note d'un humain." in text
+    assert review(moderator, round_, "bogus", pair).status_code == 400

@@ -1,0 +1,193 @@
+"""The review queue of the moderators' desk: "same idea?", one question at a time.
+
+The unattended merge leaves pairs of global ideas that may be one
+(:mod:`coacte.synthesis.suggestions`); a moderator answers them from the best down.
+Each answer is a decision written at once on the round's global page under the
+moderator's own account, by :func:`coacte.jobs.desk.add_curation` (the same rules and
+conflict check as the curation form): "same" writes ``fusionner``, "different"
+``distinguer``. The next question comes from the updated ideas
+(:class:`~coacte.synthesis.suggestions.Review`), so once A = B the pairs A–C and B–C
+are one question; the next ``coacte global`` applies the decisions.
+
+Computing the queue reads every debate page and clusters (seconds on a large wiki), so
+a :class:`Queue` is kept for the page revision it reflects: an answer written from the
+desk moves it to the revision it wrote, with the answer applied in memory (no wiki
+read beyond the decision itself); any other edit of the page makes it computed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from coacte.cache.stores import NONE, Stores
+from coacte.curation import Curation, action_named, curation_call, read_curations
+from coacte.i18n import message
+from coacte.jobs import desk
+from coacte.jobs.global_round import load, read_pages
+from coacte.model import GlobalIdea, Member
+from coacte.synthesis import suggestions
+from coacte.synthesis.rounds import FROZEN
+from coacte.synthesis.suggestions import LIKELY, Review, Suggestion
+from coacte.wiki.client import Wiki, WikiError
+from coacte.wikitext.synthesis_page import state
+
+SAME, DIFFERENT = "same", "different"
+#: The curation action each answer writes.
+ACTIONS = {SAME: "fusionner", DIFFERENT: "distinguer"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One post-it behind an idea, as the reviewer reads it: in its own words."""
+
+    territory: str
+    group: str
+    code: str
+    text: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Side:
+    """One idea of a question: its key, statement and every source post-it."""
+
+    key: str
+    statement: str
+    code: str
+    territories: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    suggestion: Suggestion
+    first: Side
+    second: Side
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Answered questions, questions left (and how many of them are likely one idea),
+    and the share of post-its that sit in ideas shared by several territories."""
+
+    answered: int
+    left: int
+    likely: int
+    shared: float
+
+
+@dataclass(frozen=True)
+class Queue:
+    """A round's review queue as of the global page's revision ``revid``."""
+
+    round: int
+    title: str
+    revid: int
+    frozen: bool
+    review: Review
+    #: Each idea's members, by key (the ideas merged in memory included).
+    members: dict[str, tuple[Member, ...]]
+    statements: dict[str, tuple[str, str]]
+    #: Decisions that answer "same idea?" on the page (fusionner, distinguer).
+    answers: int = 0
+
+    def question(self, skipped: frozenset[frozenset[str]] = frozenset()) -> Question | None:
+        """The best question not answered yet nor skipped, with both ideas' post-its."""
+        best = self.review.next(skipped)
+        if not best:
+            return None
+        a, b = best[0].ideas
+        return Question(best[0], self._side(a), self._side(b))
+
+    def progress(self, skipped: frozenset[frozenset[str]] = frozenset()) -> Progress:
+        left = self.review.next(skipped, limit=suggestions.DENSE)
+        counts = {key: sum(m.idea.occurrences for m in ms) for key, ms in self.members.items()}
+        shared = sum(counts[k] for k, ms in self.members.items()
+                     if len({m.territory for m in ms}) > 1)
+        total = sum(counts.values())
+        return Progress(self.answers, len(left),
+                        sum(s.score >= LIKELY for s in left), shared / total if total else 0.0)
+
+    def answered(self, answer: str, a: str, b: str, revid: int) -> Queue:
+        """This queue once ``answer`` about ``a`` and ``b`` is written as ``revid``."""
+        if answer == SAME:
+            members = dict(self.members)
+            members[a] = members[a] + members.pop(b)
+            return replace(self, revid=revid, review=self.review.same(a, b), members=members,
+                           answers=self.answers + 1)
+        return replace(self, revid=revid, review=self.review.different(a, b),
+                       answers=self.answers + 1)
+
+    def _side(self, key: str) -> Side:
+        statement, code = self.statements[key]
+        members = self.members[key]
+        sources = tuple(Source(m.territory, p.group, p.code, p.text, p.page)
+                        for m in members for p in m.idea.sources)
+        return Side(key, statement, code, tuple(dict.fromkeys(m.territory for m in members)),
+                    sources)
+
+
+def compute(wiki: Wiki, round_: int, stores: Stores = NONE) -> Queue:
+    """The round's queue computed as ``coacte global`` computes its page now (the
+    page's decisions applied, the pairs they answer never asked)."""
+    pages = read_pages(wiki, round_)
+    page = pages[round_]
+    computed = load(wiki, round_, stores=stores)
+    g = computed.synthesis
+    curations = read_curations(page)[0]
+    decided = suggestions.answered(curations)
+    return Queue(round_, computed.page, page.revid if page else 0,
+                 state(page.text if page else None) == FROZEN,
+                 Review(suggestions.pool(g, stores.vectors), decided),
+                 {i.key: tuple(i.members) for i in g.ideas}, _statements(g.ideas),
+                 sum(action_named(c.action) in ACTIONS.values() for c in curations))
+
+
+def _statements(ideas: list[GlobalIdea]) -> dict[str, tuple[str, str]]:
+    return {i.key: (i.statement, i.code) for i in ideas}
+
+
+def answer(wiki: Wiki, queue: Queue, answer_: str, a: str, b: str,
+           reason: str = "") -> tuple[desk.Result, Queue | None]:
+    """Write the answer as a curation on the round's page; the result and, when it was
+    saved, the queue with the answer applied (None otherwise: compute it again)."""
+    if answer_ not in ACTIONS:
+        raise ValueError(f"unknown answer {answer_!r}")
+    decision = Curation(ACTIONS[answer_], ideas=(a, b), reason=reason)
+    result, _ = desk.add_curation(wiki, queue.round, decision)
+    if result.status != desk.SAVED:
+        return result, None
+    if result.revid is None:
+        return result, None
+    return result, queue.answered(answer_, a, b, result.revid)
+
+
+def undo(wiki: Wiki, queue: Queue | None, round_: int, call: str,
+         answered_as: int) -> tuple[desk.Result, Queue | None]:
+    """Take back a decision the queue wrote (``call``, as written, saved as revision
+    ``answered_as``): removed from the page against the revision read, so a page changed
+    meanwhile is never overwritten. ``queue`` is the queue from before that answer: when
+    nothing else was written since, it is the queue again (returned with the new
+    revision); otherwise None (compute it again)."""
+    try:
+        view = desk.curation_page(wiki, round_)
+        text = view.page.text if view.page else ""
+        at = text.rfind(call + "\n")
+        if view.page is None or at < 0:
+            return desk.Result(desk.GONE, "coacte-mod-review-undo-gone", (view.title,)), None
+        summary = message("coacte-mod-summary-review-undo", lang=wiki.language)
+        saved = wiki.save(view.title, text[:at] + text[at + len(call) + 1:], summary,
+                          view.page)
+    except WikiError as exc:
+        return desk.wiki_error(exc), None
+    if saved.status != "saved":
+        return desk.Result(desk.CONFLICT, "coacte-mod-curation-conflict", (view.title,)), None
+    result = desk.Result(desk.SAVED, "coacte-mod-review-undone", (view.title,), view.title,
+                         saved.revid)
+    untouched = view.page.revid == answered_as and saved.revid is not None
+    return result, replace(queue, revid=saved.revid) if queue and untouched else None
+
+
+def written_call(answer_: str, a: str, b: str, reason: str = "") -> str:
+    """The call :func:`answer` writes (what :func:`undo` looks for)."""
+    return curation_call(Curation(ACTIONS[answer_], ideas=(a, b), reason=reason))

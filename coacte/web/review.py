@@ -1,0 +1,151 @@
+"""The desk's review queue: "same idea?", one question at a time, answered with a key.
+
+Wiring only: :mod:`coacte.jobs.review` computes the queue and writes each answer as a
+curation under the moderator's own account. The service keeps the last queues it
+computed, each for the global page revision it reflects (an answer written here moves
+it to the revision it wrote); questions a moderator skips and the answers they may
+undo live in their session.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from coacte.jobs import desk
+from coacte.jobs import review as core
+from coacte.web.auth import moderator_required, user_wiki
+from coacte.web.i18n import t
+from coacte.wiki.client import Wiki, WikiError
+
+bp = Blueprint("review", __name__, url_prefix="/moderation/review")
+
+#: Queues kept by the service (each holds a round's pool of sentence vectors).
+KEPT = 8
+#: Answers a moderator can take back, most recent last.
+UNDOS = 20
+
+
+def _queues() -> OrderedDict:
+    return current_app.extensions.setdefault("coacte_review_queues", OrderedDict())
+
+
+def _keep(queue: core.Queue) -> None:
+    queues = _queues()
+    queues[(queue.round, queue.revid)] = queue
+    queues.move_to_end((queue.round, queue.revid))
+    while len(queues) > KEPT:
+        queues.popitem(last=False)
+
+
+def _queue(wiki: Wiki, round_: int) -> core.Queue:
+    """The round's queue for the global page as it is now (one revision-id read when
+    the service already has it)."""
+    title = wiki.titles.global_synthesis(round_)
+    revid = wiki.revids([title]).get(title) or 0
+    queue = _queues().get((round_, revid))
+    if queue is None:
+        queue = core.compute(wiki, round_, current_app.extensions["coacte_stores"])
+        _keep(queue)
+    return queue
+
+
+def _skipped(round_: int) -> frozenset[frozenset[str]]:
+    return frozenset(frozenset(pair.split("\n")) for pair in
+                     session.get("review_skipped", {}).get(str(round_), []))
+
+
+def _skip(round_: int, a: str, b: str) -> None:
+    skipped = dict(session.get("review_skipped", {}))
+    skipped[str(round_)] = [*skipped.get(str(round_), []), f"{a}\n{b}"][-200:]
+    session["review_skipped"] = skipped
+
+
+def _undos(round_: int) -> list[dict]:
+    return [u for u in session.get("review_undo", []) if u["round"] == round_]
+
+
+def _flash(result: desk.Result) -> None:
+    flash(t(result.key, *result.params), "success" if result.ok else "error")
+
+
+@bp.route("")
+@moderator_required
+def queue():
+    round_ = request.args.get("round", "")
+    wiki = user_wiki()
+    try:
+        rounds = desk.global_rounds(wiki)
+        chosen = int(round_) if round_.isdigit() else (rounds[-1] if rounds else None)
+        current = _queue(wiki, chosen) if chosen in rounds else None
+    except WikiError as exc:
+        return render_template("error.html",
+                               message=t("coacte-web-wiki-unreachable", str(exc))), 503
+    skipped = _skipped(chosen) if chosen else frozenset()
+    question = current.question(skipped) if current and not current.frozen else None
+    progress = current.progress(skipped) if current else None
+    return render_template("moderation/review.html", rounds=rounds, round=chosen,
+                           queue=current, question=question, progress=progress,
+                           can_undo=bool(chosen and _undos(chosen)),
+                           config=current_app.config["COACTE"])
+
+
+@bp.route("", methods=["POST"])
+@moderator_required
+def answer():
+    form = request.form
+    round_ = int(form["round"]) if form.get("round", "").isdigit() else None
+    given = form.get("answer", "")
+    a, b = form.get("a", ""), form.get("b", "")
+    if round_ is None or given not in ("same", "different", "skip", "undo") or (
+            given != "undo" and not (a and b)):
+        return render_template("error.html", message=t("coacte-mod-bad-form")), 400
+    if given == "skip":
+        _skip(round_, a, b)
+    elif given == "undo":
+        _undo(round_)
+    else:
+        _write(round_, given, a, b, form.get("reason", "").strip())
+    return redirect(url_for(".queue", round=round_))
+
+
+def _write(round_: int, given: str, a: str, b: str, reason: str) -> None:
+    wiki = user_wiki()
+    try:
+        before = _queue(wiki, round_)
+    except WikiError as exc:
+        _flash(desk.wiki_error(exc))
+        return
+    result, after = core.answer(wiki, before, given, a, b, reason)
+    _flash(result)
+    if after is not None:
+        _keep(after)
+        undos = [*session.get("review_undo", []),
+                 {"round": round_, "call": core.written_call(given, a, b, reason),
+                  "before": before.revid, "after": after.revid}]
+        session["review_undo"] = undos[-UNDOS:]
+
+
+def _undo(round_: int) -> None:
+    undos = session.get("review_undo", [])
+    mine = [n for n, u in enumerate(undos) if u["round"] == round_]
+    if not mine:
+        return
+    last = undos[mine[-1]]
+    result, restored = core.undo(user_wiki(), _queues().get((round_, last["before"])),
+                                 round_, last["call"], last["after"])
+    _flash(result)
+    if result.status != desk.CONFLICT:
+        session["review_undo"] = undos[:mine[-1]] + undos[mine[-1] + 1:]
+    if restored is not None:
+        _keep(restored)
