@@ -405,11 +405,3 @@ def add_curation(wiki: Wiki, round_: int, d: Curation) -> tuple[Result, list[Pro
         return Result(CONFLICT, "coacte-mod-curation-conflict", (view.title,)), []
     return Result(SAVED, "coacte-mod-curation-saved", (d.action, view.title), view.title,
                   saved.revid), []
-
-
-def global_rounds(wiki: Wiki) -> list[int]:
-    """The rounds that have a global synthesis page (titles only, one request a batch)."""
-    titles = wiki.titles_with_prefix(f"{contract.GLOBAL_TERRITORY}/Tour ",
-                                     wiki.config.synthesis_namespace)
-    tails = (title.rsplit("/Tour ", 1)[-1] for title in titles)
-    return sorted({int(tail) for tail in tails if tail.isdigit()})

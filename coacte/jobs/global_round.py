@@ -51,8 +51,7 @@ def global_inputs_key(wiki: Wiki, round_: int, close: bool) -> tuple[str, str, i
     revision."""
     config = wiki.config
     named = wiki.titles
-    titles = [named.global_synthesis(n)
-              for n in range(1, round_ + 1)]
+    titles = [named.global_synthesis(n) for n in _rounds_up_to(wiki, round_)]
     revids = wiki.revids([config.grid_page, config.groups_page, *titles])
     material = json.dumps([
         state_key(wiki, revids[config.grid_page]), round_, close,
@@ -70,11 +69,27 @@ def state_path(wiki: Wiki, round_: int) -> Path:
 
 
 def read_pages(wiki: Wiki, round_: int) -> dict[int, PageRevision | None]:
-    """The published global pages of rounds 1..``round_``, read in one batch, by round:
-    the run's only read of them (keys, curations, state, earlier rounds' ideas)."""
-    titles = {n: wiki.titles.global_synthesis(n) for n in range(1, round_ + 1)}
+    """The published global pages of rounds 1..``round_``, read in one batch, by round
+    (``round_`` always a key, None when it has no page yet): the run's only read of them
+    (keys, curations, state, earlier rounds' ideas)."""
+    titles = {n: wiki.titles.global_synthesis(n) for n in _rounds_up_to(wiki, round_)}
     current = wiki.read(titles.values())
     return {n: current.get(t) for n, t in titles.items()}
+
+
+def published_rounds(wiki: Wiki) -> list[int]:
+    """The rounds that have a global synthesis page (titles only: one request per 500
+    pages), in order."""
+    titles = wiki.titles_with_prefix(f"{contract.GLOBAL_TERRITORY}/Tour ",
+                                     wiki.config.synthesis_namespace)
+    tails = (title.rsplit("/Tour ", 1)[-1] for title in titles)
+    return sorted({int(tail) for tail in tails if tail.isdigit()})
+
+
+def _rounds_up_to(wiki: Wiki, round_: int) -> list[int]:
+    """Rounds 1..``round_`` that have a global page, and ``round_`` itself: round
+    numbers need not follow each other, so only pages that exist are read."""
+    return sorted({n for n in published_rounds(wiki) if n < round_} | {round_})
 
 
 def _compute(wiki: Wiki, round_: int, pages: dict[int, PageRevision | None], inputs: Inputs,

@@ -20,6 +20,7 @@ from flask import (
 from coacte import contract
 from coacte.curation import from_form
 from coacte.jobs import desk as desk_core
+from coacte.jobs.global_round import published_rounds
 from coacte.web.auth import moderator_required, user_wiki
 from coacte.web.i18n import t
 from coacte.wiki.client import WikiError
@@ -186,7 +187,7 @@ def patrol_edit():
 def _curation_page(round_: int | None, decision=None, errors=(), status: int = 200):
     wiki = user_wiki()
     try:
-        rounds = desk_core.global_rounds(wiki)
+        rounds = published_rounds(wiki)
         view = desk_core.curation_page(wiki, round_) if round_ else None
     except WikiError as exc:
         return _unreachable(exc)

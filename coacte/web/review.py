@@ -24,6 +24,7 @@ from flask import (
 
 from coacte.jobs import desk
 from coacte.jobs import review as core
+from coacte.jobs.global_round import published_rounds
 from coacte.web.auth import moderator_required, user_wiki
 from coacte.web.i18n import t
 from coacte.wiki.client import Wiki, WikiError
@@ -85,7 +86,7 @@ def queue():
     round_ = request.args.get("round", "")
     wiki = user_wiki()
     try:
-        rounds = desk.global_rounds(wiki)
+        rounds = published_rounds(wiki)
         chosen = int(round_) if round_.isdigit() else (rounds[-1] if rounds else None)
         current = _queue(wiki, chosen) if chosen in rounds else None
     except WikiError as exc:

@@ -41,6 +41,9 @@ class FakeWiki:
     def transcluding(self, template):
         return [p for p in self.pages.values() if "{{" + template in p.text]
 
+    def titles_with_prefix(self, prefix, namespace=0):
+        return sorted(t for t in self.pages if t.split(":", 1)[-1].startswith(prefix))
+
     def file_sha1(self, names):
         return dict.fromkeys(names)
 
