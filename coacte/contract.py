@@ -379,6 +379,11 @@ CURATION = Template(
               "recode: the corrected code."),
         Param("motif", "reason", "Motif", "Reason", "Pourquoi (pour la transparence).",
               "Why (for transparency).", type="content"),
+        Param("tour", "round", "Tour", "Round",
+              "fusionner, distinguer : le tour figé dont les idées sont visées (écrit sur la "
+              "page du tour suivant, appliqué à partir de celui-ci).",
+              "merge, distinguish: the frozen round whose ideas are meant (written on the "
+              "next round's page, applied from that round on).", type="number"),
     ),
     format="inline",
 )

@@ -43,6 +43,9 @@ class Curation:
     reason: str = ""
     page: str = ""
     ordinal: int = 0
+    #: The frozen round whose ideas a ``fusionner`` / ``distinguer`` means, when written
+    #: on the next round's page (0: the page's own round).
+    round: int = 0
 
     def problem(self, field: str | None, key: str, *params) -> Problem:
         return Problem(self.page, self.ordinal, field, key, params, blocking=False,
@@ -78,11 +81,85 @@ def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Prob
             values.get("code", "").strip(), values.get("motif", "").strip(),
             page.title, call.ordinal,
         )
-        wrong = _action_problems(c)
+        c, wrong = _with_round(c, values.get("tour", ""))
+        wrong = wrong or _action_problems(c) or _round_problems(c)
         problems += wrong
         if not wrong:
             found.append(c)
     return found, problems
+
+
+def _with_round(c: Curation, value: str) -> tuple[Curation, list[Problem]]:
+    """The decision with its ``tour`` read (a round number, or nothing)."""
+    value = value.strip()
+    if not value:
+        return c, []
+    if not value.isdigit() or int(value) < 1:
+        return c, [c.problem("tour", "coacte-curation-bad-round", value)]
+    return replace(c, round=int(value)), []
+
+
+#: The actions that may name a frozen round's ideas (``tour``): they answer "same idea?",
+#: which the next round's Delphi view needs (see :func:`merge_published`).
+CARRIED_ACTIONS = ("fusionner", "distinguer")
+
+
+def _round_problems(c: Curation) -> list[Problem]:
+    if c.round and c.action not in CARRIED_ACTIONS:
+        return [c.problem("tour", "coacte-curation-round-action", c.action)]
+    return []
+
+
+def this_round(curations: Sequence[Curation], round_: int) -> list[Curation]:
+    """The decisions about the page's own round's ideas."""
+    return [c for c in curations if c.round in (0, round_)]
+
+
+def carried(curations: Sequence[Curation], round_: int) -> tuple[list[Curation], list[Problem]]:
+    """The decisions on round ``round_``'s page about the frozen round before it, and
+    those naming any other round (reported: they are kept on the page, applied nowhere)."""
+    found, problems = [], []
+    for c in curations:
+        if c.round == round_ - 1 and c.round >= 1:
+            found.append(c)
+        elif c.round and c.round != round_:
+            problems.append(c.problem("tour", "coacte-curation-round-other", str(c.round),
+                                      str(round_ - 1)))
+    return found, problems
+
+
+def merge_published(ideas: Sequence[PublishedIdea], curations: Sequence[Curation]
+                    ) -> tuple[list[PublishedIdea], dict[str, str], list[Problem]]:
+    """A frozen round's ideas as its next round reacts to them, once the decisions
+    carried from it are applied: each ``fusionner`` makes its first idea hold the others'
+    members (the others are gone, and ``{gone key: kept key}`` says where they went); a
+    ``distinguer`` changes nothing here. A decision that no longer applies (an idea
+    gone) is reported, in page order, and left on the page."""
+    result = list(ideas)
+    moved: dict[str, str] = {}
+    problems: list[Problem] = []
+    for c in curations:
+        known = {i.key: i for i in result}
+        wrong = _CHECK[c.action](c, known, Grid({}))
+        if wrong:
+            problems += wrong[:1]
+            continue
+        if c.action != "fusionner":
+            continue
+        target, *others = list(dict.fromkeys(c.ideas))
+        members = list(known[target].members)
+        for key in others:
+            members += [m for m in known[key].members if m not in members]
+            moved[key] = target
+        merged = replace(known[target], members=tuple(members))
+        result = [merged if i.key == target else i for i in result if i.key not in others]
+    return result, {k: _final(moved, k) for k in moved}, problems
+
+
+def _final(moved: dict[str, str], key: str) -> str:
+    while key in moved:
+        key = moved[key]
+    return key
 
 
 def from_form(action: str, idea: str = "", ideas: str | list[str] = "", statement: str = "",
@@ -124,6 +201,8 @@ def curation_call(c: Curation) -> str:
         params.append(("code", c.code))
     if c.reason:
         params.append(("motif", c.reason))
+    if c.round:
+        params.append(("tour", str(c.round)))
     written = [f"{name} = {encode(value)}" for name, value in params]
     if c.action == "séparer":
         written.insert(2, f"membres = {members_value(c.members)}")

@@ -22,11 +22,18 @@ Each decision returns a :class:`Result` whose ``key`` is a message for the perso
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coacte import contract
 from coacte.cache.parsed_pages import ParseStore
-from coacte.curation import Curation, check, curation_call, insert_curation, read_curations
+from coacte.curation import (
+    CARRIED_ACTIONS,
+    Curation,
+    check,
+    curation_call,
+    insert_curation,
+    read_curations,
+)
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
 from coacte.model import Grid, PageRevision
@@ -385,23 +392,39 @@ def curation_page(wiki: Wiki, round_: int) -> CurationPage:
 def add_curation(wiki: Wiki, round_: int, d: Curation) -> tuple[Result, list[Problem]]:
     """Write a decision on the round's global page with this session; the result and,
     when the decision is refused, what is wrong with it (nothing written then): what
-    the bot would report at its next run, by the same rules."""
+    the bot would report at its next run, by the same rules.
+
+    On a frozen round (the next one is open) the page never changes again: a
+    ``fusionner`` or ``distinguer`` is written on the next round's page instead, with
+    ``tour = <round>``, and applies from that round on (the ideas its territories react
+    to); other decisions are refused."""
     try:
         view = curation_page(wiki, round_)
         if view.page is None or region.body_of(view.page.text) is None:
             return Result(INVALID, "coacte-mod-curation-no-page", (view.title,)), []
+        target, decision = view.page, d
         if view.state == FROZEN:
-            return Result(INVALID, "coacte-mod-curation-frozen", (round_ + 1,)), []
+            if d.action not in CARRIED_ACTIONS:
+                return Result(INVALID, "coacte-mod-curation-frozen", (round_ + 1,)), []
+            title = global_title(wiki, round_ + 1)
+            target, decision = wiki.read([title])[title], replace(d, round=round_)
+            if target is not None and region.body_of(target.text) is None:
+                return Result(INVALID, "coacte-mod-curation-no-page", (title,)), []
         errors = check(d, view.ideas, view.grid)
         if errors:
             return Result(INVALID, "coacte-mod-curation-refused"), errors
-        call = curation_call(d)
+        call = curation_call(decision)
         summary = message("coacte-mod-summary-curation", d.action,
                           d.idea or ", ".join(d.ideas), lang=wiki.language)
-        saved = wiki.save(view.title, insert_curation(view.page.text, call), summary, view.page)
+        # The next round's page may not exist yet (no `coacte global` since `round
+        # open`): it starts with the decision and an empty bot region, which the next
+        # run fills.
+        title = target.title if target else global_title(wiki, round_ + 1)
+        text = target.text if target else region.wrap("")
+        saved = wiki.save(title, insert_curation(text, call), summary, target)
     except WikiError as exc:
         return wiki_error(exc), []
     if saved.status != "saved":
-        return Result(CONFLICT, "coacte-mod-curation-conflict", (view.title,)), []
-    return Result(SAVED, "coacte-mod-curation-saved", (d.action, view.title), view.title,
+        return Result(CONFLICT, "coacte-mod-curation-conflict", (title,)), []
+    return Result(SAVED, "coacte-mod-curation-saved", (d.action, title), title,
                   saved.revid), []

@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from coacte.cache.stores import NONE, Stores
-from coacte.curation import Curation, action_named, curation_call, read_curations
+from coacte.curation import Curation, action_named, carried, curation_call, read_curations
 from coacte.i18n import message
 from coacte.jobs import desk
-from coacte.jobs.global_round import load, read_pages
+from coacte.jobs.global_round import load
 from coacte.model import GlobalIdea, Member
 from coacte.synthesis import suggestions
 from coacte.synthesis.rounds import FROZEN
@@ -78,11 +78,12 @@ class Progress:
 
 @dataclass(frozen=True)
 class Queue:
-    """A round's review queue as of the global page's revision ``revid``."""
+    """A round's review queue as of the revisions ``revids`` of its global page and of
+    the next round's (where answers go once the round is frozen)."""
 
     round: int
     title: str
-    revid: int
+    revids: tuple[int, int]
     frozen: bool
     review: Review
     #: Each idea's members, by key (the ideas merged in memory included).
@@ -109,14 +110,21 @@ class Queue:
                         sum(s.score >= LIKELY for s in left), shared / total if total else 0.0)
 
     def answered(self, answer: str, a: str, b: str, revid: int) -> Queue:
-        """This queue once ``answer`` about ``a`` and ``b`` is written as ``revid``."""
+        """This queue once ``answer`` about ``a`` and ``b`` is written as ``revid`` (of
+        the round's page, or of the next round's when this one is frozen)."""
+        revids = (self.revids[0], revid) if self.frozen else (revid, self.revids[1])
         if answer == SAME:
             members = dict(self.members)
             members[a] = members[a] + members.pop(b)
-            return replace(self, revid=revid, review=self.review.same(a, b), members=members,
-                           answers=self.answers + 1)
-        return replace(self, revid=revid, review=self.review.different(a, b),
+            return replace(self, revids=revids, review=self.review.same(a, b),
+                           members=members, answers=self.answers + 1)
+        return replace(self, revids=revids, review=self.review.different(a, b),
                        answers=self.answers + 1)
+
+    @property
+    def answers_go_to(self) -> int:
+        """The round whose page the answers are written on."""
+        return self.round + 1 if self.frozen else self.round
 
     def _side(self, key: str) -> Side:
         statement, code = self.statements[key]
@@ -127,20 +135,38 @@ class Queue:
                     sources)
 
 
+def titles(wiki: Wiki, round_: int) -> tuple[str, str]:
+    """The round's global page and the next round's: a queue is valid for their
+    revisions (see :class:`Queue`)."""
+    return wiki.titles.global_synthesis(round_), wiki.titles.global_synthesis(round_ + 1)
+
+
 def compute(wiki: Wiki, round_: int, stores: Stores = NONE) -> Queue:
     """The round's queue computed as ``coacte global`` computes its page now (the
-    page's decisions applied, the pairs they answer never asked)."""
-    pages = read_pages(wiki, round_)
-    page = pages[round_]
+    page's decisions applied, the pairs they answer never asked). On a frozen round, the
+    decisions carried to the next round's page count too, merges applied."""
+    this, following = titles(wiki, round_)
+    pages = wiki.read([this, following])
+    page, next_page = pages[this], pages[following]
+    frozen = state(page.text if page else None) == FROZEN
     computed = load(wiki, round_, stores=stores)
     g = computed.synthesis
     curations = read_curations(page)[0]
-    decided = suggestions.answered(curations)
-    return Queue(round_, computed.page, page.revid if page else 0,
-                 state(page.text if page else None) == FROZEN,
-                 Review(suggestions.pool(g, stores.vectors), decided),
-                 {i.key: tuple(i.members) for i in g.ideas}, _statements(g.ideas),
-                 sum(action_named(c.action) in ACTIONS.values() for c in curations))
+    later = carried(read_curations(next_page)[0], round_ + 1)[0] if frozen else []
+    queue = Queue(round_, computed.page, (page.revid if page else 0,
+                                          next_page.revid if next_page else 0),
+                  frozen, Review(suggestions.pool(g, stores.vectors),
+                                 suggestions.answered(curations)),
+                  {i.key: tuple(i.members) for i in g.ideas}, _statements(g.ideas),
+                  sum(action_named(c.action) in ACTIONS.values() for c in curations))
+    for c in later:
+        keys = list(dict.fromkeys(c.ideas))
+        if any(k not in queue.members for k in keys):
+            continue  # reported by coacte global (merge_published), never dropped
+        for other in keys[1:]:
+            answer_ = SAME if c.action == "fusionner" else DIFFERENT
+            queue = queue.answered(answer_, keys[0], other, queue.revids[1])
+    return queue
 
 
 def _statements(ideas: list[GlobalIdea]) -> dict[str, tuple[str, str]]:
@@ -162,32 +188,33 @@ def answer(wiki: Wiki, queue: Queue, answer_: str, a: str, b: str,
     return result, queue.answered(answer_, a, b, result.revid)
 
 
-def undo(wiki: Wiki, queue: Queue | None, round_: int, call: str,
+def undo(wiki: Wiki, queue: Queue | None, title: str, call: str,
          answered_as: int) -> tuple[desk.Result, Queue | None]:
-    """Take back a decision the queue wrote (``call``, as written, saved as revision
-    ``answered_as``): removed from the page against the revision read, so a page changed
-    meanwhile is never overwritten. ``queue`` is the queue from before that answer: when
-    nothing else was written since, it is the queue again (returned with the new
-    revision); otherwise None (compute it again)."""
+    """Take back a decision the queue wrote on page ``title`` (``call``, as written,
+    saved as revision ``answered_as``): removed from the page against the revision read,
+    so a page changed meanwhile is never overwritten. ``queue`` is the queue from before
+    that answer: when nothing else was written since, it is the queue again (returned
+    with the new revision); otherwise None (compute it again)."""
     try:
-        view = desk.curation_page(wiki, round_)
-        text = view.page.text if view.page else ""
+        page = wiki.read([title])[title]
+        text = page.text if page else ""
         at = text.rfind(call + "\n")
-        if view.page is None or at < 0:
-            return desk.Result(desk.GONE, "coacte-mod-review-undo-gone", (view.title,)), None
+        if page is None or at < 0:
+            return desk.Result(desk.GONE, "coacte-mod-review-undo-gone", (title,)), None
         summary = message("coacte-mod-summary-review-undo", lang=wiki.language)
-        saved = wiki.save(view.title, text[:at] + text[at + len(call) + 1:], summary,
-                          view.page)
+        saved = wiki.save(title, text[:at] + text[at + len(call) + 1:], summary, page)
     except WikiError as exc:
         return desk.wiki_error(exc), None
     if saved.status != "saved":
-        return desk.Result(desk.CONFLICT, "coacte-mod-curation-conflict", (view.title,)), None
-    result = desk.Result(desk.SAVED, "coacte-mod-review-undone", (view.title,), view.title,
-                         saved.revid)
-    untouched = view.page.revid == answered_as and saved.revid is not None
-    return result, replace(queue, revid=saved.revid) if queue and untouched else None
+        return desk.Result(desk.CONFLICT, "coacte-mod-curation-conflict", (title,)), None
+    result = desk.Result(desk.SAVED, "coacte-mod-review-undone", (title,), title, saved.revid)
+    if queue is None or page.revid != answered_as or saved.revid is None:
+        return result, None
+    revids = (queue.revids[0], saved.revid) if queue.frozen else (saved.revid, queue.revids[1])
+    return result, replace(queue, revids=revids)
 
 
-def written_call(answer_: str, a: str, b: str, reason: str = "") -> str:
+def written_call(queue: Queue, answer_: str, a: str, b: str, reason: str = "") -> str:
     """The call :func:`answer` writes (what :func:`undo` looks for)."""
-    return curation_call(Curation(ACTIONS[answer_], ideas=(a, b), reason=reason))
+    return curation_call(Curation(ACTIONS[answer_], ideas=(a, b), reason=reason,
+                                  round=queue.round if queue.frozen else 0))

@@ -195,6 +195,7 @@ def build(syntheses: list[Synthesis], grid: Grid, round_: int, page: PageRevisio
     ``page``, curated by the decisions written on that page, enriched by the networks.
     Returns it with the problems to show (failed curations, unknown keys)."""
     decisions, problems = read_curations(page)
+    decisions = curation.this_round(decisions, round_)
     g = global_synthesis(syntheses, grid, round_, cluster=cluster,
                          previous=idea_members(page.text if page else None),
                          apart=curation.kept_apart(decisions))

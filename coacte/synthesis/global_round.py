@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from coacte.model import Contribution, GlobalSynthesis, Grid, Inputs, PageRevision
+from coacte import curation
+from coacte.curation import Curation, carried, read_curations
+from coacte.model import Contribution, GlobalIdea, GlobalSynthesis, Grid, Inputs, PageRevision
 from coacte.problems import Problem
 from coacte.synthesis import delphi
-from coacte.synthesis.cross_territory import ClusterFn, build
+from coacte.synthesis.cross_territory import ClusterFn, build, rank
 from coacte.synthesis.rounds import (
     CLOSED,
     FROZEN,
@@ -79,16 +81,30 @@ def compute(inputs: Inputs, round_: int, pages: Mapping[int, PageRevision | None
     g, problems = build(syntheses, inputs.grid, round_, page, list(contributions),
                         cluster=cluster)
     views: dict[int, DelphiView] = {}
-    for r in range(2, round_ + 1):
+    # Each round that has a page, and this one (round numbers need not follow each other).
+    for r in sorted({n for n in pages if 2 <= n < round_} | ({round_} if round_ >= 2 else set())):
         previous = pages.get(r - 1)
         if previous is None:
             continue
         closed = r < round_ or close or now in (CLOSED, FROZEN)
+        decisions, wrong = carried(read_curations(pages.get(r))[0], r)
         view, found = delphi_view(inputs.debates, r, previous, pages.get(r - 2),
                                   closed=closed, settings=settings,
-                                  group_kinds=inputs.group_kinds)
+                                  group_kinds=inputs.group_kinds, carried=decisions)
         views[r] = view
         if r == round_:
-            problems += found
+            problems += wrong + found
             adopt_keys(g.ideas, question3(previous), cluster)
+            g.ideas = _carry(g.ideas, decisions, inputs.grid)
     return Computed(round_, g, inputs.grid, views, problems, now)
+
+
+def _carry(ideas: list[GlobalIdea], decisions: list[Curation], grid: Grid) -> list[GlobalIdea]:
+    """Round n's ideas with the merges decided on round n−1's ideas applied where round
+    n's new post-its took both keys (:func:`adopt_keys`): from round n on, one idea."""
+    keys = {i.key for i in ideas}
+    merges = [c for c in decisions if c.action == "fusionner" and set(c.ideas) <= keys]
+    if not merges:
+        return ideas
+    merged, _ = curation.apply(ideas, merges, grid)
+    return rank(merged)

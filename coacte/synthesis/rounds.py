@@ -8,9 +8,12 @@ idea take its key, so they are merged in under it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
-from coacte.model import Debate, GlobalIdea, GroupKinds, PageRevision
+from coacte.contract import fold
+from coacte.curation import Curation, merge_published
+from coacte.model import Debate, GlobalIdea, GroupKinds, PageRevision, Reaction
 from coacte.problems import Problem
 from coacte.synthesis import delphi
 from coacte.synthesis.cross_territory import ClusterFn, default_cluster
@@ -46,26 +49,50 @@ def delphi_view(debates: list[Debate], round_: int, previous: PageRevision,
                 before_previous: PageRevision | None, *, closed: bool,
                 settings: delphi.Settings = delphi.DEFAULT_SETTINGS,
                 group_kinds: GroupKinds | None = None,
+                carried: Sequence[Curation] = (),
                 ) -> tuple[DelphiView, list[Problem]]:
     """Round n's reactions to the ideas of ``previous`` (round n−1's global page), with
     the change since round n−1's own reactions to ``before_previous``; while the round is
     open, the territories and ideas still waiting. Groups count by their kind in
-    ``group_kinds`` (the groups page; none: each name is its own kind)."""
+    ``group_kinds`` (the groups page; none: each name is its own kind).
+
+    ``carried`` holds the moderators' decisions about round n−1's ideas written on round
+    n's page since n−1 was frozen: ideas they merge are one idea here, and a reaction to
+    a merged idea counts for the idea it joined (once per group: the first)."""
     group_kinds = group_kinds or GroupKinds()
-    ideas = question3(previous)
+    ideas, moved, carried_problems = merge_published(question3(previous), carried)
     keys = [i.key for i in ideas]
     earlier = None
     if before_previous is not None:
         earlier, _ = delphi.round_stats(reactions_of(debates, round_ - 1),
                                         [i.key for i in question3(before_previous)],
                                         settings=settings, kinds=group_kinds)
-    reactions = reactions_of(debates, round_)
+    reactions = _moved(reactions_of(debates, round_), moved)
     stats, problems = delphi.round_stats(reactions, keys, earlier, settings, group_kinds)
+    problems = carried_problems + problems
     pending = None
     if not closed:
         territories = list(dict.fromkeys(d.territory for d in debates if d.round == round_))
         pending = delphi.pending(reactions, keys, territories)
     return DelphiView(round_ - 1, previous.title, ideas, stats, pending, group_kinds), problems
+
+
+def _moved(reactions: list[Reaction], moved: dict[str, str]) -> list[Reaction]:
+    """Reactions to merged ideas given to the idea they joined; a group that reacted to
+    two of them counts once, by its first reaction (in document order)."""
+    if not moved:
+        return reactions
+    targets = set(moved.values())
+    seen: set[tuple[str, str, str]] = set()
+    result = []
+    for r in reactions:
+        key = moved.get(r.key, r.key)
+        who = (fold(r.territory), fold(r.group), key)
+        if key in targets and who in seen:
+            continue
+        seen.add(who)
+        result.append(replace(r, key=key) if key != r.key else r)
+    return result
 
 
 def adopt_keys(ideas: list[GlobalIdea], frozen: list[PublishedIdea],

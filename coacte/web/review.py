@@ -43,18 +43,17 @@ def _queues() -> OrderedDict:
 
 def _keep(queue: core.Queue) -> None:
     queues = _queues()
-    queues[(queue.round, queue.revid)] = queue
-    queues.move_to_end((queue.round, queue.revid))
+    queues[(queue.round, *queue.revids)] = queue
+    queues.move_to_end((queue.round, *queue.revids))
     while len(queues) > KEPT:
         queues.popitem(last=False)
 
 
 def _queue(wiki: Wiki, round_: int) -> core.Queue:
-    """The round's queue for the global page as it is now (one revision-id read when
-    the service already has it)."""
-    title = wiki.titles.global_synthesis(round_)
-    revid = wiki.revids([title]).get(title) or 0
-    queue = _queues().get((round_, revid))
+    """The round's queue for its global page and the next round's as they are now (one
+    revision-id read when the service already has it)."""
+    revids = wiki.revids(core.titles(wiki, round_))
+    queue = _queues().get((round_, *(revids[t] or 0 for t in core.titles(wiki, round_))))
     if queue is None:
         queue = core.compute(wiki, round_, current_app.extensions["coacte_stores"])
         _keep(queue)
@@ -93,7 +92,7 @@ def queue():
         return render_template("error.html",
                                message=t("coacte-web-wiki-unreachable", str(exc))), 503
     skipped = _skipped(chosen) if chosen else frozenset()
-    question = current.question(skipped) if current and not current.frozen else None
+    question = current.question(skipped) if current else None
     progress = current.progress(skipped) if current else None
     return render_template("moderation/review.html", rounds=rounds, round=chosen,
                            queue=current, question=question, progress=progress,
@@ -132,8 +131,9 @@ def _write(round_: int, given: str, a: str, b: str, reason: str) -> None:
     if after is not None:
         _keep(after)
         undos = [*session.get("review_undo", []),
-                 {"round": round_, "call": core.written_call(given, a, b, reason),
-                  "before": before.revid, "after": after.revid}]
+                 {"round": round_, "page": result.page,
+                  "call": core.written_call(before, given, a, b, reason),
+                  "before": list(before.revids), "after": result.revid}]
         session["review_undo"] = undos[-UNDOS:]
 
 
@@ -143,8 +143,8 @@ def _undo(round_: int) -> None:
     if not mine:
         return
     last = undos[mine[-1]]
-    result, restored = core.undo(user_wiki(), _queues().get((round_, last["before"])),
-                                 round_, last["call"], last["after"])
+    result, restored = core.undo(user_wiki(), _queues().get((round_, *last["before"])),
+                                 last["page"], last["call"], last["after"])
     _flash(result)
     if result.status != desk.CONFLICT:
         session["review_undo"] = undos[:mine[-1]] + undos[mine[-1] + 1:]

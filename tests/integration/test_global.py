@@ -127,16 +127,19 @@ def test_global_json_holds_the_review_queue_of_its_own_ideas(local_wiki, tmp_pat
 
 
 def test_distinguer_keeps_apart_what_the_tool_would_merge(local_wiki, tmp_path):
-    """Two territories state one idea coded in two grid dimensions, so the first run
-    keeps them apart; a moderator writes `distinguer` on their keys; once both are coded
-    alike the tool would merge them (the control pair does merge) but keeps them apart,
-    with their keys, and never suggests the pair again."""
+    """Two territories state one idea in two languages, coded in two grid dimensions,
+    so the first run keeps them apart (another dimension raises the bar); a moderator
+    writes `distinguer` on their keys; once both are coded alike the tool would merge
+    them (the control pair does merge) but keeps them apart, with their keys, and never
+    suggests the pair again."""
     assert run("install").exit_code == 0
     wiki = bot(local_wiki)
     rents = "Les loyers sont bien trop chers pour les familles du quartier."
+    rents_en = "Rents are far too high for the families of the neighbourhood."
     bus = "Il n'y a plus de bus le soir après vingt heures."
-    rows = {"Écart A": (rents, "A03"), "Écart B": (rents, "D02"),
-            "Témoin C": (bus, "A03"), "Témoin D": (bus, "D02")}
+    bus_en = "No buses run in the evening after 8pm."
+    rows = {"Écart A": (rents, "A03"), "Écart B": (rents_en, "D02"),
+            "Témoin C": (bus, "A03"), "Témoin D": (bus_en, "D02")}
     for territory, (text, code) in rows.items():
         put(wiki, f"Débat:{territory}/Tour 33",
             debate_text(territory, [{"question": 1, "texte": text, "code": code}], round_=33))

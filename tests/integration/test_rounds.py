@@ -141,13 +141,16 @@ def test_network_contribution_appears_under_its_idea(round_one):
 
 
 def test_round_open_requires_the_review_when_asked(local_wiki):
-    """One idea in two territories, coded in two grid dimensions: the synthesis keeps
-    them apart but the review queue finds them likely one idea. `round open
-    --require-review` refuses (nothing written) until a decision answers the pair."""
+    """One idea in two territories and two languages, coded in two grid dimensions:
+    the synthesis keeps them apart but the review queue finds them likely one idea.
+    `round open --require-review` refuses (nothing written) until a decision answers
+    the pair."""
     assert run("install").exit_code == 0
     wiki = bot(local_wiki)
-    text = "Les jeunes ne trouvent pas de logement à un prix abordable près du centre."
-    for territory, code in (("Revue A", "A03"), ("Revue B", "D02")):
+    for territory, code, text in (
+            ("Revue A", "A03",
+             "Les jeunes ne trouvent pas de logement à un prix abordable près du centre."),
+            ("Revue B", "D02", "Young people cannot find affordable housing near the centre.")):
         put(wiki, f"Débat:{territory}/Tour 35", debate_text(territory, [
             {"question": 3, "nature": "blocage", "texte": text, "code": code}], round_=35))
     assert run("global", "--round", "35").exit_code == 0

@@ -247,3 +247,28 @@ def test_distinguer_needs_two_known_ideas():
     page = PageRevision("Synthèse:Globale/Tour 1", 1, "t", written, "u")
     (read,), problems = read_curations(page)
     assert problems == [] and read.ideas == (g.ideas[0].key, g.ideas[1].key)
+
+
+def test_a_decision_about_the_frozen_round_reads_back_and_is_checked():
+    from coacte.curation import Curation, carried, curation_call, this_round
+
+    merge = Curation("fusionner", ideas=("g3b-a", "g3b-b"), reason="même idée", round=4)
+    call = curation_call(merge)
+    assert "tour = 4" in call
+    text = "\n".join([call, "{{CO-ACTE curation | action = reformuler | idée = g3b-a "
+                      "| énoncé = X | tour = 4 }}",
+                      "{{CO-ACTE curation | action = distinguer | idées = g3b-a, g3b-c "
+                      "| tour = deux }}",
+                      "{{CO-ACTE curation | action = fusionner | idées = g3b-c, g3b-d "
+                      "| tour = 2 }}",
+                      region.wrap("")])
+    found, problems = read_curations(PageRevision("Synthèse:Globale/Tour 5", 1, "t", text))
+    assert [(c.action, c.round) for c in found] == [("fusionner", 4), ("fusionner", 2)]
+    assert found[0].ideas == merge.ideas and found[0].reason == merge.reason
+    assert [(p.index, p.field, p.key) for p in problems] == [
+        (2, "tour", "coacte-curation-round-action"), (3, "tour", "coacte-curation-bad-round")]
+    earlier, wrong = carried(found, 5)
+    assert earlier == found[:1]
+    assert [(p.index, p.key, p.params) for p in wrong] == [
+        (4, "coacte-curation-round-other", ("2", "4"))]
+    assert this_round(found, 5) == [] and this_round(found, 4) == found[:1]

@@ -103,3 +103,38 @@ def test_the_reactions_table_names_each_kind_in_the_pages_language():
     alone, _ = delphi_view(debates, 2, PREVIOUS, None, closed=True)
     row = next(line for line in delphi_section(alone, "fr") if "Les financements" in line)
     assert "Élus 100 %, Councillors 0 %, Young people 100 %" in row
+
+
+TWO_BLOCKERS = PageRevision("Synthèse:Globale/Tour 1", 51, "t", region.wrap(
+    "{{CO-ACTE synthèse|territoire=Globale|tour=1|état=figé}}\n"
+    "{{CO-ACTE idée|clé=g3b-aaaa1111|question=3|nature=blocage|énoncé=Les loyers sont chers"
+    "|membres=Mulhouse/q3b-1}}"
+    "{{CO-ACTE idée|clé=g3b-dddd4444|question=3|nature=blocage|énoncé=Rents are too high"
+    "|membres=Bristol/q3b-2}}"
+    "{{CO-ACTE idée|clé=g3l-bbbb2222|question=3|nature=levier|énoncé=Un budget participatif}}"))
+
+
+def test_a_merge_carried_from_the_frozen_round_makes_one_idea_to_react_to():
+    from coacte.curation import Curation
+
+    debates, _ = read_debates([
+        page("Mulhouse", [("g3b-aaaa1111", "oui", "4", "Élus", ""),
+                          ("g3b-dddd4444", "non", "2", "Élus", ""),   # same group again
+                          ("g3b-dddd4444", "oui", "5", "Jeunes", "")]),
+        page("Bristol", [("g3b-dddd4444", "nuancé", "3", "Councillors", "")]),
+    ], GRID)
+    merge = Curation("fusionner", ideas=("g3b-aaaa1111", "g3b-dddd4444"), round=1)
+    stale = Curation("distinguer", ideas=("g3b-aaaa1111", "g3b-gone0000"), round=1,
+                     page="Synthèse:Globale/Tour 2", ordinal=2)
+    view, problems = delphi_view(debates, 2, TWO_BLOCKERS, None, closed=True,
+                                 carried=[merge, stale])
+    assert [i.key for i in view.ideas] == ["g3b-aaaa1111", "g3l-bbbb2222"]
+    assert view.ideas[0].members == ("Mulhouse/q3b-1", "Bristol/q3b-2")
+    stats = view.stats["g3b-aaaa1111"]
+    # Mulhouse's Élus count once (their first reaction), its Jeunes and Bristol count.
+    assert len(stats.reactions) == 3 and set(stats.territories) == {"Mulhouse", "Bristol"}
+    # The stale decision is reported, not dropped; no duplicate reaction is reported.
+    assert [(p.key, p.index) for p in problems] == [("coacte-curation-unknown-idea", 2)]
+    # Without the decision, two ideas are reacted to.
+    alone, _ = delphi_view(debates, 2, TWO_BLOCKERS, None, closed=True)
+    assert len(alone.ideas) == 3

@@ -22,6 +22,7 @@ from tests.integration.helpers import (
     debate_text,
     human,
     human_edit,
+    load_json,
     put,
     put_shared_ideas,
     revid_of,
@@ -600,3 +601,43 @@ def test_an_answer_after_another_edit_keeps_it_and_a_bad_answer_is_refused(
     text = text_of(wiki, title)
     assert "Note d'un humain." in text
     assert review(moderator, round_, "bogus", pair).status_code == 400
+
+
+def test_answers_on_a_frozen_round_apply_from_the_next_round(installed, moderator,
+                                                             review_round, tmp_path):
+    """Round n is frozen once round n+1 opens: its page never changes, and an answer is
+    written on round n+1's page (tour = n); round n+1's territories then react to the
+    merged idea once."""
+    round_, title = review_round
+    wiki = bot(installed)
+    assert run("round", "open", str(round_ + 1)).exit_code == 0
+    frozen_revid = revid_of(wiki, title)
+    following = f"Synthèse:Globale/Tour {round_ + 1}"
+    page = moderator.get(f"/moderation/review?round={round_}").text
+    assert f"tour = {round_}" in unescape(page)  # says where answers go
+    # Answer until a pair of blockers (what round n+1 reacts to) is merged.
+    blockers = {i.key for i in published_ideas(text_of(wiki, title)) if i.kind == "blocage"}
+    merged = None
+    for _ in range(10):
+        pair = question_of(page)
+        same = set(pair) <= blockers
+        assert review(moderator, round_, "same" if same else "different",
+                      pair).status_code == 302
+        if same:
+            merged = pair
+            break
+        page = moderator.get(f"/moderation/review?round={round_}").text
+    assert merged, "no pair of blockers was asked"
+    assert revid_of(wiki, title) == frozen_revid  # the frozen page never changes
+    outside = region.outside(text_of(wiki, following))
+    assert f"idées = {merged[0]}, {merged[1]}" in outside and f"tour = {round_}" in outside
+
+    out = tmp_path / "next.json"
+    result = run("global", "--round", str(round_ + 1), "--json", str(out))
+    assert result.exit_code == 0, result.output
+    reacted = [r["key"] for r in load_json(out)["reactions"]]
+    assert merged[0] in reacted and merged[1] not in reacted
+    assert revid_of(wiki, title) == frozen_revid
+    # The curation form refuses what cannot be carried (a reword of a frozen idea).
+    refused = decide(moderator, round_, action="reformuler", idea=merged[0], statement="X")
+    assert refused.status_code == 422
