@@ -171,6 +171,8 @@ def ready_lines(config: Config, named: Titles, urls: list[str], dossier: Path) -
     if web.get("url"):
         lines.append(f"  the forms and the moderators' desk: run `coacte serve`, then open "
                      f"{web['url']}/ (the wiki notifies it of every debate edit)")
+        lines.append(f"  the review queue (are these two ideas one?), as the moderator: "
+                     f"{web['url']}/moderation/review?round=1 (keys s, d, k, u)")
     local = config.extra.get("local", {})
     if local:
         lines.append(f"  accounts ({settings.config_path()}, [local]): "

@@ -413,18 +413,24 @@ def add_curation(wiki: Wiki, round_: int, d: Curation) -> tuple[Result, list[Pro
         errors = check(d, view.ideas, view.grid)
         if errors:
             return Result(INVALID, "coacte-mod-curation-refused"), errors
-        call = curation_call(decision)
-        summary = message("coacte-mod-summary-curation", d.action,
-                          d.idea or ", ".join(d.ideas), lang=wiki.language)
-        # The next round's page may not exist yet (no `coacte global` since `round
-        # open`): it starts with the decision and an empty bot region, which the next
-        # run fills.
-        title = target.title if target else global_title(wiki, round_ + 1)
-        text = target.text if target else region.wrap("")
-        saved = wiki.save(title, insert_curation(text, call), summary, target)
     except WikiError as exc:
         return wiki_error(exc), []
+    title = target.title if target else global_title(wiki, round_ + 1)
+    return write_decision(wiki, title, target, decision), []
+
+
+def write_decision(wiki: Wiki, title: str, page: PageRevision | None, d: Curation) -> Result:
+    """Write a checked decision on ``title`` against its revision ``page`` (a page
+    changed since is a conflict, never overwritten). The next round's page may not
+    exist yet (no `coacte global` since `round open`): it starts with the decision and
+    an empty bot region, which the next run fills."""
+    summary = message("coacte-mod-summary-curation", d.action, d.idea or ", ".join(d.ideas),
+                      lang=wiki.language)
+    text = page.text if page else region.wrap("")
+    try:
+        saved = wiki.save(title, insert_curation(text, curation_call(d)), summary, page)
+    except WikiError as exc:
+        return wiki_error(exc)
     if saved.status != "saved":
-        return Result(CONFLICT, "coacte-mod-curation-conflict", (title,)), []
-    return Result(SAVED, "coacte-mod-curation-saved", (d.action, title), title,
-                  saved.revid), []
+        return Result(CONFLICT, "coacte-mod-curation-conflict", (title,))
+    return Result(SAVED, "coacte-mod-curation-saved", (d.action, title), title, saved.revid)

@@ -121,10 +121,11 @@ class Queue:
         return replace(self, revids=revids, review=self.review.different(a, b),
                        answers=self.answers + 1)
 
-    @property
-    def answers_go_to(self) -> int:
-        """The round whose page the answers are written on."""
-        return self.round + 1 if self.frozen else self.round
+    def answers_go_to(self, wiki: Wiki) -> tuple[str, int]:
+        """The page the answers are written on (the next round's once this one is
+        frozen) and the revision of it this queue reflects."""
+        this, following = titles(wiki, self.round)
+        return (following, self.revids[1]) if self.frozen else (this, self.revids[0])
 
     def _side(self, key: str) -> Side:
         statement, code = self.statements[key]
@@ -175,15 +176,30 @@ def _statements(ideas: list[GlobalIdea]) -> dict[str, tuple[str, str]]:
 
 def answer(wiki: Wiki, queue: Queue, answer_: str, a: str, b: str,
            reason: str = "") -> tuple[desk.Result, Queue | None]:
-    """Write the answer as a curation on the round's page; the result and, when it was
-    saved, the queue with the answer applied (None otherwise: compute it again)."""
+    """Write the answer as a curation on the round's page (the next round's once it is
+    frozen); the result and, when it was saved, the queue with the answer applied (None
+    otherwise: compute it again).
+
+    The queue's ideas are the ideas ``coacte global`` computes, so a pair it asks is a
+    valid decision: the answer reads only the page it writes (not the whole synthesis
+    page's ideas, as the curation form does). A page changed since the queue was
+    computed goes through the form's full check instead."""
     if answer_ not in ACTIONS:
         raise ValueError(f"unknown answer {answer_!r}")
-    decision = Curation(ACTIONS[answer_], ideas=(a, b), reason=reason)
-    result, _ = desk.add_curation(wiki, queue.round, decision)
-    if result.status != desk.SAVED:
+    decision = Curation(ACTIONS[answer_], ideas=(a, b), reason=reason,
+                        round=queue.round if queue.frozen else 0)
+    if a == b or a not in queue.members or b not in queue.members:
+        return desk.Result(desk.INVALID, "coacte-mod-review-stale"), None
+    title, revid = queue.answers_go_to(wiki)
+    try:
+        page = wiki.read([title])[title]
+    except WikiError as exc:
+        return desk.wiki_error(exc), None
+    if (page.revid if page else 0) != revid:
+        result, _ = desk.add_curation(wiki, queue.round, replace(decision, round=0))
         return result, None
-    if result.revid is None:
+    result = desk.write_decision(wiki, title, page, decision)
+    if result.status != desk.SAVED or result.revid is None:
         return result, None
     return result, queue.answered(answer_, a, b, result.revid)
 

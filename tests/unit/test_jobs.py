@@ -116,6 +116,10 @@ def test_the_demo_says_where_to_look():
     assert "    http://localhost:8080/index.php?title=S" in lines
     assert lines[-1].startswith("  accounts (") and "Admin (admin)" in lines[-1]
     assert not any("coacte serve" in line for line in lines)  # no [web] url
+    served = Config(wiki_url="http://localhost:8080",
+                    extra={"web": {"url": "http://127.0.0.1:5000"}})
+    lines = ready_lines(served, Titles(), [], "d.pdf")
+    assert "http://127.0.0.1:5000/moderation/review?round=1" in "\n".join(lines)
 
 
 class BatchWiki(FakeWiki):
