@@ -3,10 +3,11 @@ territory synthesis, render, global synthesis (the cross-language merge) and its
 
 Generates ``--pages`` debate pages of ``--postits`` post-its (bench/corpus.py), then runs
 each stage once and prints its wall time, CPU time (all threads) and the process's peak
-resident memory after it (the high-water mark, encoder included). The global synthesis
-goal of issue 7 is 100,000 post-its in <= 60 s and <= 1 GB:
+resident memory after it (the high-water mark, encoder included). The goal (issues 7
+and 14) is the global synthesis of 100,000 post-its with its review queue in <= 60 s and
+<= 1 GB from the second run (``--store``: the warm run and the queue):
 
-    python bench/core_scale.py --pages 1667 --postits 60
+    python bench/core_scale.py --pages 1667 --postits 60 --store
 """
 
 from __future__ import annotations
@@ -91,6 +92,14 @@ def main() -> None:
         with stage("global synthesis (warm store)"):
             computed = compute(inputs, 1, {}, cluster=cluster)
     g = computed.synthesis
+    with stage("review queue (suggestions and splits, as global --json)"):
+        from coacte.synthesis import suggestions
+
+        pool = suggestions.pool(g, store)
+        queue = suggestions.ranked(pool)
+        split = suggestions.worst_members(pool)
+        del pool
+    print(f"  -> {len(queue)} suggestions, {len(split)} splits")
     with stage("render global page"):
         body = render.global_synthesis(g, grid, [], "fr")
     shared = sum(len(i.territories) > 1 for i in g.ideas)
