@@ -72,6 +72,7 @@ def main() -> None:
     ideas = sum(len(s.ideas) for s in syntheses)
     print(f"  -> {len(debates)} debates, {postits} post-its, {ideas} territory ideas, "
           f"{sum(map(len, texts)) / 1e6:.1f} MB of wikitext, {len(problems)} problems")
+    del texts, syntheses  # `coacte global` neither renders nor keeps territory pages
     if args.no_global:
         return
     inputs = Inputs(pages, grid, debates, problems)
