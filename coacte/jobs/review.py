@@ -32,6 +32,9 @@ from coacte.wiki.client import Wiki, WikiError
 from coacte.wikitext.synthesis_page import state
 
 SAME, DIFFERENT = "same", "different"
+#: Questions the progress line counts, at most (as many as ``coacte global --json``
+#: lists; beyond them the pairs are far apart).
+SHOWN = 300
 #: The curation action each answer writes.
 ACTIONS = {SAME: "fusionner", DIFFERENT: "distinguer"}
 
@@ -71,9 +74,11 @@ class Progress:
     and the share of post-its that sit in ideas shared by several territories."""
 
     answered: int
+    #: Questions left among the best :data:`SHOWN` (more when ``more``).
     left: int
     likely: int
     shared: float
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,18 @@ class Queue:
     statements: dict[str, tuple[str, str]]
     #: Decisions that answer "same idea?" on the page (fusionner, distinguer).
     answers: int = 0
+    #: Members that may not belong to their idea, worst fit first (``séparer``).
+    splits: tuple[suggestions.Split, ...] = ()
+
+    def split_question(self, skipped: frozenset[str] = frozenset()
+                       ) -> tuple[suggestions.Split, Side] | None:
+        """The worst-fitting members not skipped whose idea is unchanged since they were
+        found, with that idea's side (its members set apart listed first)."""
+        for split in self.splits:
+            members = {m.ref for m in self.members.get(split.idea, ())}
+            if split.idea not in skipped and set(split.members) < members:
+                return split, self._side(split.idea, first=split.members)
+        return None
 
     def question(self, skipped: frozenset[frozenset[str]] = frozenset()) -> Question | None:
         """The best question not answered yet nor skipped, with both ideas' post-its."""
@@ -101,13 +118,14 @@ class Queue:
         return Question(best[0], self._side(a), self._side(b))
 
     def progress(self, skipped: frozenset[frozenset[str]] = frozenset()) -> Progress:
-        left = self.review.next(skipped, limit=suggestions.DENSE)
+        left = self.review.next(skipped, limit=SHOWN + 1)
         counts = {key: sum(m.idea.occurrences for m in ms) for key, ms in self.members.items()}
         shared = sum(counts[k] for k, ms in self.members.items()
                      if len({m.territory for m in ms}) > 1)
         total = sum(counts.values())
-        return Progress(self.answers, len(left),
-                        sum(s.score >= LIKELY for s in left), shared / total if total else 0.0)
+        return Progress(self.answers, min(len(left), SHOWN),
+                        sum(s.score >= LIKELY for s in left[:SHOWN]),
+                        shared / total if total else 0.0, len(left) > SHOWN)
 
     def answered(self, answer: str, a: str, b: str, revid: int) -> Queue:
         """This queue once ``answer`` about ``a`` and ``b`` is written as ``revid`` (of
@@ -127,9 +145,9 @@ class Queue:
         this, following = titles(wiki, self.round)
         return (following, self.revids[1]) if self.frozen else (this, self.revids[0])
 
-    def _side(self, key: str) -> Side:
+    def _side(self, key: str, first: tuple[str, ...] = ()) -> Side:
         statement, code = self.statements[key]
-        members = self.members[key]
+        members = sorted(self.members[key], key=lambda m: m.ref not in first)
         sources = tuple(Source(m.territory, p.group, p.code, p.text, p.page)
                         for m in members for p in m.idea.sources)
         return Side(key, statement, code, tuple(dict.fromkeys(m.territory for m in members)),
@@ -154,12 +172,13 @@ def compute(wiki: Wiki, round_: int, stores: Stores = NONE) -> Queue:
     g = computed.synthesis
     curations = read_curations(page)[0]
     later = carried(read_curations(next_page)[0], round_ + 1)[0] if frozen else []
+    pool = suggestions.pool(g, stores.vectors)
     queue = Queue(round_, computed.page, (page.revid if page else 0,
                                           next_page.revid if next_page else 0),
-                  frozen, Review(suggestions.pool(g, stores.vectors),
-                                 suggestions.answered(curations)),
+                  frozen, Review(pool, suggestions.answered(curations)),
                   {i.key: tuple(i.members) for i in g.ideas}, _statements(g.ideas),
-                  sum(action_named(c.action) in ACTIONS.values() for c in curations))
+                  sum(action_named(c.action) in ACTIONS.values() for c in curations),
+                  () if frozen else tuple(suggestions.worst_members(pool)))
     for c in later:
         keys = list(dict.fromkeys(c.ideas))
         if any(k not in queue.members for k in keys):
@@ -202,6 +221,14 @@ def answer(wiki: Wiki, queue: Queue, answer_: str, a: str, b: str,
     if result.status != desk.SAVED or result.revid is None:
         return result, None
     return result, queue.answered(answer_, a, b, result.revid)
+
+
+def split(wiki: Wiki, queue: Queue, idea: str, members: tuple[str, ...],
+          reason: str = "") -> desk.Result:
+    """Set members apart from their idea: a ``séparer`` decision, checked and written as
+    the curation form writes it (the queue is then computed again)."""
+    return desk.add_curation(wiki, queue.round, Curation("séparer", idea=idea,
+                                                         members=members, reason=reason))[0]
 
 
 def undo(wiki: Wiki, queue: Queue | None, title: str, call: str,

@@ -92,12 +92,20 @@ def queue():
         return render_template("error.html",
                                message=t("coacte-web-wiki-unreachable", str(exc))), 503
     skipped = _skipped(chosen) if chosen else frozenset()
-    question = current.question(skipped) if current else None
+    splits = request.args.get("view") == "splits"
+    question = current.question(skipped) if current and not splits else None
+    split = current.split_question(_kept(chosen)) if current and splits else None
     progress = current.progress(skipped) if current else None
     return render_template("moderation/review.html", rounds=rounds, round=chosen,
                            queue=current, question=question, progress=progress,
+                           splits=splits, split=split,
                            can_undo=bool(chosen and _undos(chosen)),
                            config=current_app.config["COACTE"])
+
+
+def _kept(round_: int | None) -> frozenset[str]:
+    """Ideas whose suggested split this moderator declined (for this session)."""
+    return frozenset(session.get("review_kept", {}).get(str(round_), []))
 
 
 @bp.route("", methods=["POST"])
@@ -107,6 +115,10 @@ def answer():
     round_ = int(form["round"]) if form.get("round", "").isdigit() else None
     given = form.get("answer", "")
     a, b = form.get("a", ""), form.get("b", "")
+    if given in ("split", "keep"):
+        return _split(round_, given, form.get("idea", ""),
+                      tuple(m for m in form.getlist("member") if m),
+                      form.get("reason", "").strip())
     if round_ is None or given not in ("same", "different", "skip", "undo") or (
             given != "undo" and not (a and b)):
         return render_template("error.html", message=t("coacte-mod-bad-form")), 400
@@ -117,6 +129,25 @@ def answer():
     else:
         _write(round_, given, a, b, form.get("reason", "").strip())
     return redirect(url_for(".queue", round=round_))
+
+
+def _split(round_: int | None, given: str, idea: str, members: tuple[str, ...],
+           reason: str):
+    """Set the members apart (``séparer``) or keep them (remembered for the session)."""
+    if round_ is None or not idea or (given == "split" and not members):
+        return render_template("error.html", message=t("coacte-mod-bad-form")), 400
+    if given == "keep":
+        kept = dict(session.get("review_kept", {}))
+        kept[str(round_)] = [*kept.get(str(round_), []), idea][-200:]
+        session["review_kept"] = kept
+    else:
+        wiki = user_wiki()
+        try:
+            result = core.split(wiki, _queue(wiki, round_), idea, members, reason)
+        except WikiError as exc:
+            result = desk.wiki_error(exc)
+        _flash(result)
+    return redirect(url_for(".queue", round=round_, view="splits"))
 
 
 def _write(round_: int, given: str, a: str, b: str, reason: str) -> None:

@@ -641,3 +641,36 @@ def test_answers_on_a_frozen_round_apply_from_the_next_round(installed, moderato
     # The curation form refuses what cannot be carried (a reword of a frozen idea).
     refused = decide(moderator, round_, action="reformuler", idea=merged[0], statement="X")
     assert refused.status_code == 422
+
+
+def test_the_review_queue_offers_splits_and_writes_separer(installed, moderator):
+    round_ = 50 + uuid.uuid4().int % 100000
+    wiki = bot(installed)
+    names = [unique("Partage") for _ in range(3)]
+    for name in names:
+        put(wiki, f"Débat:{name}/Tour {round_}", debate_text(name, [
+            {"question": 1, "texte": "Le jardin partagé rapproche les voisins."}],
+            round_=round_))
+    rerun(round_)
+    title = f"Synthèse:Globale/Tour {round_}"
+    (idea,) = published_ideas(text_of(wiki, title))
+    assert len(idea.members) == 3
+    page = moderator.get(f"/moderation/review?round={round_}&view=splits").text
+    members = [unescape(m) for m in re.findall(r'name="member" value="([^"]+)"', page)]
+    assert members and set(members) < set(idea.members)
+    # "It belongs": nothing written, the question is gone for this session.
+    revid = revid_of(wiki, title)
+    assert moderator.post("/moderation/review", data={
+        "csrf_token": token(moderator), "round": str(round_), "answer": "keep",
+        "idea": idea.key, "member": members}).status_code == 302
+    assert revid_of(wiki, title) == revid
+    assert 'name="member"' not in moderator.get(
+        f"/moderation/review?round={round_}&view=splits").text
+    # "Set apart": a séparer call, applied by the next run.
+    assert moderator.post("/moderation/review", data={
+        "csrf_token": token(moderator), "round": str(round_), "answer": "split",
+        "idea": idea.key, "member": members}).status_code == 302
+    assert "action = séparer" in region.outside(text_of(wiki, title))
+    rerun(round_)
+    after = published_ideas(text_of(wiki, title))
+    assert len(after) == 2 and any(set(i.members) == set(members) for i in after)
