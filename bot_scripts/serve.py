@@ -18,9 +18,14 @@ def command(host, port, threads, dev) -> None:
     """
     from bot_scripts._shared import open_stores
     from coacte.web import create_app
+    from coacte.web.webhook import address_warning
 
     app = create_app(stores=open_stores())  # parsed pages and vectors, as the bots keep
-    click.echo(f"serve: http://{host}:{port}/ (wiki: {app.config['COACTE'].wiki_url})", err=True)
+    config = app.config["COACTE"]
+    click.echo(f"serve: http://{host}:{port}/ (wiki: {config.wiki_url})", err=True)
+    warning = address_warning(config.extra.get("web", {}).get("webhook_url", ""), host, port)
+    if warning:
+        click.echo(warning, err=True)
     if dev:
         app.run(host=host, port=port, debug=True)
     else:

@@ -13,7 +13,7 @@ from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
 from coacte.jobs.publish import CONFLICT
 from coacte.jobs.report import DONE, HALTED, Recording, Report, Result, publish_all
-from coacte.model import Inputs
+from coacte.model import Inputs, Synthesis
 from coacte.render import jsondata
 from coacte.render import synthesis_pages as render
 from coacte.synthesis.territory import names as territory_names
@@ -44,7 +44,8 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
         and (territory is None or s.territory.casefold() == territory.casefold())
         and (wanted is None or (s.territory.casefold(), s.round) in wanted)
     ]
-    titled = [(named.synthesis(s.territory, s.round), s) for s in chosen]
+    titled = _worth_a_page(wiki, [(named.synthesis(s.territory, s.round), s) for s in chosen])
+    chosen = [s for _, s in titled]
     lang = wiki.language
     bodies = {
         title: (render.synthesis(s, inputs.grid, lang),
@@ -62,6 +63,18 @@ def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None =
         f"{'would edit' if dry_run else 'edits'} {result.edits}, conflicts {conflicts}, "
         f"problems {len(inputs.problems)} ({wiki.total_requests} API requests)", err=True)
     return result.settle(halted, report)
+
+
+def _worth_a_page(wiki: Wiki, titled: list[tuple[str, Synthesis]]
+                  ) -> list[tuple[str, Synthesis]]:
+    """The syntheses to publish: a debate without post-its (a Delphi round's page that
+    only reacts, so far) gets no new synthesis page, which would say "0 post-its"; a
+    page that exists is still updated (its post-its may all have been removed)."""
+    empty = [title for title, s in titled if not s.postits]
+    if not empty:
+        return titled
+    exists = wiki.revids(empty)
+    return [(title, s) for title, s in titled if s.postits or exists.get(title)]
 
 
 def state_key(wiki: Wiki, grid_revid: int | None) -> str:

@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 MAX_AGE = 300
 
@@ -94,3 +95,22 @@ def verify(secret: str, get_header, body: bytes, nonces: Nonces, now: float | No
     if not isinstance(title, str) or not title:
         return Verdict(False, 400, "malformed body")
     return Verdict(True, 202, "accepted", event)
+
+
+def address_warning(webhook_url: str, host: str, port: int) -> str | None:
+    """What to tell a person starting the service on ``host:port`` when the wiki
+    notifies another address (``[web] webhook_url``): edits would silently stop
+    refreshing the syntheses. None when they agree, or when no webhook is configured."""
+    if not webhook_url:
+        return None
+    target = urlsplit(webhook_url)
+    expected = target.port or (443 if target.scheme == "https" else 80)
+    local = {"127.0.0.1", "localhost", "::1"}
+    same_host = (host in ("0.0.0.0", "::")  # every interface: any name may reach it
+                 or target.hostname == host or (target.hostname in local and host in local))
+    if expected == port and same_host:
+        return None
+    return (f"warning: the wiki notifies {webhook_url} of every debate edit, but this service "
+            f"listens on {host}:{port}: edits will not refresh the syntheses. Start it with "
+            f"--port {expected}, or change webhook_url in the [web] table of coacte.toml "
+            "(and run `coacte wiki up` again for the local wiki).")

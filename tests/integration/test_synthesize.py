@@ -114,6 +114,24 @@ def test_rerun_makes_no_edit(installed):
     assert revid_of(wiki, synthesis) == first
 
 
+def test_a_debate_without_post_its_gets_no_new_synthesis_page(installed):
+    """A Delphi round's page that only reacts so far has nothing to synthesize: no
+    "0 post-its" page is created; once a post-it arrives, the page is."""
+    name = unique("Réactions seules")
+    wiki, title, synthesis = make_debate(installed, name, [], round_=2)
+    result = run("synthesize", "--territory", name)
+    assert result.exit_code == 0, result.output
+    assert "edits 0" in result.output and "0 syntheses" in result.output
+    assert text_of(wiki, synthesis) is None
+    put(wiki, title, debate_text(name, POSTITS[:1], 2))
+    assert run("synthesize", "--territory", name).exit_code == 0
+    assert "Le jardin partagé" in text_of(wiki, synthesis)
+    # Once it exists, the page follows its debate, down to no post-it at all.
+    put(wiki, title, debate_text(name, [], 2))
+    assert run("synthesize", "--territory", name).exit_code == 0
+    assert "Le jardin partagé" not in region.body_of(text_of(wiki, synthesis))
+
+
 def test_human_text_outside_the_region_survives(installed):
     name = unique("Odemira")
     wiki, debate, synthesis = make_debate(installed, name, POSTITS)

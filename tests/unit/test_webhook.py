@@ -48,3 +48,17 @@ def test_signature_matches_the_extensions_formula():
 
     expected = hmac.new(SECRET.encode(), b"1700000000.abc." + BODY, hashlib.sha256).hexdigest()
     assert webhook.sign(SECRET, "1700000000", "abc", BODY) == "sha256=" + expected
+
+
+def test_the_service_warns_when_the_wiki_notifies_another_address():
+    from coacte.web.webhook import address_warning
+
+    url = "http://127.0.0.1:5000/hooks/edit"
+    assert address_warning(url, "127.0.0.1", 5000) is None
+    assert address_warning(url, "localhost", 5000) is None
+    assert address_warning("", "127.0.0.1", 5050) is None  # no webhook configured
+    warning = address_warning(url, "127.0.0.1", 5050)
+    assert warning and url in warning and "--port 5000" in warning
+    assert "5050" in warning
+    assert address_warning("https://forms.example.org/hooks/edit", "0.0.0.0", 443) is None
+    assert address_warning("http://10.0.0.2:5000/hooks/edit", "127.0.0.1", 5000)
