@@ -47,9 +47,10 @@ from coacte.wikitext.debate_page import debate_page
 PASTE_COLUMNS = ("texte", "groupe", "code", "nature", "niveau", "acteurs")
 _BULLETS = ("- ", "* ", "• ", "– ")
 _DELIMITERS = (";", ",", "\t")
-#: A pasted column separator: a bar with white space on each side (``a | | b`` has an
-#: empty column); a bar inside a word (``a|b``) is text.
-_BAR = re.compile(r"(?<=\s)\|(?=\s|$)")
+#: A pasted column separator: a bar with white space (or the line's edge) on each side
+#: (``a | | b`` has an empty column, `` | Élus`` an empty first one); a bar inside a word
+#: (``a|b``) is text.
+_BAR = re.compile(r"(?:(?<=\s)|^)\|(?=\s|$)")
 
 
 class TranscriptionError(Exception):

@@ -210,6 +210,17 @@ def test_paste_tabs_bars_bullets_defaults_and_line_numbers():
         (4, "nature"), (5, "nature"), (6, "nature")]
 
 
+def test_paste_keeps_an_empty_first_cell_empty():
+    """`` | Élus | | levier`` is a post-it without text, not the text "| Élus": the
+    problem found is the missing text, at its line, and no column shifts."""
+    rows = parse_paste("Un texte | Jeunes\n | Élus | | levier\n- | Aînés\n", {"question": "3"})
+    assert rows[1].values == {"question": "3", "groupe": "Élus", "nature": "levier"}
+    assert rows[2].values == {"question": "3", "groupe": "Aînés"}
+    problems = [(p.row, p.field) for p in check(HEADER, rows) if p.blocking]
+    assert (2, "texte") in problems and (2, "nature") not in problems
+    assert (2, "code") not in problems
+
+
 def test_paste_with_too_many_columns_is_a_located_problem():
     rows = parse_paste("a | b | C01 | | local | f | g\n", {"question": "1"})
     problems = check(HEADER, rows)
