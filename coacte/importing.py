@@ -252,12 +252,29 @@ def _delimiter(text: str) -> str:
 def read_csv(name: str, data: bytes, default_question: str = "") -> Transcription:
     text = _decode(name, data)
     delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, line = [], 1
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        records = [(n, cells) for n, cells in enumerate(reader, 1)]
+        for cells in reader:  # each record numbered by the line it starts on
+            records.append((line, cells))
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise TranscriptionError("coacte-forms-file-csv", name, str(exc)) from None
+    if records and _unclosed_quote(text, delimiter):
+        # The reader would take every line after the quote as one cell: say where the
+        # quote opened rather than blame the values it swallowed.
+        raise TranscriptionError("coacte-forms-file-csv-quote", name, records[-1][0])
     return _table(name, records, default_question)
+
+
+def _unclosed_quote(text: str, delimiter: str) -> bool:
+    """Whether a quoted cell runs to the end of the file (its closing quote missing)."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def read_xlsx(name: str, data: bytes, default_question: str = "") -> Transcription:

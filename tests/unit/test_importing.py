@@ -226,3 +226,16 @@ def test_paste_with_too_many_columns_is_a_located_problem():
     problems = check(HEADER, rows)
     assert located(problems) == [(1, None, None, "coacte-forms-paste-too-many", True)]
     assert parse_paste("\n  \n") == []
+
+
+def test_an_unclosed_quote_is_reported_at_the_line_it_opens():
+    data = "question;texte;groupe\n1;a;Élus\n2;\"jamais fermé;x\n3;c;y\n".encode()
+    with pytest.raises(TranscriptionError) as caught:
+        read_transcription("notes.csv", data)
+    assert caught.value.key == "coacte-forms-file-csv-quote"
+    assert caught.value.params == ("notes.csv", 3)
+    # A quoted cell over two lines is fine, and rows keep their line numbers.
+    ok = "question;texte;groupe\n1;\"Un texte\nsur deux lignes\";Élus\n2;b;x\n".encode()
+    rows = read_transcription("ok.csv", ok).rows
+    assert [(r.number, r.values["texte"]) for r in rows] == [
+        (2, "Un texte\nsur deux lignes"), (4, "b")]
