@@ -48,6 +48,7 @@ from coacte.jobs import debates
 from coacte.model import Grid, PageRevision
 from coacte.problems import Problem
 from coacte.render.round_pages import round_debate
+from coacte.synthesis.rounds import CLOSED, FROZEN
 from coacte.validate import read_debate, read_grid
 from coacte.web.auth import login_required, user_wiki
 from coacte.web.i18n import t
@@ -60,7 +61,7 @@ from coacte.wikitext.debate_page import (
     locate_problems,
     set_reactions,
 )
-from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas
+from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas, state
 
 bp = Blueprint("forms", __name__)
 
@@ -433,15 +434,18 @@ def _reaction_pages(wiki: Wiki, territory: str,
     """The ideas reacted to (round n−1's blockers and levers), the debate page the
     reactions go to (``None``: not yet made), and what the template shows of both."""
     previous_title = wiki.titles.global_synthesis(round_ - 1)
+    this_title = wiki.titles.global_synthesis(round_)
     title = _debate_title(wiki, territory, round_)
-    pages = wiki.read([previous_title, title])
+    pages = wiki.read([previous_title, this_title, title])
     previous, current = pages[previous_title], pages[title]
+    this = pages[this_title]
+    closed = state(this.text if this else None) in (CLOSED, FROZEN)
     ideas = [i for i in published_ideas(previous.text if previous else None) if i.question == 3]
     context = {"reaction_def": defs.definition("reaction"),
                "ideas_by_key": {i.key: i for i in ideas},
                "title": title, "url": _page_url(title), "previous_title": previous_title,
                "previous_url": _page_url(previous_title), "exists": current is not None,
-               "territory": territory, "round": round_, "errors": {}}
+               "territory": territory, "round": round_, "errors": {}, "closed": closed}
     return ideas, current, context
 
 
@@ -449,9 +453,12 @@ def _save_reactions(wiki: Wiki, form: Form, ideas: list[PublishedIdea], group: s
                     current: PageRevision | None, context: dict):
     """Write the form's answers on the debate page (seeded as ``coacte round open`` does
     when it does not exist yet), or show why not."""
+    page = "forms/reactions.html"
+    if context["closed"]:  # its statistics are final: an answer now would count nowhere
+        flash(t("coacte-forms-reactions-closed", context["round"]), "error")
+        return render_template(page, form=form, ideas=ideas, **context), 409
     lines = [defs.values_of(entry.form, defs.definition("reaction")) for entry in form.lines]
     given = answers(lines, {i.key for i in ideas}, group)
-    page = "forms/reactions.html"
     if not given:
         flash(t("coacte-forms-reactions-none"), "error")
         return render_template(page, form=form, ideas=ideas, **context), 422

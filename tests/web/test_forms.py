@@ -539,6 +539,28 @@ def test_reaction_problems_show_beside_the_line_and_nothing_is_written(client, b
     assert page_text(bot, f"Débat:{territory}/Tour {previous_round}") is None
 
 
+def test_a_closed_round_says_so_and_takes_no_reaction(client, bot, previous_round):
+    """Once `round close` marked the round's global page closed, the form says so and
+    writes nothing (an answer would count nowhere)."""
+    closed = f"Synthèse:Globale/Tour {previous_round}"
+    assert bot.save(closed, region.wrap("{{CO-ACTE synthèse|territoire=Globale|tour="
+                                        f"{previous_round}|état=clos}}}}"),
+                    "test setup", None).status == "saved"
+    territory = unique()
+    shown = client.get("/reactions", query_string={
+        "territoire": territory, "tour": previous_round}, headers={"Accept-Language": "fr"})
+    assert 'id="round-closed"' in shown.text and f"tour {previous_round} est clos" in shown.text
+    response = client.post("/reactions", data={
+        "csrf_token": csrf(client, "/debates/new"), "territoire": territory,
+        "tour": str(previous_round), "groupe": "Élus",
+        "lines-0-idée": "g3b-1a2b3c4d", "lines-0-accord": "oui", "lines-0-priorité": "5",
+        "lines-0-commentaire": "", "lines-0-groupe": "",
+        "lines-1-idée": "g3l-5e6f7a8b", "lines-1-accord": "", "lines-1-priorité": "",
+        "lines-1-commentaire": "", "lines-1-groupe": ""}, headers={"Accept-Language": "fr"})
+    assert response.status_code == 409
+    assert page_text(bot, f"Débat:{territory}/Tour {previous_round}") is None
+
+
 def test_reactions_need_round_2_and_a_published_previous_round(client):
     response = client.get("/reactions", query_string={"territoire": "X", "tour": "1"},
                           headers={"Accept-Language": "en"})
