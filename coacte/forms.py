@@ -34,7 +34,8 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, TextInput
 
 from coacte import contract
-from coacte.i18n import message
+from coacte.contract import fold
+from coacte.i18n import keys, message
 
 try:  # WTForms ≥ 3.3 deprecates (value, label) tuples
     from wtforms.fields.choices import SelectChoice
@@ -220,13 +221,22 @@ def _wtfield(f: FieldDef, lang: str):
     if f.widget == "date":
         return StringField(label, widget=DateInput(), render_kw=kw)
     if f.widget == "select":
-        return SelectField(label, choices=choices([("", "—")] + [(c, c) for c in f.choices]),
-                           validate_choice=False, render_kw=kw)
+        return SelectField(label, choices=choices(
+            [("", "—")] + [(c, _value_label(c, lang)) for c in f.choices]),
+            validate_choice=False, render_kw=kw)
     if f.widget == "checkboxes":
-        return SelectMultipleField(label, choices=choices((c, c) for c in f.choices),
+        return SelectMultipleField(label, choices=choices(
+            (c, _value_label(c, lang)) for c in f.choices),
                                    widget=ListWidget(prefix_label=False),
                                    option_widget=CheckboxInput(), validate_choice=False)
     return StringField(label, widget=TextInput(), render_kw=kw)
+
+
+def _value_label(value: str, lang: str) -> str:
+    """A contract value as the reader's language says it (``oui`` is "yes" in English);
+    the form still sends the contract's value."""
+    key = f"coacte-value-{fold(value)}"
+    return message(key, lang=lang) if key in keys(lang) else value
 
 
 def wtform(defn: FormDef, lang: str = "fr") -> type[Form]:

@@ -39,15 +39,18 @@ _CODE = re.compile(
 _TITLE_FORBIDDEN = set("#<>[]|{}")
 #: Accepted priorities of a reaction.
 PRIORITIES = range(1, 6)
-#: English (and unaccented) spellings of the contract's values, read as the French ones.
+#: English and Portuguese (and unaccented) spellings of the contract's values, read as
+#: the French ones (keys folded: no case, no accents).
 _VALUE_ALIASES = {
-    "blocker": "blocage",
-    "lever": "levier",
+    "blocker": "blocage", "bloqueio": "blocage", "obstaculo": "blocage",
+    "lever": "levier", "alavanca": "levier",
+    "yes": "oui", "sim": "oui",
+    "no": "non", "nao": "non",
+    "nuanced": "nuancé", "mixed": "nuancé", "matizado": "nuancé", "em parte": "nuancé",
     "regional": "régional",
-    "european": "européen",
-    "europeen": "européen",
-    "world": "mondial",
-    "global": "mondial",
+    "european": "européen", "europeen": "européen", "europeu": "européen",
+    "nacional": "national",
+    "world": "mondial", "global": "mondial", "mundial": "mondial",
 }
 
 

@@ -189,10 +189,24 @@ def test_reaction_values_one_check():
         ("accord", "coacte-problem-choice", "peut-être", "oui, non, nuancé"),
         ("priorité", "coacte-problem-priority", "9"),
     ]
-    assert [agreement_value(v) for v in ("OUI", "nuance", "Nuancé", "yes")] == [
+    assert [agreement_value(v) for v in ("OUI", "nuance", "Nuancé", "peut-être")] == [
         "oui", "nuancé", "nuancé", None]
+    # The network's three languages: English and Portuguese values read as French ones.
+    assert [agreement_value(v) for v in ("yes", "Sim", "no", "não", "nuanced", "matizado")] \
+        == ["oui", "oui", "non", "non", "nuancé", "nuancé"]
     assert [priority_value(v) for v in ("1", " 5 ", "0", "6", "05", "٣", "")] == [
         1, 5, None, None, None, None, None]
+
+
+def test_kinds_and_levels_in_english_and_portuguese():
+    text = HEADER + postit(question=3, texte="x", nature="Bloqueio", niveau="nacional, mundial") \
+        + postit(question=3, texte="y", nature="alavanca", niveau="European") \
+        + postit(question=3, texte="z", nature="blocker")
+    debate, problems = problems_of(text)
+    assert problems == []
+    assert [p.kind for p in debate.postits] == ["blocage", "levier", "blocage"]
+    assert debate.postits[0].levels == ("national", "mondial")
+    assert debate.postits[1].levels == ("européen",)
 
 
 def test_choices_compare_without_case_accents_or_spacing():

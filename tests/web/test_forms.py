@@ -461,6 +461,11 @@ def test_reactions_form_lists_question_3_ideas(client, previous_round):
     assert 'value="g3b-1a2b3c4d"' in response.text and 'value="g3l-5e6f7a8b"' in response.text
     assert "g1-0a0b0c0d" not in response.text
     assert "Le financement &lt;b&gt;annuel&lt;/b&gt;" in response.text
+    # In English the choices read in English; the page still gets the contract's values.
+    english = client.get("/reactions", query_string={
+        "territoire": unique(), "tour": previous_round, "uselang": "en"})
+    assert '<option value="oui">yes</option>' in english.text
+    assert '<option value="nuancé">nuanced</option>' in english.text
 
 
 def test_reactions_are_written_and_read_back(client, bot, local_wiki, previous_round):
