@@ -15,6 +15,7 @@ from pathlib import Path
 
 from coacte import contract
 from coacte.config import Config
+from coacte.contract import Titles
 from coacte.forms import wiki_pages as form_pages
 from coacte.i18n import message
 from coacte.jobs.report import DONE, Report, Result
@@ -27,6 +28,8 @@ TEMPLATES_DIR = ROOT / "templates"
 PLACEHOLDER = "@TEMPLATEDATA@"
 
 MANAGED, SEEDED = "managed", "seeded"
+#: The contract's French page prefixes, for a wiki without the extension's namespaces.
+DEFAULT_TITLES = Titles()
 CREATE, UPDATE, SAME, KEEP = "create", "update", "unchanged", "kept"
 
 
@@ -52,9 +55,11 @@ def template_text(template: contract.Template) -> str:
     return source.replace(PLACEHOLDER, templatedata_json(template)).strip()
 
 
-def wanted_pages(config: Config, debate_prefix: str = "Débat") -> list[Wanted]:
+def wanted_pages(config: Config, titles: Titles = DEFAULT_TITLES) -> list[Wanted]:
     """Templates, the forms' preload and InputBox pages (from ``forms/``), the grid, the
-    groups page and the stop page."""
+    groups page, the stop page, the portal (the extension links it from the sidebar) and
+    the categories (``titles``: the wiki's namespace prefixes)."""
+    debate_prefix = titles.debate_prefix
     pages = [Wanted(f"Template:{t.name}", template_text(t), MANAGED)
              for t in contract.TEMPLATES]
     pages += [Wanted(t, text.strip(), MANAGED) for t, text in form_pages(debate_prefix).items()]
@@ -62,7 +67,49 @@ def wanted_pages(config: Config, debate_prefix: str = "Débat") -> list[Wanted]:
                         (config.stop_page, "arret")):
         text = (TEMPLATES_DIR / "pages" / f"{name}.wikitext").read_text(encoding="utf-8")
         pages.append(Wanted(title, text.strip(), SEEDED))
+    pages.append(Wanted(PORTAL, portal_text(config, titles), SEEDED))
+    pages += [Wanted(f"Category:{name}", text, MANAGED)
+              for name, text in categories(config).items()]
     return pages
+
+
+#: The way in: what CO-ACTE is, where its pages are, how to take part.
+PORTAL = "CO-ACTE"
+def portal_text(config: Config, titles: Titles = DEFAULT_TITLES) -> str:
+    """The portal page, with this wiki's pages and, when the service is configured, its
+    forms and desk."""
+    web = config.extra.get("web", {}).get("url", "")
+    text = (TEMPLATES_DIR / "pages" / "portail.wikitext").read_text(encoding="utf-8")
+    for name, value in {
+        "@SYNTHESIS_NS@": titles.synthesis_prefix,
+        "@CHARTS@": message("coacte-chart-category", lang="fr"),
+        "@FORMS@": f" ou [{web}/ avec les formulaires en ligne]" if web else "",
+        "@DESK@": f" ; [{web}/moderation/ le bureau des modérateurs] (file de revue, "
+                  "approbations, erreurs de saisie)" if web else "",
+        "@REPORT@": config.report_page, "@GRID@": config.grid_page,
+        "@GROUPS@": config.groups_page, "@STOP@": config.stop_page,
+    }.items():
+        text = text.replace(name, value)
+    return text.strip()
+
+
+def categories(config: Config) -> dict[str, str]:
+    """The categories the contract's pages put themselves in, each described and filed
+    under the portal's category, so no category link is red."""
+    under = "\n\n[[Catégorie:CO-ACTE]]"
+    return {
+        "CO-ACTE": "Les pages du projet CO-ACTE. Voir le portail : [[CO-ACTE]].",
+        "Débats CO-ACTE": "Les pages de débat : un territoire, un tour (modèle "
+                          "[[Modèle:CO-ACTE débat]])." + under,
+        "Synthèses CO-ACTE": "Les synthèses écrites par les bots CO-ACTE : une par territoire "
+                             "et par tour, et la synthèse globale de chaque tour." + under,
+        "Engagements CO-ACTE": "Les pages qui portent des engagements « qu'est-ce que je peux "
+                               "faire ? » (modèle [[Modèle:CO-ACTE engagement]])." + under,
+        "Modèles CO-ACTE": "Les modèles du contrat CO-ACTE, installés par "
+                           "<code>coacte install</code>." + under,
+        message("coacte-chart-category", lang="fr"): "Les graphiques que le bot CO-ACTE "
+                                                     "téléverse pour chaque tour." + under,
+    }
 
 
 def plan(wanted: list[Wanted], current: dict[str, PageRevision | None], bot_user: str,
@@ -91,7 +138,7 @@ def install(wiki: Wiki, *, force: bool = False, report: Report | None = None) ->
     ``data`` counts the pages and the edits. A
     :class:`~coacte.wiki.client.StopRequested` goes up to the caller."""
     report = report or Report()
-    wanted = wanted_pages(wiki.config, wiki.titles.debate_prefix)
+    wanted = wanted_pages(wiki.config, wiki.titles)
     current = wiki.read([w.title for w in wanted])
     steps = plan(wanted, current, wiki.username, force)
     edits = 0

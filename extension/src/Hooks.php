@@ -155,11 +155,17 @@ class Hooks implements
 	}
 
 	/**
-	 * Links to the service's forms in the sidebar, when $wgCoActeFormsUrl is set.
+	 * The sidebar's CO-ACTE section: the portal page (which `coacte install` writes),
+	 * then, when $wgCoActeFormsUrl is set, the service's forms and desk.
 	 *
 	 * @inheritDoc
 	 */
 	public function onSidebarBeforeOutput( $skin, &$sidebar ): void {
+		$sidebar['coacte-sidebar'] = [ [
+			'text' => $skin->msg( 'coacte-sidebar-portal' )->text(),
+			'href' => $skin::makeInternalOrExternalUrl( 'CO-ACTE' ),
+			'id' => 'n-coacte-portal',
+		] ];
 		$base = rtrim( (string)$this->config->get( 'CoActeFormsUrl' ), '/' );
 		if ( $base === '' ) {
 			return;
@@ -172,7 +178,6 @@ class Hooks implements
 		if ( $skin->getAuthority()->isAllowed( 'coacte-moderate' ) ) {
 			$links[] = [ 'msg' => 'coacte-sidebar-moderation', 'path' => '/moderation/', 'id' => 'n-coacte-moderation' ];
 		}
-		$sidebar['coacte-sidebar'] = [];
 		foreach ( $links as $link ) {
 			$sidebar['coacte-sidebar'][] = [
 				'text' => $skin->msg( $link['msg'] )->text(),

@@ -62,6 +62,26 @@ def test_sidebar_links_to_the_forms(local_wiki):
     assert f'href="{service}/debates/new"' in html and "n-coacte-new-debate" in html
 
 
+def test_a_way_in_the_portal_from_the_sidebar_and_no_red_category(local_wiki):
+    """`coacte install` writes the portal and the categories the contract's pages use;
+    the extension links the portal from every page's sidebar."""
+    assert run("install").exit_code == 0
+    html = requests.get(f"{local_wiki.wiki_url}/index.php?title=CO-ACTE/Grille",
+                        timeout=10).text
+    assert 'id="n-coacte-portal"' in html
+    portal = requests.get(f"{local_wiki.wiki_url}/index.php?title=CO-ACTE", timeout=10).text
+    assert "Participer" in portal and "Synthèses CO-ACTE" in portal
+    wiki = bot(local_wiki)
+    for name in ("Débats CO-ACTE", "Synthèses CO-ACTE", "Engagements CO-ACTE",
+                 "Modèles CO-ACTE", "Graphiques CO-ACTE", "CO-ACTE"):
+        assert wiki.read([f"Category:{name}"])[f"Category:{name}"] is not None, name
+    # Its category links are blue (class="new" marks a missing page).
+    catlinks = portal.split('id="catlinks"', 1)[1].split("</div>", 1)[0]
+    assert "CO-ACTE" in catlinks and 'class="new"' not in catlinks
+    again = run("install")
+    assert again.exit_code == 0 and "0 edits" in again.output
+
+
 class _Receiver(BaseHTTPRequestHandler):
     calls: list = []
 
