@@ -11,6 +11,7 @@ import requests
 from coacte import config
 from coacte.config import Config
 from coacte.wiki import local as localwiki
+from tests.integration.helpers import human
 
 
 def _api(cfg: Config, **params: str) -> dict:
@@ -126,3 +127,35 @@ def test_transclusion_is_visible_as_soon_as_the_edit_returns(bot: mwclient.Site)
         )
         found = bot.api("query", list="embeddedin", eititle=template, eilimit="max")
         assert title in {p["title"] for p in found["query"]["embeddedin"]}
+
+
+def test_the_demo_runs_twice_and_the_second_run_edits_nothing(local_wiki, tmp_path):
+    """`coacte demo` on a wiki that already has it: no new page, no edit; and it leaves
+    the desk something to show (an input problem, an unpatrolled facilitator's edit)."""
+    from coacte.jobs.demo import run_demo
+    from coacte.jobs.report import DONE, Report
+    from coacte.wiki.client import connect
+
+    def opened():
+        return connect(local_wiki)
+
+    first = run_demo(opened, report=Report(), dossier=tmp_path / "one.pdf")
+    assert first.status == DONE
+    wiki = opened()
+
+    def last_change() -> int:
+        changes = wiki.call("query", list="recentchanges", rclimit=1, rcprop="ids",
+                            formatversion=2)["query"]["recentchanges"]
+        return changes[0]["rcid"] if changes else 0
+
+    before = last_change()
+    second = run_demo(opened, report=Report(), dossier=tmp_path / "two.pdf")
+    assert second.status == DONE
+    assert last_change() == before  # not one page created or edited
+    report = wiki.read([local_wiki.report_page])[local_wiki.report_page].text
+    assert "Odemira" in report  # the demo's malformed post-it, for the error report
+    moderator = human(local_wiki)  # the patrol right: a moderator's session
+    waiting = moderator.api("query", list="recentchanges", rcshow="!patrolled",
+                            rctitle="Débat:Bristol/Tour 1", rcprop="user|title",
+                            formatversion=2)["query"]["recentchanges"]
+    assert any(c["user"] == local_wiki.extra["local"]["editor_user"] for c in waiting)
