@@ -4,6 +4,7 @@ open data. Pure: syntheses are built here, no wiki."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -341,6 +342,16 @@ def test_html_is_self_contained_with_charts_and_translated(dossier):
         assert text not in fr and text not in en
     assert "Possibilité" in fr  # grid labels are the wiki's
     assert "Mulhouse, Élus" in fr or "Mulhouse, Jeunes" in fr  # a quote's attribution
+
+
+
+def test_an_ideas_details_are_separated_never_glued(dossier):
+    """"(Logement)· Acteurs cités" was glued: a block tag ate the space."""
+    ideas = tuple(dataclasses.replace(i, actors=("Mairie", "État")) for i in dossier.ideas)
+    fr = html.render(dataclasses.replace(dossier, ideas=ideas), "fr", with_charts=False)
+    meta = re.findall(r'<p class="meta">(.*?)</p>', fr, re.S)
+    assert any("Acteurs cités" in m and "Code" in m for m in meta)
+    assert not any(re.search(r"\S·", m) for m in meta)
 
 
 def test_every_message_of_the_template_exists():
