@@ -23,6 +23,8 @@ from coacte.dossier.text import translator
 WIDTH, DPI = 8.0, 150
 #: At most this many ideas in the heat map (those naming levels most often).
 HEATMAP_ROWS = 25
+#: Characters per line of a chart's 8-point note across the figure (8 inches wide).
+NOTE_CHARACTERS = 110
 #: Colours of the sections (questions 1, 2, blockers, levers): colour-blind safe (Okabe–Ito).
 SECTION_COLOURS = ("#009E73", "#E69F00", "#D55E00", "#0072B2")
 #: Level values → ASCII message suffixes.
@@ -64,14 +66,14 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _empty(title: str, text: str) -> bytes:
+def _empty(title: str, text: str) -> Figure:
     figure, _ = _figure(1.6)
     figure.suptitle(title, fontsize=12, fontweight="bold")
     figure.text(0.5, 0.4, text, ha="center", va="center", fontsize=10, color="#555")
-    return _png(figure)
+    return figure
 
 
-def ideas_per_dimension(dossier: Dossier, lang: str) -> bytes:
+def ideas_per_dimension_figure(dossier: Dossier, lang: str) -> Figure:
     """Horizontal bars: ideas per grid dimension (grid order, unclassified last), each
     bar split by section (achievements, still to do, blockers, levers)."""
     title = message("coacte-dossier-chart-dimensions", dossier.round, lang=lang)
@@ -101,10 +103,10 @@ def ideas_per_dimension(dossier: Dossier, lang: str) -> bytes:
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=4, fontsize=8,
               frameon=False)
     figure.suptitle(title, fontsize=12, fontweight="bold")
-    return _png(figure)
+    return figure
 
 
-def responsibility_heatmap(dossier: Dossier, lang: str) -> bytes:
+def responsibility_heatmap_figure(dossier: Dossier, lang: str) -> Figure:
     """Heat map of the responsibility matrix: blockers and levers × levels, the number
     of post-its naming each level in each cell. At most :data:`HEATMAP_ROWS` ideas,
     those naming levels most often, in the matrix's order."""
@@ -143,11 +145,13 @@ def responsibility_heatmap(dossier: Dossier, lang: str) -> bytes:
         note += " " + message("coacte-dossier-chart-matrix-top", len(rows), len(named),
                               lang=lang)
     figure.suptitle(title, fontsize=12, fontweight="bold")
-    ax.set_title(note, fontsize=8, color="#555", loc="left", pad=8)
-    return _png(figure)
+    # Under the map, across the figure and wrapped: long statements push the map to the
+    # right, so a note beside its top left corner ran off the image.
+    figure.supxlabel(textwrap.fill(note, NOTE_CHARACTERS), fontsize=8, color="#555")
+    return figure
 
 
-def convergence(dossier: Dossier, lang: str) -> bytes | None:
+def convergence_figure(dossier: Dossier, lang: str) -> Figure | None:
     """Delphi convergence across rounds: mean agreement and share of ideas at consensus
     (left), median interquartile range of priorities (right, lower is closer). ``None``
     when no Delphi round reacted yet."""
@@ -187,18 +191,41 @@ def convergence(dossier: Dossier, lang: str) -> bytes | None:
         ax.set_xticks(positions, labels, fontsize=8.5, parse_math=False)
         ax.set_xlim(-0.7, len(rounds) - 0.3)
         ax.spines[["top", "right"]].set_visible(False)
-    figure.supxlabel(message("coacte-dossier-chart-thresholds", lang=lang), fontsize=7.5,
+    figure.supxlabel(textwrap.fill(message("coacte-dossier-chart-thresholds", lang=lang),
+                                   NOTE_CHARACTERS), fontsize=7.5,
                      color="#555")
     figure.suptitle(message("coacte-dossier-chart-convergence", lang=lang),
                     fontsize=12, fontweight="bold")
-    return _png(figure)
+    return figure
 
 
 #: The dossier's charts, in the order the global page shows them.
 DOSSIER_CHARTS = ("ideas_per_dimension", "responsibility_heatmap", "convergence")
+_FIGURES = {"ideas_per_dimension": ideas_per_dimension_figure,
+            "responsibility_heatmap": responsibility_heatmap_figure,
+            "convergence": convergence_figure}
+
+
+def figures(dossier: Dossier, lang: str) -> dict[str, Figure]:
+    """The dossier's charts as figures, by name (a chart with nothing to draw is left
+    out): what :func:`draw` renders, and what a test measures."""
+    drawn = {name: _FIGURES[name](dossier, lang) for name in DOSSIER_CHARTS}
+    return {name: figure for name, figure in drawn.items() if figure is not None}
 
 
 def draw(dossier: Dossier, lang: str) -> dict[str, bytes]:
     """The dossier's PNGs by chart name (a chart with nothing to draw is left out)."""
-    drawn = {name: globals()[name](dossier, lang) for name in DOSSIER_CHARTS}
-    return {name: png for name, png in drawn.items() if png}
+    return {name: _png(figure) for name, figure in figures(dossier, lang).items()}
+
+
+def ideas_per_dimension(dossier: Dossier, lang: str) -> bytes:
+    return _png(ideas_per_dimension_figure(dossier, lang))
+
+
+def responsibility_heatmap(dossier: Dossier, lang: str) -> bytes:
+    return _png(responsibility_heatmap_figure(dossier, lang))
+
+
+def convergence(dossier: Dossier, lang: str) -> bytes | None:
+    figure = convergence_figure(dossier, lang)
+    return None if figure is None else _png(figure)

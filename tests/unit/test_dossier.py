@@ -492,3 +492,23 @@ def test_per_kind_agreement_counts_kinds_across_languages_with_their_names():
     page_en = html.render(for_round(two), "en", with_charts=False)
     assert "Agreement per kind of group, round 2:" in page_en
     assert "Councillors&nbsp;75\u00a0% · Young people&nbsp;0\u00a0%" in page_en
+
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_chart_text_is_cut(dossier, lang):
+    """Every title, label and note of every chart lies inside its image: measured on
+    the drawn text extents, with a long statement and a long note (25+ ideas)."""
+    long = "Les financements publics des associations de quartier sont votés chaque année " * 2
+    ideas = tuple(dataclasses.replace(i, key=f"{i.key}-{n}", statement=long)
+                  for n in range(15) for i in dossier.ideas)
+    many = dataclasses.replace(dossier, ideas=ideas)
+    assert len(many.matrix) > charts.HEATMAP_ROWS  # the note says only the top rows show
+    for d in (dossier, many):
+        for name, figure in charts.figures(d, lang).items():
+            figure.canvas.draw()
+            # Everything drawn (titles, tick labels, notes, legends), in inches.
+            drawn = figure.get_tightbbox(figure.canvas.get_renderer())
+            width, height = figure.get_size_inches()
+            assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, (name, lang, drawn)
+            assert drawn.x1 <= width + 0.01 and drawn.y1 <= height + 0.01, (name, lang, drawn)
