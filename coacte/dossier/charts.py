@@ -128,7 +128,7 @@ def responsibility_heatmap_figure(dossier: Dossier, lang: str) -> Figure:
                         color="white" if value > highest / 2 else "#1a1a1a")
     kinds = {k: message(f"coacte-dossier-kind-short-{k}", lang=lang) for k in contract.KINDS}
     ax.set_yticks(range(len(rows)),
-                  [f"{kinds[i.kind]} · {short(i.statement, 60)}" for i in rows],
+                  [f"{kinds[i.kind]} · {short(i.statement_in(lang), 60)}" for i in rows],
                   fontsize=8, parse_math=False)
     ax.set_xticks(range(len(contract.LEVELS)),
                   [level_label(level, lang) for level in contract.LEVELS], fontsize=8.5)

@@ -109,10 +109,24 @@ class Idea:
     actors: tuple[str, ...]
     quotes: tuple[Quote, ...]
     contributions: tuple[NetworkContribution, ...]
+    #: The idea's statement in each language its territories wrote in: ``(language,
+    #: statement)``, the most frequent member's (empty: languages not declared).
+    statements: tuple[tuple[str, str], ...] = ()
 
     @property
     def level_counts(self) -> dict[str, int]:
         return dict(self.levels)
+
+    def statement_in(self, lang: str) -> str:
+        """The statement a reader of ``lang`` sees: in their language when a member is,
+        otherwise the idea's own."""
+        return dict(self.statements).get(lang, self.statement)
+
+    def also_said(self, lang: str) -> list[tuple[str, str]]:
+        """The statement in the idea's other languages, beside :meth:`statement_in`."""
+        shown = self.statement_in(lang)
+        return [(language, text) for language, text in self.statements
+                if language != lang and text != shown]
 
 
 @dataclass(frozen=True)
@@ -265,7 +279,9 @@ def build(g: GlobalSynthesis, grid: Grid, views: Mapping[int, DelphiView] | None
           state: str = "", page: str = "", url: str = "") -> Dossier:
     """The dossier of ``g``; ``views`` maps Delphi rounds to their views (see
     :class:`coacte.synthesis.global_round.Computed`)."""
-    ideas = tuple(_idea(i, grid) for i in g.ideas)
+    languages = {s.territory: d.language.strip().lower()[:2] for s in g.syntheses
+                 for d in s.debates if d.language.strip()}
+    ideas = tuple(_idea(i, grid, languages) for i in g.ideas)
     views = dict(sorted((views or {}).items()))
     return Dossier(
         round=g.round,
@@ -317,7 +333,22 @@ def _first(values: Iterable[str]) -> str:
     return next((v for v in values if v), "")
 
 
-def _idea(i: GlobalIdea, grid: Grid) -> Idea:
+def statements_by_language(i: GlobalIdea, languages: Mapping[str, str]
+                           ) -> tuple[tuple[str, str], ...]:
+    """Per language of ``languages`` (territory → declared language), the statement of
+    the idea's most frequent member in it (the first on a tie), the idea's own language
+    first."""
+    best: dict[str, tuple[int, str]] = {}
+    for m in i.members:
+        language = languages.get(m.territory, "")
+        if language and (language not in best or m.idea.occurrences > best[language][0]):
+            best[language] = (m.idea.occurrences, m.idea.statement)
+    own = next((lang for lang, (_, text) in best.items() if text == i.statement), "")
+    order = sorted(best, key=lambda lang: (lang != own, lang))
+    return tuple((lang, best[lang][1]) for lang in order)
+
+
+def _idea(i: GlobalIdea, grid: Grid, languages: Mapping[str, str] | None = None) -> Idea:
     dimension = dimension_code(i, grid)
     dimension = "" if dimension == UNCLASSIFIED else dimension
     counts = i.level_counts()
@@ -340,6 +371,7 @@ def _idea(i: GlobalIdea, grid: Grid) -> Idea:
         quotes=tuple(quotes(i)),
         contributions=tuple(NetworkContribution(i.key, c.network, c.text, c.page)
                             for c in i.contributions),
+        statements=statements_by_language(i, languages or {}),
     )
 
 

@@ -512,3 +512,29 @@ def test_no_chart_text_is_cut(dossier, lang):
             width, height = figure.get_size_inches()
             assert drawn.x0 >= -0.01 and drawn.y0 >= -0.01, (name, lang, drawn)
             assert drawn.x1 <= width + 0.01 and drawn.y1 <= height + 0.01, (name, lang, drawn)
+
+
+def test_an_idea_reads_in_the_readers_language_with_its_other_languages_beneath():
+    from tests.unit.test_cross_territory import debate as make_debate
+
+    mulhouse = make_debate("Mulhouse", [(2, "", "A03", "Les loyers sont trop chers", ())])
+    bristol = make_debate("Bristol", [(2, "", "A03", "Rents are far too high", ()),
+                                      (2, "", "A03", "rents are far too high!", ())])
+    mulhouse.language, bristol.language = "fr", "EN"
+    g = global_synthesis(synthesize([mulhouse, bristol], GRID), GRID, 1,
+                         cluster=lambda texts, buckets, codes=None: [0] * len(texts))
+    (idea,) = g.ideas
+    assert idea.statement == "Rents are far too high"  # the most frequent member
+    d = data.build(g, GRID, {}, state="clos", page="Synthèse:Globale/Tour 1", url="")
+    assert d.ideas[0].statements == (("en", "Rents are far too high"),
+                                     ("fr", "Les loyers sont trop chers"))
+    fr = html.render(d, "fr", with_charts=False)
+    assert "<h4>Les loyers sont trop chers</h4>" in fr
+    assert "Dit aussi\xa0: « Rents are far too high » (en)" in fr
+    en = html.render(d, "en", with_charts=False)
+    assert "<h4>Rents are far too high</h4>" in en
+    assert "Also said: « Les loyers sont trop chers » (fr)" in en
+    # A language nobody wrote in: the idea's own statement, every language beneath.
+    pt = d.ideas[0]
+    assert pt.statement_in("pt") == "Rents are far too high"
+    assert pt.also_said("pt") == [("fr", "Les loyers sont trop chers")]
