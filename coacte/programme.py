@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from coacte import contract
 from coacte.model import Commitment, PageRevision
@@ -200,6 +200,14 @@ class Plan:
     @property
     def undated(self) -> int:
         return sum(e.undated for e in self.entries)
+
+    @property
+    def statuses_since(self) -> date | None:
+        """The day from which the statuses shown hold: the day after the last end date
+        that passed (``None``: none has passed yet). Unlike ``today``, it changes only
+        when a status does, so the page is not edited every day."""
+        ends = [e.end for e in self.entries if e.end is not None and e.end < self.today]
+        return max(ends) + timedelta(days=1) if ends else None
 
     def timeline(self) -> list[Bar]:
         """The Gantt rows, actor by actor (the tables' order); undated ones are not on it."""

@@ -55,7 +55,9 @@ def page(plan: Plan, ideas_page: str, lang: str = "fr", *,
         parts.append(m("coacte-programme-none", plan.round))
     else:
         parts.append(m("coacte-programme-summary", plan.commitments, len(plan.actors),
-                       plan.overdue, plan.undated))
+                       plan.overdue, plan.undated) + " " + (
+            m("coacte-programme-as-of", plan.statuses_since.isoformat())
+            if plan.statuses_since else m("coacte-programme-as-of-none")))
         parts.append(f"== {m('coacte-programme-timeline')} ==")
         if chart:
             alt = m("coacte-programme-timeline-alt", plan.round)

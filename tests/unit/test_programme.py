@@ -391,3 +391,17 @@ def test_the_current_version_is_read_and_older_versions_are_not_followed():
     responses.add_callback(responses.POST, API, callback=answer)
     assert charts_upload.current_sha1(_wiki(), ["A.png"]) == {"A.png": "new" * 8}
     assert len(calls) == 1
+
+
+def test_the_page_says_since_when_its_statuses_hold():
+    plan = build_plan([commitment("Mairie", "Plus tard", "2016-03-01", "2016-05-01")], 2,
+                      date(2016, 4, 1))
+    assert plan.statuses_since is None
+    assert "Aucune date de fin n'est encore dépassée" in render(plan)
+    later = build_plan([commitment("Mairie", "Plus tard", "2016-03-01", "2016-05-01")], 2,
+                       date(2016, 6, 1))
+    assert later.statuses_since == date(2016, 5, 2)
+    assert "valent depuis le '''2016-05-02'''" in render(later)
+    # The same statuses on another day: the same page (no daily edit).
+    assert render(later) == render(build_plan(
+        [commitment("Mairie", "Plus tard", "2016-03-01", "2016-05-01")], 2, date(2016, 7, 1)))
