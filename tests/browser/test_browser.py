@@ -89,6 +89,34 @@ def test_log_in_through_the_form_as_the_editor(page, server, installed, shot):
 # -- 2. a new debate, from the keyboard to the wiki ------------------------------------------
 
 
+def test_the_row_tables_fit_1280_pixels(page, server, installed, shot, tmp_path):
+    """Every column of the new-debate rows, Acteurs included, and the import preview's
+    problems column are visible at 1280 px without scrolling sideways; the preview lists
+    one problem per line."""
+    log_in(page, server, installed, "editor", shot)
+    page.goto(f"{server}/debates/new")
+    fits = "w => w.scrollWidth <= w.clientWidth + 1"
+    assert page.locator(".rows-wrap").evaluate(fits)
+    csv = tmp_path / "apercu.csv"
+    csv.write_text("question;texte;groupe;code;nature;niveau;acteurs\n"
+                   "3;" + "Les financements sont votés chaque année " * 4
+                   + ";Jeunes;C01/P15;peut-être;national, local;État, région, commune\n"
+                   "9;Texte;Habitants;;;;\n", encoding="utf-8")
+    page.goto(f"{server}/import")
+    page.fill("input[name=territoire]", unique("Aperçu"))
+    page.fill("input[name=tour]", str(a_round()))
+    page.set_input_files("input[type=file]", str(csv))
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
+    shot(page, "preview")
+    assert page.locator(".rows-wrap").evaluate(fits)
+    problems = page.locator("#preview-rows td.row-problems li")
+    expect(problems).to_have_count(2)
+    assert page.locator("#preview-rows td.row-problems").last.is_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= 1280")
+
+
+
 def test_create_a_debate_with_the_keyboard_and_read_it_back(page, server, installed, shot):
     dialogs = watch_dialogs(page)
     territory, round_ = unique("Navigateur"), a_round()
