@@ -538,3 +538,20 @@ def test_an_idea_reads_in_the_readers_language_with_its_other_languages_beneath(
     pt = d.ideas[0]
     assert pt.statement_in("pt") == "Rents are far too high"
     assert pt.also_said("pt") == [("fr", "Les loyers sont trop chers")]
+
+
+def test_sections_with_nothing_in_them_are_left_out():
+    g = synthesis()
+    bare = data.build(g, GRID, {}, state="clos", page="Synthèse:Globale/Tour 1", url="")
+    page = html.render(bare, "fr", with_charts=False)
+    for empty in ("delphi", "networks"):  # no Delphi round, no contribution
+        assert f'id="{empty}"' not in page and f'href="#{empty}"' not in page
+    for kept in ("figures", "territories", "ideas", "matrix", "levels", "method"):
+        assert f'id="{kept}"' in page and f'href="#{kept}"' in page
+    assert message("coacte-dossier-section-empty", lang="fr") not in page
+    assert message("coacte-dossier-level-nothing", lang="fr") not in page
+    # Only levels someone is asked something of get a heading, each its own name.
+    headings = re.findall(r'<div class="level">\s*<h3>(.*?)</h3>', page)
+    named = {p.level for p in bare.proposals if p.proposals}
+    assert len(headings) == len(named) and headings
+    assert set(headings) <= {charts.level_label(level, "fr") for level in named}
