@@ -209,7 +209,12 @@ _FIGURES = {"ideas_per_dimension": ideas_per_dimension_figure,
 def figures(dossier: Dossier, lang: str) -> dict[str, Figure]:
     """The dossier's charts as figures, by name (a chart with nothing to draw is left
     out): what :func:`draw` renders, and what a test measures."""
-    drawn = {name: _FIGURES[name](dossier, lang) for name in DOSSIER_CHARTS}
+    # A chart of nothing (no idea, no level named: a Delphi round's page) is left out.
+    something = {"ideas_per_dimension": bool(dossier.dimensions),
+                 "responsibility_heatmap": any(n for i in dossier.matrix for _, n in i.levels),
+                 "convergence": True}
+    drawn = {name: _FIGURES[name](dossier, lang) for name in DOSSIER_CHARTS
+             if something[name]}
     return {name: figure for name, figure in drawn.items() if figure is not None}
 
 

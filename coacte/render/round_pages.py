@@ -67,21 +67,23 @@ def delphi_section(view: DelphiView, lang: str = "fr") -> list[str]:
     """The reactions table (one row per idea of round n−1) and, while the round is open,
     the territories and ideas still waiting for an answer."""
     heading = message("coacte-round-section", view.previous_round, lang=lang)
+    stats = [view.stats.get(i.key) or IdeaStats(i.key) for i in view.ideas]
+    # The change since the previous round, only when there was one to compare with.
+    changed = any(_change(s, lang) for s in stats)
     header = [message(f"coacte-round-col-{c}", lang=lang) for c in (
         "idea", "territories", "agreement", "by-group", "median", "iqr", "consensus",
-        "change")]
+        *(("change",) if changed else ()))]
     lines = [f"== {heading} ==", message("coacte-round-section-help", link(view.previous_page),
                                          lang=lang),
              '{| class="wikitable sortable"', "! " + " !! ".join(header)]
-    for idea in view.ideas:
-        s = view.stats.get(idea.key) or IdeaStats(idea.key)
+    for idea, s in zip(view.ideas, stats, strict=True):
         groups = ", ".join(f"{encode(_group_name(view, s, k, lang))} {_percent(v)}"
                            for k, v in s.agreement_by_group.items())
         lines += ["|-", "| " + " || ".join([
             f"{encode(idea.statement)} <small>({idea.key})</small>",
             str(len(s.territories)), _percent(s.agreement), groups,
             _number(s.priority_median), _number(s.priority_iqr),
-            "✔" if s.consensus else "", encode(_change(s, lang)),
+            "✔" if s.consensus else "", *((encode(_change(s, lang)),) if changed else ()),
         ])]
     lines.append("|}")
     comments = [(idea, c) for idea in view.ideas

@@ -8,7 +8,7 @@ gives the same text, which is what lets a re-run make no edit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from coacte import contract
 from coacte.i18n import message
@@ -207,6 +207,10 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         parts.append(f"== {message('coacte-render-charts', lang=lang)} ==")
         parts += [f"[[File:{name}|thumb|none|800px|alt={encode(caption)}|{encode(caption)}]]"
                   for name, caption in charts]
+    if not g.ideas:  # a Delphi round without new post-its: its reactions are the page
+        parts += _failed(failed, lang)
+        parts.append(keymap(g.clusters))
+        return "\n".join(parts)
     parts.append(f"== {message('coacte-render-view-dimension', lang=lang)} ==")
     parts += _by_section(sorted(g.ideas, key=lambda i: (i.question, kind_rank(i.kind),
                                                          dimension_rank(i, grid))),
@@ -222,20 +226,27 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         ])
     else:
         parts.append(message("coacte-render-no-meaning", lang=lang))
-    parts.append(f"== {message('coacte-render-matrix', lang=lang)} ==")
     q3 = [i for i in g.ideas if i.kind]
-    parts += _table(
-        [message("coacte-render-col-idea", lang=lang), message("coacte-render-col-kind", lang=lang),
-         *contract.LEVELS],
-        [[_idea_link(i), message(f"coacte-kind-{i.kind}", lang=lang),
-          *(str(i.level_counts().get(level, "")) for level in contract.LEVELS)]
-         for i in q3],
-    )
-    if failed:
-        parts.append(f"== {message('coacte-render-curation-failed', lang=lang)} ==")
-        parts += [f"* {encode(p.location(lang))} : {encode(p.message(lang))}" for p in failed]
+    if q3:
+        parts.append(f"== {message('coacte-render-matrix', lang=lang)} ==")
+        parts += _table(
+            [message("coacte-render-col-idea", lang=lang),
+             message("coacte-render-col-kind", lang=lang), *contract.LEVELS],
+            [[_idea_link(i), message(f"coacte-kind-{i.kind}", lang=lang),
+              *(str(i.level_counts().get(level, "")) for level in contract.LEVELS)]
+             for i in q3],
+        )
+    parts += _failed(failed, lang)
     parts.append(keymap(g.clusters))
     return "\n".join(parts)
+
+
+def _failed(failed: Sequence[Problem], lang: str) -> list[str]:
+    """The moderators' decisions that no longer apply, listed (never dropped)."""
+    if not failed:
+        return []
+    return [f"== {message('coacte-render-curation-failed', lang=lang)} ==",
+            *(f"* {encode(p.location(lang))} : {encode(p.message(lang))}" for p in failed)]
 
 
 def _idea_link(i: GlobalIdea) -> str:

@@ -555,3 +555,14 @@ def test_sections_with_nothing_in_them_are_left_out():
     named = {p.level for p in bare.proposals if p.proposals}
     assert len(headings) == len(named) and headings
     assert set(headings) <= {charts.level_label(level, "fr") for level in named}
+
+
+def test_a_round_without_ideas_draws_no_empty_chart():
+    from coacte.model import GlobalSynthesis
+
+    g = GlobalSynthesis(2, [], [], {})
+    d = data.build(g, GRID, {}, state="clos", page="Synthèse:Globale/Tour 2", url="")
+    assert charts.figures(d, "fr") == {} and charts.draw(d, "fr") == {}
+    assert set(charts.figures(data.build(synthesis(), GRID, {}, state="clos", page="",
+                                         url=""), "fr")) == {"ideas_per_dimension",
+                                                             "responsibility_heatmap"}

@@ -138,3 +138,22 @@ def test_a_merge_carried_from_the_frozen_round_makes_one_idea_to_react_to():
     # Without the decision, two ideas are reacted to.
     alone, _ = delphi_view(debates, 2, TWO_BLOCKERS, None, closed=True)
     assert len(alone.ideas) == 3
+
+
+def test_a_delphi_rounds_page_shows_its_reactions_not_empty_post_it_sections():
+    from coacte.i18n import message
+    from coacte.model import GlobalSynthesis
+    from coacte.render import synthesis_pages as render
+
+    debates, _ = read_debates([page("Mulhouse", [("g3b-aaaa1111", "oui", "4", "Élus", "")])],
+                              GRID)
+    view, _ = delphi_view(debates, 2, PREVIOUS, None, closed=True)
+    lines = delphi_section(view, "fr")
+    # No earlier round to compare with: no empty "change" column.
+    assert message("coacte-round-col-change", lang="fr") not in "\n".join(lines)
+    body = render.global_synthesis(GlobalSynthesis(2, [], [], {}), GRID, [], "fr",
+                                   reactions=lines)
+    assert "g3b-aaaa1111" in body
+    for heading in ("coacte-render-view-dimension", "coacte-render-view-meaning",
+                    "coacte-render-matrix"):
+        assert message(heading, lang="fr") not in body
