@@ -217,7 +217,11 @@ class Synthesis:
 
     @property
     def groups(self) -> list[str]:
-        return _distinct(p.group for d in self.debates for p in d.postits)
+        """The homogeneous groups that took part: wrote post-its, or reacted to the
+        previous round's ideas (a Delphi round may have reactions only)."""
+        return _distinct([*(p.group for d in self.debates for p in d.postits),
+                          *(r.group for d in self.debates for r in d.reactions
+                            if r.answered)])
 
 
 def _distinct(values) -> list[str]:

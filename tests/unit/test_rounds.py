@@ -157,3 +157,13 @@ def test_a_delphi_rounds_page_shows_its_reactions_not_empty_post_it_sections():
     for heading in ("coacte-render-view-dimension", "coacte-render-view-meaning",
                     "coacte-render-matrix"):
         assert message(heading, lang="fr") not in body
+
+
+def test_groups_that_only_reacted_count_as_taking_part():
+    from coacte.synthesis.territory import synthesize
+
+    debates, _ = read_debates([page("Mulhouse", [("g3b-aaaa1111", "oui", "4", "Élus", ""),
+                                                 ("g3b-aaaa1111", "", "", "Jeunes", "")])],
+                              GRID)
+    (s,) = synthesize(debates, GRID)
+    assert s.postits == 0 and s.groups == ["Élus"]  # an empty slot is not taking part
