@@ -32,6 +32,11 @@ QUESTION_LABELS = {
         2: "What did we not achieve that would be important?",
         3: "What are the blockers and the levers to get there?",
     },
+    "pt": {
+        1: "O que conseguimos: até onde avançámos em direção à corresponsabilidade?",
+        2: "O que não conseguimos e que seria importante fazer?",
+        3: "Quais são os bloqueios e as alavancas para lá chegar?",
+    },
 }
 
 
