@@ -32,11 +32,12 @@ def export(wiki: Wiki, round_: int, format_: str, out: Path | None = None, *,
     lang = lang or language()
     computed = load(wiki, round_, stores=stores)
     if not computed.has_debates:
-        report.line(message("coacte-dossier-no-debate", round_, lang=lang), err=True)
+        # The console speaks English like every job's summary; the dossier, ``lang``.
+        report.line(message("coacte-dossier-no-debate", round_, lang="en"), err=True)
         return Result(TO_FIX)
     if computed.problems:
         report.line(message("coacte-dossier-problems", len(computed.problems), round_,
-                            lang=lang), err=True)
+                            lang="en"), err=True)
     dossier = for_round(computed)
     path = out or Path.cwd()
     if path.is_dir():
