@@ -1,4 +1,4 @@
-"""Messages in the MediaWiki format (``en.json``, ``fr.json``, ``qqq.json``).
+"""Messages in the MediaWiki format (``en.json``, ``fr.json``, ``pt.json``, ``qqq.json``).
 
 The extension and the Python side share one format: a key, a text with ``$1``, ``$2``…
 placeholders, and ``qqq.json`` documenting each key for translators. A missing
@@ -12,7 +12,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-LANGUAGES = ("fr", "en")
+LANGUAGES = ("fr", "en", "pt")
 _DIR = Path(__file__).parent
 
 

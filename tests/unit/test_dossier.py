@@ -566,3 +566,14 @@ def test_a_round_without_ideas_draws_no_empty_chart():
     assert set(charts.figures(data.build(synthesis(), GRID, {}, state="clos", page="",
                                          url=""), "fr")) == {"ideas_per_dimension",
                                                              "responsibility_heatmap"}
+
+
+def test_the_dossier_reads_in_portuguese(dossier):
+    pt = html.render(dossier, "pt", with_charts=False)
+    assert '<html lang="pt">' in pt
+    assert message("coacte-dossier-title", 1, lang="pt") in pt
+    assert message("coacte-dossier-title", 1, lang="pt") != message("coacte-dossier-title", 1,
+                                                                     lang="en")
+    for text in ("coacte-dossier-", "$1", "{{", "}}"):
+        assert text not in pt
+    assert "O que conseguimos" in pt  # the method's questions in Portuguese

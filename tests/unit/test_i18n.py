@@ -1,4 +1,4 @@
-"""Every message used by the code exists in English and French, and is documented."""
+"""Every message used by the code exists in English, French and Portuguese, and is documented."""
 
 import re
 from pathlib import Path
@@ -17,7 +17,7 @@ def used_keys() -> set[str]:
 
 
 def test_languages_have_the_same_keys_and_qqq_documents_them():
-    assert keys("en") == keys("fr") == keys("qqq")
+    assert keys("en") == keys("fr") == keys("pt") == keys("qqq")
 
 
 #: Quoted "coacte-…" strings that are names, not messages: the change tag, a thread name,
