@@ -18,8 +18,8 @@ def command(port) -> None:
     """Start the local wiki, install the templates, add the demo debates (several
     territories), check them, write every territory synthesis and the global synthesis
     of round 1 (with its charts), open a Delphi round 2 in which the demo groups react,
-    close it, gather the demo commitments into the programme page and export the round-1
-    dossier as PDF; print where to look.
+    close it, gather the demo commitments into the programme page and export the round-2
+    dossier (round 1's ideas with round 2's reactions) as PDF; print where to look.
 
     Safe to run again: existing pages are kept and nothing unchanged is edited.
     """

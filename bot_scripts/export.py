@@ -29,9 +29,12 @@ from coacte.jobs import export as export_job
               help="csv only: the table to write (default: ideas). The json and xlsx "
                    "formats hold every table.")
 def command(round_, format_, out, lang, table) -> None:
-    """Write the dossier of round N: key figures, ideas by grid dimension and by meaning
-    code, anonymous quotes, the responsibility matrix, what each level is asked to do,
-    the Delphi convergence across rounds and the thematic networks' contributions.
+    """Write the dossier of round N: a first page for decision makers (what each level
+    is asked to do, where the groups agree and what divides them), then key figures,
+    ideas by grid dimension and by meaning code with anonymous quotes, the
+    responsibility matrix, the Delphi rounds up to N (convergence, stability), the
+    thematic networks' contributions, the co-responsibility programme and a method card.
+    A Delphi round without post-its of its own shows the ideas it reacted to.
 
     The round's global synthesis is computed as `coacte global` computes it, but
     nothing is written to the wiki. html is one self-contained page (charts inside),

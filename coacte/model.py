@@ -75,6 +75,13 @@ class GridEntry:
     label: str
     parent: str = ""
     kind: str = "objet"
+    #: The label in other languages (``libellé en``, ``libellé pt``), by language.
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def label_in(self, lang: str) -> str:
+        """The label a reader of ``lang`` sees: theirs when the grid page gives it, else
+        the page's own (French) label."""
+        return self.labels.get(lang) or self.label
 
 
 @dataclass

@@ -140,7 +140,9 @@ def read_grid(page: PageRevision | None) -> tuple[Grid, list[Problem]]:
         if code in grid.entries:
             r.report("code", "coacte-problem-grid-duplicate", code)
             continue
-        grid.entries[code] = GridEntry(code, label, r.get("parent").strip(), kind)
+        labels = {lang: text for lang in ("en", "pt")
+                  if (text := " ".join(r.get(f"libellé {lang}").split()))}
+        grid.entries[code] = GridEntry(code, label, r.get("parent").strip(), kind, labels)
     for entry in grid.entries.values():
         if entry.parent and entry.parent not in grid.entries:
             problems.append(Problem(page.title, None, "parent", "coacte-problem-grid-parent",

@@ -80,7 +80,7 @@ def ideas_per_dimension_figure(dossier: Dossier, lang: str) -> Figure:
     groups = list(dossier.dimensions)
     if not groups:
         return _empty(title, message("coacte-dossier-no-ideas", lang=lang))
-    labels = [short(f"{g.code} — {g.label}" if g.code else
+    labels = [short(f"{g.code} — {dossier.grid_label(g.code, lang, g.label)}" if g.code else
                     message("coacte-dossier-unclassified", lang=lang), 48) for g in groups]
     figure, _ = _figure(1.4 + 0.42 * len(groups))
     ax = figure.add_subplot()

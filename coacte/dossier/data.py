@@ -3,7 +3,8 @@
 :func:`build` turns a round's :class:`~coacte.model.GlobalSynthesis` (and the Delphi
 views of the rounds that reacted) into a :class:`Dossier`, which every output reads: the
 HTML and PDF dossier, the charts and the open data files. Pure: no wiki, no I/O, no
-clock, no language (labels are translated by the renderers; grid labels are the wiki's).
+clock, no language (labels are translated by the renderers; grid labels are the wiki's,
+in each language its grid page gives).
 
 Quotes are post-it texts: post-its carry no author, so a quote names its territory and
 group only. They are chosen deterministically (see :func:`quotes`).
@@ -12,12 +13,23 @@ group only. They are chosen deterministically (see :func:`quotes`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
 from statistics import median
 
 from coacte import contract
-from coacte.model import GlobalIdea, GlobalSynthesis, Grid, GroupKind, GroupKinds, Synthesis
+from coacte.model import (
+    Commitment,
+    GlobalIdea,
+    GlobalSynthesis,
+    Grid,
+    GroupKind,
+    GroupKinds,
+    Synthesis,
+)
+from coacte.programme import status as commitment_status
+from coacte.synthesis import delphi
 from coacte.synthesis.delphi import IdeaStats
 from coacte.synthesis.global_round import Computed
 from coacte.synthesis.rounds import DelphiView
@@ -28,6 +40,22 @@ from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, kind_rank
 QUOTES_PER_IDEA = 3
 #: The sections of a synthesis, in order: questions 1 and 2, then blockers and levers.
 SECTIONS = ((1, ""), (2, ""), (3, "blocage"), (3, "levier"))
+#: An idea divides the groups when its agreement lies in this range (0–1) and it has at
+#: least :data:`DIVIDED_REACTIONS` reactions: about as many groups for as against.
+DIVIDED = (0.3, 0.7)
+DIVIDED_REACTIONS = 2
+#: An idea's agreement is stable between two Delphi rounds when it moved by less than
+#: this (0–1: 15 points). Delphi studies measure stability apart from consensus: a round
+#: can stop when answers no longer move, agreed or not.
+STABLE_MOVE = 0.15
+#: How many proposals per level, and ideas per list, the first page shows.
+FIRST_PAGE = 3
+#: The moderators' decisions the method card counts: the note each leaves on an idea.
+DECISION_NOTES = {"fusionner": "coacte-curation-note-merged",
+                  "séparer": "coacte-curation-note-split",
+                  "distinguer": "coacte-curation-note-distinguished",
+                  "reformuler": "coacte-curation-note-reworded",
+                  "recoder": "coacte-curation-note-recoded"}
 
 
 @dataclass(frozen=True)
@@ -194,6 +222,8 @@ class RoundStat:
     consensus: bool
     votes: tuple[tuple[str, int], ...]
     by_group: tuple[GroupAgreement, ...] = ()
+    #: The groups' comments: ``(territory, group, text)``, anonymous like the quotes.
+    comments: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +240,54 @@ class RoundSummary:
     mean_agreement: float | None
     median_iqr: float | None
     consensus: int
+    #: Against the Delphi round before it: the ideas with an agreement in both, and the
+    #: share of them whose agreement moved by less than :data:`STABLE_MOVE` (``None``
+    #: for the first Delphi round, or when no idea has an agreement in both).
+    compared: int = 0
+    stable: float | None = None
+
+
+@dataclass(frozen=True)
+class Method:
+    """The method card: where every post-it read went (nothing lost), what merged them,
+    the decisions moderators took, the consensus rule, who took part.
+
+    ``read`` = ``valid`` + ``excluded``; the valid post-its made ``territory_ideas``
+    (near-identical post-its of a territory are one idea), which made ``ideas`` global
+    ideas, ``merged_by_tool`` of them joining several territory ideas. ``decisions``
+    counts, per curation action, the ideas it changed (see :data:`DECISION_NOTES`).
+    """
+
+    read: int
+    valid: int
+    excluded: int
+    territory_ideas: int
+    ideas: int
+    merged_by_tool: int
+    decisions: tuple[tuple[str, int], ...]
+    territories: int
+    groups: int
+    languages: tuple[str, ...]
+    reactions: int
+    consensus_agreement: float
+    consensus_iqr: float
+    nuance_weight: float
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A commitment of the co-responsibility programme, with the idea it answers (its
+    statement "" when the key names no idea of the dossier) and its status on the day
+    the dossier was made."""
+
+    who: str
+    what: str
+    key: str
+    idea: str
+    start: str
+    end: str
+    status: str
+    round: int | None
 
 
 @dataclass(frozen=True)
@@ -226,7 +304,9 @@ class Convergence:
 class Dossier:
     """Everything a dossier of round ``round`` shows, in the order it shows it: ideas
     ranked as on the wiki; ``rounds`` and ``convergence`` for the Delphi rounds 2..N
-    that reacted (empty before round 2)."""
+    that reacted (empty before round 2). ``ideas_round`` is the round whose post-its the
+    ideas come from: ``round`` itself, or the round a Delphi round without post-its of
+    its own reacted to."""
 
     round: int
     figures: Figures
@@ -241,6 +321,18 @@ class Dossier:
     state: str = ""
     page: str = ""
     url: str = ""
+    ideas_round: int = 0
+    method: Method | None = None
+    programme: tuple[CommitmentRow, ...] = ()
+    #: The day the programme's statuses are computed for (``None``: no programme).
+    today: date | None = None
+    #: The grid's labels in other languages: code → language → label.
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict, compare=False)
+
+    def grid_label(self, code: str, lang: str, label: str) -> str:
+        """A grid code's label for a reader of ``lang``: the grid page's translation
+        when it gives one, else ``label`` (the page's own)."""
+        return self.labels.get(code, {}).get(lang) or label
 
     @cached_property
     def _by_key(self) -> dict[str, Idea]:
@@ -274,27 +366,135 @@ class Dossier:
     def round_stats(self) -> list[RoundStat]:
         return [s for c in self.convergence for s in c.stats]
 
+    # -- the first page: what a decision maker reads -----------------------------------
+
+    def asks(self, limit: int = FIRST_PAGE) -> list[LevelProposals]:
+        """Per level that is asked something, its ``limit`` first proposals."""
+        return [LevelProposals(p.level, p.proposals[:limit]) for p in self.proposals
+                if p.proposals]
+
+    @property
+    def latest(self) -> list[RoundStat]:
+        """The ideas' statistics in the latest Delphi round shown."""
+        if not self.rounds:
+            return []
+        last = self.rounds[-1].round
+        return [s for s in self.round_stats if s.round == last]
+
+    def agreed(self, limit: int = FIRST_PAGE) -> list[RoundStat]:
+        """The ideas at consensus in the latest Delphi round, most agreed first."""
+        found = [s for s in self.latest if s.consensus]
+        return sorted(found, key=lambda s: (-(s.agreement or 0), -s.reactions))[:limit]
+
+    def divided(self, limit: int = FIRST_PAGE) -> list[RoundStat]:
+        """The ideas that divide the groups in the latest Delphi round (agreement within
+        :data:`DIVIDED`, at least :data:`DIVIDED_REACTIONS` reactions), the most evenly
+        split first."""
+        low, high = DIVIDED
+        found = [s for s in self.latest if not s.consensus and s.agreement is not None
+                 and low <= s.agreement <= high and s.reactions >= DIVIDED_REACTIONS]
+        return sorted(found, key=lambda s: (abs(s.agreement - 0.5), -s.reactions))[:limit]
+
+    def most_shared(self, limit: int = FIRST_PAGE) -> list[Idea]:
+        """Without a Delphi round: the ideas most territories share (at least two)."""
+        shared = [i for i in self.ideas if len(i.territories) > 1]
+        return sorted(shared, key=lambda i: (-len(i.territories), -i.postits))[:limit]
+
+    def known(self, key: str) -> Idea | None:
+        return self._by_key.get(key)
+
+    @property
+    def stability(self) -> list[RoundSummary]:
+        """The Delphi rounds that can be compared with the round before them."""
+        return [r for r in self.rounds if r.stable is not None]
+
 
 def build(g: GlobalSynthesis, grid: Grid, views: Mapping[int, DelphiView] | None = None, *,
-          state: str = "", page: str = "", url: str = "") -> Dossier:
-    """The dossier of ``g``; ``views`` maps Delphi rounds to their views (see
-    :class:`coacte.synthesis.global_round.Computed`)."""
+          state: str = "", page: str = "", url: str = "", round_: int | None = None,
+          commitments: Iterable[Commitment] = (), today: date | None = None,
+          settings: delphi.Settings = delphi.DEFAULT_SETTINGS) -> Dossier:
+    """The dossier of round ``round_`` (default: ``g``'s) showing ``g``'s ideas;
+    ``views`` maps Delphi rounds to their views (see
+    :class:`coacte.synthesis.global_round.Computed`); ``commitments`` of the rounds from
+    ``g``'s to ``round_`` make its programme, statuses as of ``today`` (no programme
+    without a day: the core reads no clock);
+    ``settings`` are the consensus rule the views were computed with."""
     languages = {s.territory: d.language.strip().lower()[:2] for s in g.syntheses
                  for d in s.debates if d.language.strip()}
     ideas = tuple(_idea(i, grid, languages) for i in g.ideas)
     views = dict(sorted((views or {}).items()))
+    rounds = _with_stability([_summary(r, v) for r, v in views.items()], views)
+    number = g.round if round_ is None else round_
     return Dossier(
-        round=g.round,
+        round=number,
         figures=figures(g),
         territories=tuple(_territory(s) for s in g.syntheses),
         ideas=ideas,
         dimensions=tuple(_by_dimension(ideas, grid)),
         meanings=tuple(_by_meaning(ideas, grid)),
         proposals=tuple(proposals(g)),
-        rounds=tuple(_summary(r, v) for r, v in views.items()),
+        rounds=tuple(rounds),
         convergence=tuple(convergence(views)),
         state=state, page=page, url=url,
+        ideas_round=g.round,
+        method=method(g, views, settings),
+        programme=tuple(programme(commitments, ideas, range(g.round, number + 1), today)
+                        if today else ()),
+        today=today,
+        labels={code: dict(e.labels) for code, e in grid.entries.items() if e.labels},
     )
+
+
+def method(g: GlobalSynthesis, views: Mapping[int, DelphiView],
+           settings: delphi.Settings = delphi.DEFAULT_SETTINGS) -> Method:
+    """The method card's figures for ``g`` and the Delphi rounds of ``views``."""
+    notes = [note[0] for i in g.ideas for note in i.curations]
+    decisions = tuple((action, notes.count(key)) for action, key in DECISION_NOTES.items()
+                      if notes.count(key))
+    clusters = g.clusters.values() if g.clusters else [i.members for i in g.ideas]
+    languages = sorted({d.language.strip().lower()[:2] for s in g.syntheses
+                        for d in s.debates if d.language.strip()})
+    return Method(
+        read=g.postits + sum(s.excluded for s in g.syntheses),
+        valid=g.postits,
+        excluded=sum(s.excluded for s in g.syntheses),
+        territory_ideas=sum(len(s.ideas) for s in g.syntheses),
+        ideas=len(g.ideas),
+        merged_by_tool=sum(len(members) > 1 for members in clusters),
+        decisions=decisions,
+        territories=len(g.territories),
+        groups=sum(len(s.groups) for s in g.syntheses),
+        languages=tuple(languages),
+        reactions=sum(len(s.reactions) for v in views.values() for s in v.stats.values()),
+        consensus_agreement=settings.consensus_agreement,
+        consensus_iqr=settings.consensus_iqr,
+        nuance_weight=settings.nuance_weight,
+    )
+
+
+def programme(commitments: Iterable[Commitment], ideas: Iterable[Idea], rounds: range,
+              today: date) -> list[CommitmentRow]:
+    """The commitments of ``rounds`` (those without a round count for the first), by
+    round then actor, each with the idea it names and its status on ``today``."""
+    statements = {i.key: i.statement for i in ideas}
+    rows = [CommitmentRow(c.who, c.what, c.key, statements.get(c.key, ""), c.start, c.end,
+                          commitment_status(c, today), c.round)
+            for c in commitments if (c.round or rounds.start) in rounds]
+    return sorted(rows, key=lambda r: (r.round or 0, normalize(r.who)))
+
+
+def _with_stability(rounds: list[RoundSummary], views: Mapping[int, DelphiView]
+                    ) -> list[RoundSummary]:
+    """Each Delphi round after the first with its stability against the one before."""
+    found = [rounds[0]] if rounds else []
+    for before, now in zip(rounds, rounds[1:], strict=False):
+        old, new = views[before.round].stats, views[now.round].stats
+        moves = [abs(new[k].agreement - old[k].agreement) for k in new
+                 if k in old and new[k].agreement is not None
+                 and old[k].agreement is not None]
+        stable = sum(m < STABLE_MOVE for m in moves) / len(moves) if moves else None
+        found.append(replace(now, compared=len(moves), stable=stable))
+    return found
 
 
 def figures(g: GlobalSynthesis) -> Figures:
@@ -478,7 +678,7 @@ def _stat(r: int, key: str, statement: str, kind: str, s: IdeaStats,
                      for k, v in s.agreement_by_group.items())
     return RoundStat(r, key, statement, kind, len(s.reactions), len(s.territories),
                      s.agreement, s.priority_median, s.priority_iqr, s.consensus,
-                     tuple(s.votes.items()), by_group)
+                     tuple(s.votes.items()), by_group, tuple(s.comments))
 
 
 def convergence(views: Mapping[int, DelphiView]) -> list[Convergence]:
@@ -515,7 +715,12 @@ def _summary(r: int, view: DelphiView) -> RoundSummary:
     )
 
 
-def for_round(computed: Computed) -> Dossier:
-    """The dossier of a computed round (:func:`coacte.synthesis.global_round.compute`)."""
-    return build(computed.synthesis, computed.grid, computed.views, state=computed.state,
-                 page=computed.page, url=computed.url)
+def for_round(computed: Computed, ideas: Computed | None = None, *,
+              commitments: Iterable[Commitment] = (), today: date | None = None) -> Dossier:
+    """The dossier of a computed round (:func:`coacte.synthesis.global_round.compute`),
+    its ideas those of ``ideas`` when given (a Delphi round without post-its of its own
+    shows the ideas it reacted to) and its programme ``commitments``' as of ``today``."""
+    shown = ideas or computed
+    return build(shown.synthesis, computed.grid, computed.views, state=computed.state,
+                 page=computed.page, url=computed.url, round_=computed.round,
+                 commitments=commitments, today=today)

@@ -16,9 +16,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from coacte import contract
 from coacte.dossier import charts
-from coacte.dossier.data import SECTIONS, Dossier
+from coacte.dossier.data import SECTIONS, STABLE_MOVE, Dossier
 from coacte.dossier.text import translator
 
+#: A curation action → its ``coacte-dossier-decision-*`` message suffix.
+DECISION_KEYS = {"fusionner": "merged", "séparer": "split", "distinguer": "distinguished",
+                 "reformuler": "reworded", "recoder": "recoded"}
 #: The round's page state → message suffix.
 STATES = {"ouvert": "open", "clos": "closed", "figé": "frozen", "": "unpublished"}
 
@@ -43,8 +46,13 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}\u00a0%"
 
 
-def number(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+def number(value: float | None, lang: str = "en") -> str:
+    """A statistic as its reader writes it: 2.25 in English, 2,25 in French and
+    Portuguese."""
+    if value is None:
+        return "—"
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang in ("fr", "pt") else text
 
 
 def render(dossier: Dossier, lang: str = "fr", *, with_charts: bool = True) -> str:
@@ -58,24 +66,20 @@ def render(dossier: Dossier, lang: str = "fr", *, with_charts: bool = True) -> s
             "convergence": data_uri(charts.convergence(dossier, lang)),
         }
     questions = contract.QUESTION_LABELS.get(lang, contract.QUESTION_LABELS["fr"])
-    sections = [
-        {"id": f"section-{kind or question}",
-         "title": charts.section_label((question, kind), lang),
-         "question": t("coacte-dossier-question", question, questions[question]),
-         "ideas": dossier.section(question, kind)}
-        for question, kind in SECTIONS
-    ]
     return _environment().get_template("dossier.html").render(
         d=dossier,
         lang=lang,
         t=t,
         charts=images,
-        sections=sections,
+        questions=[t("coacte-dossier-question", n, questions[n]) for n in sorted(questions)],
+        grid_label=lambda code, label: dossier.grid_label(code, lang, label),
+        stable_points=round(STABLE_MOVE * 100),
+        decision_keys=DECISION_KEYS,
         section_names=[charts.section_label(s, lang) for s in SECTIONS],
         section_of=lambda idea: charts.section_label((idea.question, idea.kind), lang),
         levels=[(level, charts.level_label(level, lang)) for level in contract.LEVELS],
         state=t(f"coacte-dossier-state-{STATES.get(dossier.state, 'open')}"),
         percent=percent,
-        number=number,
+        number=lambda value: number(value, lang),
         source_link=dossier.url if dossier.url.startswith(("https://", "http://")) else "",
     )

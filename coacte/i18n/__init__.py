@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("fr", "en", "pt")
 _DIR = Path(__file__).parent
+#: MediaWiki's ``{{PLURAL:$1|one|other}}`` once ``$1`` is replaced by a number.
+_PLURAL = re.compile(r"\{\{PLURAL:\s*(-?[\d.,\u00a0\u202f ]+)\|([^|{}]*)\|([^|{}]*)\}\}")
+
+
+def plural_one(n: float, lang: str) -> bool:
+    """Whether ``n`` takes the singular in ``lang``: 0 and 1 in French (« 0 idée »),
+    only 1 in English and Portuguese (as MediaWiki's and CLDR's rules say)."""
+    return n < 2 if lang == "fr" else n == 1
 
 
 @cache
@@ -45,6 +54,21 @@ def message(key: str, *params: object, lang: str | None = None) -> str:
     for i in range(len(params), 0, -1):
         text = text.replace(f"${i}", str(params[i - 1]))
     return text
+
+
+def plural(text: str, lang: str) -> str:
+    """``text`` with each ``{{PLURAL:n|one|other}}`` resolved for ``lang``: for what
+    MediaWiki does not render (the dossier, the console). Wiki pages keep the magic word,
+    which MediaWiki resolves."""
+    return _PLURAL.sub(lambda m: _choose(m, lang), text) if "{{PLURAL:" in text else text
+
+
+def _choose(m: re.Match[str], lang: str) -> str:
+    digits = re.sub(r"[^\d.-]", "", m[1].replace(",", "."))
+    try:
+        return m[2] if plural_one(abs(float(digits)), lang) else m[3]
+    except ValueError:
+        return m[3]
 
 
 def keys(lang: str) -> set[str]:

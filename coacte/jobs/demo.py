@@ -21,7 +21,8 @@ from coacte.jobs.check import check
 from coacte.jobs.export import export
 from coacte.jobs.global_round import global_synthesis, state_path
 from coacte.jobs.install import ROOT, install
-from coacte.jobs.programme import programme
+from coacte.jobs.programme import compose, programme
+from coacte.jobs.publish import publish
 from coacte.jobs.report import DONE, Report, Result
 from coacte.jobs.rounds import open_round
 from coacte.jobs.synthesize import synthesize
@@ -57,6 +58,27 @@ DEMO_GROUPS = {
 }
 
 
+#: The language each demo territory reacts in, and what a group that does not simply
+#: agree might write (the dossier quotes them where the groups are divided).
+DEMO_LANGUAGES = {"Mulhouse": "fr", "Braine-l'Alleud": "fr", "Odemira": "pt", "Bristol": "en"}
+DEMO_COMMENTS = {
+    "nuancé": {
+        "fr": ("Oui, mais pas sans les associations qui le font déjà.",
+               "D'accord sur le fond, le calendrier nous paraît irréaliste."),
+        "pt": ("Sim, mas só com as associações que já o fazem.",
+               "Concordamos, mas faltam meios para o pôr em prática."),
+        "en": ("Yes, but only with the groups already doing it.",
+               "Agreed in principle; the timing is unrealistic."),
+    },
+    "non": {
+        "fr": ("Ce n'est pas la priorité chez nous.",
+               "Cela relève de l'État, pas de la commune."),
+        "pt": ("Não é a prioridade aqui.", "Isso cabe ao Estado, não ao município."),
+        "en": ("Not a priority here.", "That is for the government, not the council."),
+    },
+}
+
+
 def demo_reactions(text: str, territory: str) -> str:
     """A seeded round-2 page with its reaction slots filled in as two groups of the
     territory might (deterministic, so a re-run of the demo changes nothing)."""
@@ -74,8 +96,11 @@ def demo_reactions(text: str, territory: str) -> str:
             digest = hashlib.sha1(f"{territory}/{group}/{key}".encode()).digest()
             agreement = ("oui", "oui", "oui", "nuancé", "non")[digest[0] % 5]
             priority = 2 + digest[1] % 4
+            comments = DEMO_COMMENTS.get(agreement, {}).get(DEMO_LANGUAGES.get(territory, "fr"))
+            comment = comments[digest[2] % len(comments)] if comments else ""
             filled = (block.replace("| accord = \n", f"| accord = {agreement}\n")
                       .replace("| priorité = \n", f"| priorité = {priority}\n")
+                      .replace("| commentaire = \n", f"| commentaire = {comment}\n")
                       .replace("| groupe = \n", f"| groupe = {group}\n"))
             out.append(marker + filled + "}}")
     out.append(rest)
@@ -84,12 +109,15 @@ def demo_reactions(text: str, territory: str) -> str:
 
 #: The day the demo programme's statuses are computed on (so a re-run changes nothing).
 DEMO_TODAY = date(2016, 4, 1)
+#: The day of the programme the demo proposes as in approval mode, for the desk.
+DEMO_LATER = date(2016, 7, 1)
 
 
 def demo(connect: Callable[[], Wiki], *, port: int = 8080, report: Report | None = None,
          stores: Stores = NONE, dossier: Path | None = None) -> Result:
     """Start the local wiki on ``port``, then run every job on the demo debates and
-    write the round-1 dossier as PDF to ``dossier`` (default ``<home>/coacte-round-1.pdf``);
+    write the round-2 dossier (round 1's ideas with round 2's reactions) as PDF to
+    ``dossier`` (default ``<home>/coacte-round-2.pdf``);
     ends by telling where to look. Safe to run again: existing pages are kept and
     nothing unchanged is edited.
 
@@ -100,7 +128,7 @@ def demo(connect: Callable[[], Wiki], *, port: int = 8080, report: Report | None
     :class:`~coacte.jobs.report.JobError` or the stop page goes up to the caller.
     """
     report = report or Report()
-    dossier = dossier or settings.home() / "coacte-round-1.pdf"
+    dossier = dossier or settings.home() / "coacte-round-2.pdf"
     localwiki.ensure_packages()
     localwiki.up(settings.home(), port=port)
     return run_demo(connect, report=report, stores=stores, dossier=dossier)
@@ -121,14 +149,27 @@ def run_demo(connect: Callable[[], Wiki], *, report: Report, stores: Stores = NO
     _global(connect(), 1, report, stores)
     _round_two(wiki, connect, report, stores)
     programme(connect(), 1, DEMO_TODAY, report=report)
+    _proposal(connect(), report)
     # The report again, now that round 2's pages exist: a second demo finds it right.
     check(connect(), report=report, stores=stores)
-    exported = export(connect(), 1, "pdf", dossier, report=report, stores=stores)
+    exported = export(connect(), 2, "pdf", dossier, report=report, stores=stores,
+                      today=DEMO_TODAY)
     if exported.status != DONE:
         return exported
     for line in ready_lines(wiki.config, wiki.titles, urls, dossier):
         report.line(line)
     return Result(DONE, urls=urls, data={"dossier": str(dossier)})
+
+
+def _proposal(wiki: Wiki, report: Report) -> None:
+    """The programme page as of a later day, proposed as the bot does in approval mode
+    (its chart left as it is): the desk's proposals page has one to approve or reject.
+    Proposed again only when it differs from the pending one, so a second demo edits
+    nothing."""
+    later = compose(wiki, 1, DEMO_LATER)
+    wiki.config = replace(wiki.config, approval=True)
+    publish(wiki, {later.title: (later.body, later.summary)}, current=later.current,
+            progress=report.outcome)
 
 
 def _create_pages(wiki: Wiki, report: Report) -> None:
@@ -197,7 +238,9 @@ def ready_lines(config: Config, named: Titles, urls: list[str], dossier: Path) -
              f"    {config.page_url(named.global_synthesis(2))}",
              "  the co-responsibility programme (commitments, timeline):",
              f"    {config.page_url('CO-ACTE/Programme/Tour 1')}",
-             f"  the dossier for media and policy makers: {dossier}"]
+             "  the dossier of round 2 (round 1's ideas, what each level is asked, where "
+             "the groups agree and divide):",
+             f"    {dossier}"]
     web = config.extra.get("web", {})
     if web.get("url"):
         lines.append(f"  the forms and the moderators' desk: run `coacte serve`, then open "

@@ -209,15 +209,22 @@ def _charts(wiki: Wiki, dossier, page: str, lang: str, dry_run: bool,
 
 
 def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None,
-         stores: Stores = NONE) -> Computed:
+         stores: Stores = NONE, reacted_to: bool = False) -> Computed:
     """Read the debates, the grid, the global pages of rounds 1..``round_`` and the
     networks' contributions, then :func:`compute`, as :func:`global_synthesis` does.
-    Reads only: nothing is written."""
+    Reads only: nothing is written.
+
+    With ``reacted_to``, a Delphi round without post-its of its own comes with the round
+    it reacted to, computed from the same reads, in ``Computed.reacted_to``: what a
+    dossier of the round shows as its ideas."""
     pages = read_pages(wiki, round_)
     inputs = read_inputs(wiki, parse_store=stores.parsed)
-    computed, problems = _compute(wiki, round_, pages, inputs,
-                                  cluster or default_cluster(stores.vectors))
+    cluster = cluster or default_cluster(stores.vectors)
+    computed, problems = _compute(wiki, round_, pages, inputs, cluster)
     computed.problems = inputs.problems + problems + computed.problems
     computed.page = wiki.titles.global_synthesis(round_)
     computed.url = wiki.config.page_url(computed.page)
+    if reacted_to and not computed.synthesis.postits and round_ in computed.views:
+        earlier = {n: page for n, page in pages.items() if n < round_}
+        computed.reacted_to, _ = _compute(wiki, round_ - 1, earlier, inputs, cluster)
     return computed

@@ -50,6 +50,9 @@ class Computed:
     #: The global page's title and address (filled by :func:`load`).
     page: str = ""
     url: str = ""
+    #: For a Delphi round without post-its of its own: the round it reacted to, when
+    #: asked for (:func:`coacte.jobs.global_round.load`), whose ideas a dossier shows.
+    reacted_to: Computed | None = None
 
     @property
     def has_debates(self) -> bool:

@@ -193,7 +193,31 @@ def test_delphi_round_shows_convergence(round_74, tmp_path):
     assert frozen["state"] == "figé" and [i["key"] for i in frozen["ideas"]] == [
         i["key"] for i in ideas]
     page = export(tmp_path, "html", "--lang", "fr", round_=DELPHI).read_text(encoding="utf-8")
-    # round 75 has reactions but no new post-it: only the convergence chart
-    assert page.count("data:image/png;base64,") == 1
+    # Round 75 has reactions but no post-it of its own: its dossier shows round 74's
+    # ideas (their two charts) with the reactions (the convergence chart).
+    assert page.count("data:image/png;base64,") == 3
     assert "Diagrammes en barres par tour Delphi" in page
     assert f"Réactions des groupes aux idées du tour {ROUND}" in page
+    assert 'id="ideas"' in page and 'id="delphi"' in page and 'id="method"' in page
+
+
+def test_the_first_page_says_what_each_level_is_asked_and_where_groups_agree(round_74,
+                                                                            tmp_path):
+    """The dossier of the Delphi round, in English: its first page (pdftotext)."""
+    if revid_of(bot(round_74), f"Synthèse:Globale/Tour {DELPHI}") is None:
+        test_delphi_round_shows_convergence(round_74, tmp_path)
+    out = export(tmp_path, "pdf", "--lang", "en", round_=DELPHI)
+    first = subprocess.run(["pdftotext", "-l", "1", str(out), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    flat = " ".join(first.split())
+    assert f"Global synthesis of the citizens' debates — round {DELPHI}" in flat
+    assert "At a glance" in flat and "What the territories ask of each level" in flat
+    assert "National" in flat and "Local" in flat
+    assert f"Where the territories agree (round {DELPHI})" in flat
+    # the funding blocker: both reactions yes; its statement in the reader's language
+    assert "Funding is voted every year so we cannot plan anything." in flat
+    assert "agreement 100 %, 2 reactions" in flat
+    assert "Method card" not in flat  # the method card is at the end, not on page 1
+    whole = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Method card" in whole and "No post-it is lost." in " ".join(whole.split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 
 import mwclient
@@ -159,3 +160,18 @@ def test_the_demo_runs_twice_and_the_second_run_edits_nothing(local_wiki, tmp_pa
                             rctitle="Débat:Bristol/Tour 1", rcprop="user|title",
                             formatversion=2)["query"]["recentchanges"]
     assert any(c["user"] == local_wiki.extra["local"]["editor_user"] for c in waiting)
+    # A proposal waits for the desk (approval mode), the same one after the second run.
+    from coacte.jobs.desk import pending
+
+    assert [p.target for p in pending(wiki)] == ["CO-ACTE/Programme/Tour 1"]
+    # The demo commitments name their ideas: the programme shows them, reports nothing.
+    programme = wiki.read(["CO-ACTE/Programme/Tour 1"])["CO-ACTE/Programme/Tour 1"].text
+    assert "Le potager collectif de la maison de quartier" in programme
+    assert "Aucune idée de" not in programme  # no commitment names an unknown key
+    # The round-2 dossier: round 1's ideas with round 2's reactions, quotes where divided.
+    text = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "two.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "tour 2" in flat and "L'essentiel" in flat and "Ce qui divise (tour 2)" in flat
+    assert "Ce que les territoires demandent à chaque niveau" in flat
+    assert "«" in flat  # a group's comment quoted

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from openpyxl import load_workbook
 
 from coacte import dossier as dossiers
@@ -577,3 +578,145 @@ def test_the_dossier_reads_in_portuguese(dossier):
     for text in ("coacte-dossier-", "$1", "{{", "}}"):
         assert text not in pt
     assert "O que conseguimos" in pt  # the method's questions in Portuguese
+
+
+# --- what a decision maker reads: the first page, stability, programme, method card --
+
+
+def test_first_page_asks_each_level_and_shows_agreement_and_division(dossier):
+    asks = dossier.asks()
+    assert [a.level for a in asks] == [p.level for p in dossier.proposals if p.proposals]
+    assert all(0 < len(a.proposals) <= data.FIRST_PAGE for a in asks)
+    # Round 3 (the latest): the funding blocker at 5/6 and the budget at 1, both agreed.
+    assert [s.round for s in dossier.latest] == [3] * len(dossier.latest)
+    agreed = dossier.agreed()
+    assert [s.statement[:20] for s in agreed] == ["Un budget participat", FUNDING[:20]]
+    assert dossier.divided() == []  # nothing split in round 3
+    split = dataclasses.replace(dossier, rounds=dossier.rounds[:1],
+                                convergence=tuple(dataclasses.replace(
+                                    c, stats=c.stats[:1]) for c in dossier.convergence))
+    assert [s.statement for s in split.divided()] == [FUNDING]  # 50 % in round 2
+    page = html.render(split, "en", with_charts=False)
+    first = page[page.index('id="essentials"'):page.index('id="contents"')]
+    assert message("coacte-dossier-h-divided", 2, lang="en") in first
+    assert "yes 1, qualified 1, no 1" in first
+    assert message("coacte-dossier-h-asks", lang="en") in first
+
+
+def test_first_page_without_delphi_shows_the_most_shared_ideas():
+    bare = data.build(synthesis(), GRID, {}, state="clos", page="", url="")
+    assert [len(i.territories) for i in bare.most_shared()] == [2, 2, 2]
+    page = html.render(bare, "fr", with_charts=False)
+    first = page[page.index('id="essentials"'):page.index('id="contents"')]
+    assert message("coacte-dossier-h-shared", lang="fr") in first
+    assert message("coacte-dossier-h-agreed", 2, lang="fr") not in first
+
+
+def test_stability_between_delphi_rounds(dossier):
+    two, three = dossier.rounds
+    assert (two.stable, two.compared) == (None, 0)  # nothing before round 2
+    # Funding moved from 50 % to 83 % (33 points), the budget stayed at 100 %: 1 of 2.
+    assert three.compared == 2 and three.stable == pytest.approx(0.5)
+    assert dossier.stability == [three]
+    page = html.render(dossier, "en", with_charts=False)
+    assert message("coacte-dossier-stability", 3, "50\u00a0%", 2, 2, lang="en") in page
+
+
+def test_reaction_comments_are_quoted_where_groups_divide():
+    g = synthesis()
+    ideas = [PublishedIdea(i.key, 3, i.kind, i.statement) for i in g.ideas if i.kind]
+    funding = next(i.key for i in ideas if i.statement == FUNDING)
+    reactions = [Reaction("Débat:Mulhouse/Tour 2", 1, 1, "Mulhouse", 2, funding, "oui", 4,
+                          "", "Élus"),
+                 Reaction("Débat:Bristol/Tour 2", 1, 1, "Bristol", 2, funding, "non", 2,
+                          "Not <b>our</b> job", "Councillors")]
+    stats, _ = delphi.round_stats(reactions, [i.key for i in ideas])
+    d = data.build(g, GRID, {2: DelphiView(1, "Synthèse:Globale/Tour 1", ideas, stats)})
+    assert [s.key for s in d.divided()] == [funding]
+    page = html.render(d, "en", with_charts=False)
+    first = page[page.index('id="essentials"'):page.index('id="contents"')]
+    assert "<q>Not &lt;b&gt;our&lt;/b&gt; job</q> — Bristol, Councillors" in first
+
+
+def test_a_delphi_round_without_post_its_shows_the_ideas_it_reacted_to(dossier):
+    g = synthesis()
+    d = data.build(g, GRID, views(g), round_=3)
+    assert (d.round, d.ideas_round) == (3, 1) and d.ideas
+    page = html.render(d, "fr", with_charts=False)
+    assert message("coacte-dossier-title", 3, lang="fr") in page
+    assert 'id="ideas"' in page and 'id="delphi"' in page
+    assert message("coacte-dossier-lead-delphi", 3, 1, lang="fr").split(" :")[0] in page
+
+
+def test_the_programme_names_its_ideas_and_says_its_day():
+    from datetime import date
+
+    from coacte.model import Commitment
+
+    g = synthesis()
+    budget = next(i.key for i in g.ideas if i.kind == "levier")
+    commitments = [
+        Commitment("Engagements", 1, 1, "Ville de Mulhouse", "Voter un budget participatif",
+                   "2016-01-01", "2016-03-01", budget, 1),
+        Commitment("Engagements", 1, 2, "Collectif", "Réparer le toit", "", "", "", 1),
+        Commitment("Engagements", 1, 3, "Autre tour", "Hors sujet", "", "", "", 4),
+    ]
+    d = data.build(g, GRID, {}, commitments=commitments, today=date(2016, 4, 1))
+    assert [(r.who, r.status, bool(r.idea)) for r in d.programme] == [
+        ("Collectif", "undated", False), ("Ville de Mulhouse", "overdue", True)]
+    page = html.render(d, "en", with_charts=False)
+    assert 'id="programme"' in page and "2016-04-01" in page
+    assert f'<a href="#idea-{budget}">Un budget participatif</a>' in page
+    assert data.build(g, GRID, {}, commitments=commitments).programme == ()  # no day
+
+
+def test_the_method_card_accounts_for_every_post_it(dossier):
+    m = dossier.method
+    assert m.read == m.valid + m.excluded == 9 + 2
+    assert m.territory_ideas == 8 and m.ideas == 5  # Mulhouse's two funding post-its: one
+    assert m.merged_by_tool == 3  # funding, housing, budget: several territories each
+    assert m.decisions == () and m.languages == ("fr",)
+    assert m.reactions == 8 and m.consensus_agreement == 0.75
+    page = html.render(dossier, "en", with_charts=False)
+    card = page[page.index('id="method"'):]
+    read = message("coacte-dossier-method-read-text", 11, 9, 2, 8, 5, lang="en")
+    assert str(escape(read)) in card
+    assert str(escape(message("coacte-dossier-method-no-decision", lang="en"))) in card
+
+
+def test_moderators_decisions_are_counted_once_each():
+    from coacte.curation import Curation, apply
+
+    g = synthesis()
+    funding, roof = (i.key for i in g.ideas if i.kind == "blocage")
+    g.ideas, problems = apply(g.ideas, [
+        Curation("fusionner", ideas=(funding, roof), page="p", ordinal=1),
+        Curation("reformuler", idea=funding, statement="L'argent arrive trop tard", page="p",
+                 ordinal=2),
+    ], GRID)
+    assert problems == []
+    m = data.build(g, GRID).method
+    assert dict(m.decisions) == {"fusionner": 1, "reformuler": 1}
+    card = html.render(data.build(g, GRID), "en", with_charts=False)
+    assert "1 merge, 1 rewording." in card
+
+
+def test_grid_labels_in_the_readers_language():
+    grid = Grid({**GRID.entries, "A": GridEntry("A", "Accès aux moyens de vie",
+                                               labels={"en": "Access to means of living"})})
+    d = data.build(synthesis(), grid)
+    assert d.grid_label("A", "en", "Accès aux moyens de vie") == "Access to means of living"
+    assert d.grid_label("A", "pt", "Accès aux moyens de vie") == "Accès aux moyens de vie"
+    assert "A — Access to means of living" in html.render(d, "en", with_charts=False)
+    assert "A — Accès aux moyens de vie" in html.render(d, "fr", with_charts=False)
+
+
+def test_plural_forms_follow_each_language():
+    from coacte.dossier.text import translator
+
+    def t(n, lang):
+        return translator(lang)("coacte-dossier-territories-count", n)
+    assert (t(1, "en"), t(0, "en"), t(0, "fr"), t(2, "pt")) == (
+        "1 territory", "0 territories", "0 territoire", "2 territórios")
+    # Wiki pages keep the magic word: MediaWiki resolves it.
+    assert "{{PLURAL:" in message("coacte-dossier-territories-count", 2, lang="en")

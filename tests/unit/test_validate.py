@@ -217,3 +217,26 @@ def test_choices_compare_without_case_accents_or_spacing():
     assert debate.formula == "programme d'actions"
     assert debate.postits[0].kind == "levier"
     assert debate.postits[0].levels == ("régional", "européen", "mondial")
+
+
+def test_grid_labels_in_other_languages():
+    grid, problems = read_grid(page(
+        "{{CO-ACTE code | code = A | libellé = Accès | libellé en =  Access  to means "
+        "| label pt = Acesso }}{{CO-ACTE code | code = B | libellé = Cadre }}"))
+    assert problems == []
+    assert grid.entries["A"].labels == {"en": "Access to means", "pt": "Acesso"}
+    assert [grid.entries["A"].label_in(lang) for lang in ("fr", "en", "pt")] == [
+        "Accès", "Access to means", "Acesso"]
+    assert grid.entries["B"].label_in("en") == "Cadre"  # the page's own when untranslated
+
+
+def test_the_installed_grid_speaks_every_language():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "templates" / "pages" / "grille.wikitext").read_text(
+        "utf-8")
+    grid, problems = read_grid(PageRevision("CO-ACTE/Grille", 1, "t", text))
+    assert problems == [] and len(grid.entries) > 60
+    for entry in grid.entries.values():
+        assert set(entry.labels) == {"en", "pt"}, entry.code
+        assert all(entry.labels.values()), entry.code
