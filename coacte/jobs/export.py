@@ -54,6 +54,6 @@ def export(wiki: Wiki, round_: int, format_: str, out: Path | None = None, *,
     path.write_bytes(dossiers.render(dossier, format_, lang, table or "ideas"))
     f = dossier.figures
     report.line(message("coacte-dossier-written", path, round_, f.territories, f.postits,
-                        f.ideas, lang=lang))
+                        f.ideas, lang="en"))
     return Result(DONE, data={"path": str(path), "territories": f.territories,
                               "postits": f.postits, "ideas": f.ideas})

@@ -1,4 +1,4 @@
-"""The interface's language: French or English, chosen from the browser.
+"""The interface's language: French, English or Portuguese, chosen from the browser.
 
 Messages live in the same MediaWiki-style JSON files as the bots' (``coacte/i18n/web``),
 so one format serves the wiki, the bots and the service.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from coacte.i18n import LANGUAGES, message
+from coacte.i18n import LANGUAGES, message, plural
 
 
 def init_app(app: Flask) -> None:
@@ -24,5 +24,7 @@ def init_app(app: Flask) -> None:
 
 
 def t(key: str, *params: object) -> str:
-    """A message in the request's language (plain text: Jinja escapes it)."""
-    return message(key, *params, lang=g.get("lang", "fr"))
+    """A message in the request's language, plural forms resolved (plain text: Jinja
+    escapes it)."""
+    lang = g.get("lang", "fr")
+    return plural(message(key, *params, lang=lang), lang)
