@@ -92,12 +92,12 @@ class FieldDef:
     def label(self, lang: str) -> str:
         if self.label_key:
             return message(self.label_key, lang=lang)
-        return self.param.label_en if lang == "en" else self.param.label_fr
+        return self.param.label(lang)
 
     def help(self, lang: str) -> str:
         if self.help_key:
             return message(self.help_key, lang=lang)
-        return self.param.description_en if lang == "en" else self.param.description_fr
+        return self.param.description(lang)
 
 
 @dataclass(frozen=True)

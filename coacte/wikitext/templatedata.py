@@ -1,6 +1,6 @@
 """TemplateData for the contract's templates, generated from :mod:`coacte.contract`.
 
-VisualEditor shows it as a form: French labels and descriptions (English too), the
+VisualEditor shows it as a form: labels and descriptions in French, English and Portuguese, the
 English aliases, types, required and suggested flags, accepted values. Generated, so the
 form on the wiki can never disagree with what the validator accepts.
 """
@@ -12,14 +12,14 @@ import json
 from coacte.contract import Param, Template
 
 
-def _bilingual(fr: str, en: str) -> dict[str, str]:
-    return {"fr": fr, "en": en}
+def _languages(fr: str, en: str, pt: str = "") -> dict[str, str]:
+    return {"fr": fr, "en": en, "pt": pt} if pt else {"fr": fr, "en": en}
 
 
 def _param(p: Param) -> dict:
     data: dict = {
-        "label": _bilingual(p.label_fr, p.label_en),
-        "description": _bilingual(p.description_fr, p.description_en),
+        "label": _languages(p.label_fr, p.label_en, p.label_pt),
+        "description": _languages(p.description_fr, p.description_en, p.description_pt),
         "type": p.type,
         "required": p.required,
         "suggested": p.suggested,
@@ -35,7 +35,8 @@ def _param(p: Param) -> dict:
 
 def templatedata(template: Template) -> dict:
     return {
-        "description": _bilingual(template.description_fr, template.description_en),
+        "description": _languages(template.description_fr, template.description_en,
+                                  template.description_pt),
         "params": {p.name: _param(p) for p in template.params},
         "paramOrder": [p.name for p in template.params],
         "format": template.format,

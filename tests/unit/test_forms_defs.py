@@ -169,3 +169,15 @@ def test_every_message_of_the_forms_templates_exists_in_both_languages():
         encoding="utf-8")) for lang in ("en", "fr", "qqq")}
     assert set(files["en"]) == set(files["fr"]) == set(files["qqq"])
     assert "@metadata" in files["en"]
+
+
+def test_every_form_field_speaks_portuguese():
+    """A Portuguese facilitator reads every field's label and help in Portuguese."""
+    from coacte import contract
+
+    for template in (t for t in vars(contract).values() if isinstance(t, contract.Template)):
+        assert template.description_pt, template.name
+        for p in template.params:
+            assert p.label("pt") == p.label_pt and p.label_pt, (template.name, p.name)
+            assert p.description("pt") == p.description_pt and p.description_pt, p.name
+            assert p.label("en") == p.label_en and p.label("fr") == p.label_fr
