@@ -27,7 +27,7 @@ from coacte.model import (
     Reaction,
 )
 from coacte.problems import Problem
-from coacte.wikitext.parse import Call, calls
+from coacte.wikitext.parse import Call, calls, parse
 from coacte.wikitext.values import decode, split_list
 
 #: ``object[/meaning[/beneficiary]]``: ``C01``, ``A01-11/P15/k``, ``B/O``.
@@ -209,7 +209,11 @@ def read_debate(page: PageRevision, grid: Grid) -> tuple[Debate | None, list[Pro
     left out whole; an invalid post-it is left out alone and counted in ``excluded``.
     """
     problems: list[Problem] = []
-    found = calls(page.text)
+    parsed = parse(page.text)
+    found = parsed.calls
+    for template, line in parsed.unclosed:  # shown as plain text: not a post-it
+        problems.append(Problem(page.title, None, None, "coacte-problem-unclosed",
+                                (template.name, line)))
     headers = [c for c in found if c.template is contract.DEBATE]
     if not headers:
         problems.append(Problem(page.title, None, None, "coacte-problem-no-header",
@@ -227,6 +231,10 @@ def read_debate(page: PageRevision, grid: Grid) -> tuple[Debate | None, list[Pro
                 debate.reactions.append(reaction)
         if call.template is contract.POSTIT:
             postit = _read_postit(page, call, grid, problems)
+            if call.inside:  # it shows inside the other's text, not as a post-it of its own
+                problems.append(Problem(page.title, call.ordinal, None,
+                                        "coacte-problem-nested", (call.inside, call.line)))
+                postit = None
             if debate is None:
                 continue
             if postit is None:
