@@ -595,6 +595,12 @@ def fold(text: str) -> str:
     return " ".join(letters.split())
 
 
+#: Post-it texts longer than this (characters) are reported on the check report, and
+#: the comparisons that merge post-its and ideas read only this much of them (the whole
+#: text stays in the synthesis): one pasted book must not take gigabytes to compare.
+POSTIT_CHARS = 5000
+
+
 def template_named(name: str) -> Template | None:
     """The contract template a call's name stands for (MediaWiki's title rules: first
     letter case-insensitive, ``_`` = space, optional ``Modèle:``/``Template:`` prefix)."""

@@ -318,6 +318,9 @@ def _read_postit(page: PageRevision, call: Call, grid: Grid,
     text = r.get("texte")
     if not text:
         r.report("texte", "coacte-problem-required", "texte")
+    elif len(text) > contract.POSTIT_CHARS:  # kept whole; compared by its beginning
+        r.report("texte", "coacte-problem-text-long", len(text), contract.POSTIT_CHARS,
+                 blocking=False)
     kind = _kind(r, question)
     code = r.get("code").strip()
     if code:
@@ -418,6 +421,44 @@ def code_problems(code: str, grid: Grid) -> list[tuple]:
     return found
 
 
+#: Characters MediaWiki drops from a title (directional marks and overrides), and the
+#: spaces it folds into one underscore (its title codec's rules, since 1.18).
+_TITLE_DROPPED = re.compile("[\u200e\u200f\u202a-\u202e]")
+_TITLE_SPACES = re.compile("[ _\u00a0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f"
+                           "\u3000]+")
+
+
+def title_key(territory: str) -> str:
+    """The page a territory's name leads to, as MediaWiki normalises titles (dropped
+    marks, folded spaces, first letter in capitals), without case: two territories with
+    one key would write one synthesis page."""
+    text = _TITLE_SPACES.sub(" ", _TITLE_DROPPED.sub("", territory)).strip()
+    return text.casefold()
+
+
+def colliding(debates: list[Debate]) -> tuple[list[Debate], list[Problem]]:
+    """The debates whose territories are distinct names but one page on the wiki
+    (``A`` and ``A`` + U+202E): each run would overwrite the other's synthesis, so
+    neither is kept until a facilitator renames one; the others, and the problems."""
+    by_page: dict[tuple[str, int], list[Debate]] = defaultdict(list)
+    for debate in debates:
+        by_page[(title_key(debate.territory), debate.round)].append(debate)
+    kept: list[Debate] = []
+    problems: list[Problem] = []
+    for same in by_page.values():
+        names = {d.territory.casefold() for d in same}
+        if len(names) < 2:
+            kept += same
+            continue
+        for debate in same:
+            others = ", ".join(f"{d.territory!r} ({d.page})" for d in same
+                               if d.territory.casefold() != debate.territory.casefold())
+            problems.append(Problem(debate.page, None, "territoire",
+                                    "coacte-problem-territory-collision",
+                                    (repr(debate.territory), others)))
+    return [d for d in debates if d in kept], problems
+
+
 def check_debates(debates: list[Debate]) -> list[Problem]:
     """Problems across pages: two debate pages for the same territory and round.
 
@@ -459,6 +500,8 @@ def read_debates(pages: Iterable[PageRevision], grid: Grid, *,
         problems.extend(found)
         if debate is not None:
             debates.append(debate)
+    debates, collisions = colliding(debates)
+    problems.extend(collisions)
     problems.extend(check_debates(debates))
     problems.sort(key=Problem.sort_key)
     return debates, problems

@@ -29,6 +29,7 @@ import numpy as np
 
 from coacte.cache.vectors import EmbeddingStore
 from coacte.synthesis.parallel import parallel_map, workers
+from coacte.synthesis.similarity import compared
 
 #: Size of the encoder's vectors (USE multilingual v3).
 DIMENSIONS = 512
@@ -68,11 +69,12 @@ def _load():
 def embed(texts: Sequence[str], store: EmbeddingStore | None = None) -> np.ndarray:
     """L2-normalised sentence embeddings, shape ``(len(texts), DIMENSIONS)``, float32.
 
-    Texts are lower-cased with single spaces first (the encoder rates "LES BÉNÉVOLES"
-    far from "les bénévoles"); identical texts are encoded once. With a ``store``, the
+    Texts are cut to what the comparisons read (:func:`~.similarity.compared`) and
+    lower-cased with single spaces (the encoder rates "LES BÉNÉVOLES" far from "les
+    bénévoles"); identical texts are encoded once. With a ``store``, the
     vectors it holds are read back and only the other texts are encoded (and stored).
     """
-    prepared = [" ".join(t.lower().split()) for t in texts]
+    prepared = [" ".join(compared(t).lower().split()) for t in texts]
     if not prepared:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     unique = list(dict.fromkeys(prepared))

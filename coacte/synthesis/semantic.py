@@ -55,7 +55,7 @@ from scipy.spatial.distance import squareform
 from coacte.cache.vectors import EmbeddingStore
 from coacte.synthesis.encoder import embed
 from coacte.synthesis.parallel import parallel_map
-from coacte.synthesis.similarity import negations, normalize, same_idea
+from coacte.synthesis.similarity import compared, negations, normalize, same_idea
 
 log = logging.getLogger(__name__)
 
@@ -336,8 +336,9 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 
 def _content_words(text: str) -> list[str]:
-    """The words that carry the idea, accents kept (the encoder knows "épuisés")."""
-    return list(dict.fromkeys(w for w in _TOKEN.findall(text.casefold())
+    """The words that carry the idea, accents kept (the encoder knows "épuisés"), of what
+    the comparisons read of the text (:func:`~.similarity.compared`)."""
+    return list(dict.fromkeys(w for w in _TOKEN.findall(compared(text).casefold())
                               if w not in _STOPWORDS))
 
 

@@ -15,6 +15,8 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
+from coacte.contract import POSTIT_CHARS
+
 #: Negation words in the network's languages (accents already folded).
 NEGATIONS = frozenset((
     "ne", "n", "pas", "non", "sans", "jamais", "aucun", "aucune", "rien", "ni", "plus",
@@ -37,9 +39,17 @@ class _Marks(dict):
 _MARKS = _Marks()
 
 
+def compared(text: str) -> str:
+    """What the comparisons read of a text: its first :data:`~coacte.contract.POSTIT_CHARS`
+    characters (letter ratios and sentence vectors cost memory with the length; a 2 MB
+    post-it took 5.8 GB)."""
+    return text[:POSTIT_CHARS]
+
+
 def normalize(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces: the text's letters only."""
-    folded = text.casefold()
+    """Lower case, no accents, no punctuation, single spaces: the letters of what the
+    comparisons read of the text (:func:`compared`)."""
+    folded = compared(text).casefold()
     if not folded.isascii():  # ASCII has no accents to take off (half the texts)
         folded = unicodedata.normalize("NFKD", folded).translate(_MARKS)
     return " ".join(_WORD.findall(folded))

@@ -73,3 +73,41 @@ def test_a_post_it_inside_another_is_reported_not_counted_twice():
     assert len(debate.postits) == 1 and debate.excluded == 1
     nested = [p for p in problems if p.key == "coacte-problem-nested"]
     assert [(p.index, p.params) for p in nested] == [(2, ("CO-ACTE post-it", 2))]
+
+
+def test_territories_that_lead_to_one_page_are_reported_and_neither_kept():
+    from coacte.validate import read_debates
+
+    def page(territory: str, n: int) -> PageRevision:
+        return PageRevision(f"Débat:T{n}/Tour 1", n, "t",
+                            f"{{{{CO-ACTE débat | territoire = {territory} | tour = 1 }}}}\n"
+                            "{{CO-ACTE post-it | question = 1 | texte = x }}")
+
+    debates, problems = read_debates(
+        [page("Arles", 1), page("Arles\u202e", 2), page("Nîmes", 3), page("nîmes", 4)], GRID)
+    # "Arles" + U+202E is "Arles" on the wiki: both would write Synthèse:Arles/Tour 1.
+    assert sorted(d.territory for d in debates) == ["Nîmes", "nîmes"]  # one territory
+    collisions = [p for p in problems if p.key == "coacte-problem-territory-collision"]
+    assert sorted(p.page for p in collisions) == ["Débat:T1/Tour 1", "Débat:T2/Tour 1"]
+    assert all(p.blocking for p in collisions)
+    assert "\\u202e" in collisions[1].params[0] or "\\u202e" in collisions[0].params[0]
+
+
+def test_a_very_long_post_it_is_reported_kept_whole_and_compared_by_its_beginning(
+        monkeypatch):
+    from coacte.synthesis import encoder, similarity
+
+    long = "Les financements arrivent trop tard. " * 300  # 11,100 characters
+    page = HEADER + f"{{{{CO-ACTE post-it | question = 1 | texte = {long} }}}}\n"
+    debate, problems = read_debate(PageRevision("Débat:Tarbes/Tour 1", 1, "t", page), GRID)
+    assert debate.postits[0].text == long.strip()  # the synthesis keeps the whole text
+    [warning] = [p for p in problems if p.key == "coacte-problem-text-long"]
+    assert (warning.index, warning.field, warning.blocking) == (1, "texte", False)
+    assert warning.params == (len(long.strip()), contract.POSTIT_CHARS)
+    assert len(similarity.normalize(long)) <= contract.POSTIT_CHARS
+    seen: list[int] = []
+    monkeypatch.setattr(encoder, "_encode", lambda texts: (
+        seen.extend(len(t) for t in texts) or encoder.np.ones((len(texts), encoder.DIMENSIONS),
+                                                                dtype=encoder.np.float32)))
+    encoder.embed([long, "court"])
+    assert max(seen) <= contract.POSTIT_CHARS
