@@ -9,8 +9,9 @@ values (``blocage``, ``levier``; ``local``, ``régional``, ``national``, ``europ
 ``mondial``).
 
 CSV files are UTF-8 without byte order mark, comma-separated, quoted as RFC 4180 says,
-with a header row; texts are written as typed (a post-it may begin with ``=``: open CSV
-files in a spreadsheet by importing them, or use the XLSX, where every text is a text).
+with a header row; a text a spreadsheet would read as a formula (it begins with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return) is written after an apostrophe (the
+JSON and the XLSX keep every text exactly as typed).
 """
 
 from __future__ import annotations
@@ -143,12 +144,21 @@ def _cell(value: object) -> object:
     return value
 
 
+#: What a spreadsheet reads as the start of a formula when it opens a CSV file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value: object) -> str:
+    """A CSV cell. A text that a spreadsheet would run as a formula (``=HYPERLINK(…)``)
+    gets a leading apostrophe, as OWASP advises and spreadsheets show it: the cell reads
+    as the text typed. Numbers are written as numbers (``-0.5`` stays a number)."""
     value = _cell(value)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return str(value)
 
 

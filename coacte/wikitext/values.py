@@ -28,6 +28,14 @@ from coacte.contract import fold
 _ALWAYS = set("&<>[]{}|~_=!•")
 #: Characters that are markup only at the start of a line (lists, indents, <pre>, <hr>).
 _LINE_START = set("*#:;- \t")
+#: MediaWiki's default ``$wgUrlProtocols``: after one of these names, a ``:`` makes the
+#: rest of the word a clickable external link (``https://…``, ``mailto:…``). Its colon is
+#: written as an entity, so the address stays readable and inert.
+URL_SCHEMES = frozenset((
+    "bitcoin", "ftp", "ftps", "geo", "git", "gopher", "http", "https", "irc", "ircs",
+    "magnet", "mailto", "matrix", "mms", "news", "nntp", "redis", "sftp", "sip", "sips",
+    "sms", "ssh", "svn", "tel", "telnet", "urn", "worldwind", "xmpp"))
+_SCHEME_BEFORE = re.compile(r"([A-Za-z]+)$")
 
 
 def encode(text: str) -> str:
@@ -36,8 +44,10 @@ def encode(text: str) -> str:
     Every markup character is written as a numeric entity (``|`` → ``&#124;``); line
     breaks become ``&#10;`` so no line of the value can start a list or a heading;
     apostrophes are escaped only where two meet (``''`` is bold/italic markup), so
-    French text stays readable in the page source. Control characters other than line
-    breaks and tabs are dropped: MediaWiki would not store them.
+    French text stays readable in the page source; the colon of an address
+    (``https://``, ``mailto:``) is escaped so that MediaWiki makes no link of it. Control
+    characters other than line breaks and tabs are dropped: MediaWiki would not store
+    them.
     """
     out: list[str] = []
     line_start = True
@@ -54,10 +64,18 @@ def encode(text: str) -> str:
             out.append(f"&#{ord(ch)};")
         elif ch == "'" and (text[i - 1 : i] == "'" or text[i + 1 : i + 2] == "'"):
             out.append("&#39;")
+        elif ch == ":" and _is_scheme(text, i):
+            out.append("&#58;")
         else:
             out.append(ch)
         line_start = False
     return "".join(out)
+
+
+def _is_scheme(text: str, colon: int) -> bool:
+    """Whether the letters just before ``text[colon]`` name a URL scheme."""
+    before = _SCHEME_BEFORE.search(text, max(0, colon - 12), colon)
+    return bool(before) and before[1].lower() in URL_SCHEMES
 
 
 def decode(value: str) -> str:

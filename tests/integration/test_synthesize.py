@@ -102,6 +102,8 @@ def test_hostile_text_appears_literally_and_changes_nothing_else(installed):
     assert all("heading" not in s["line"] for s in parsed["sections"])
     assert parsed["displaytitle"] != "x" and name in parsed["displaytitle"]
     assert "User:" not in html and "Utilisateur:" not in html  # no signature expanded
+    assert "exemple.org" in shown and 'class="external' not in html  # addresses inert
+    assert "href=\"mailto" not in html and "href=\"https://exemple" not in html
 
 
 def test_rerun_makes_no_edit(installed):

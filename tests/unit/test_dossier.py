@@ -421,7 +421,7 @@ def test_csv_reads_back(dossier, table):
 
 def test_csv_of_ideas_keeps_hostile_text_and_joins_lists(dossier):
     rows = list(csv.DictReader(io.StringIO(opendata.to_csv(dossier))))
-    assert any(r["statement"] == HOSTILE for r in rows)
+    assert any(r["statement"] == HOSTILE for r in rows)  # "<script>…": no formula start
     funding = next(r for r in rows if r["statement"].startswith(FUNDING))
     assert funding["territories"] == "Bristol; Mulhouse" and funding["kind"] == "blocage"
     housing = next(r for r in rows if r["statement"].startswith("Le logement"))
@@ -445,6 +445,17 @@ def test_xlsx_has_one_sheet_per_table_and_texts_stay_texts(dossier):
     consensus = [r[opendata.columns("convergence").index("consensus")].value
                  for r in convergence.iter_rows(min_row=2)]
     assert set(consensus) == {True, False}
+
+
+def test_formula_like_post_it_is_neutralised_in_csv():
+    texts = ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx", "ordinaire"]
+    g = synthesis([debate("X", [(1, "", "", t, (), "G") for t in texts])])
+    rows = list(csv.DictReader(io.StringIO(opendata.to_csv(data.build(g, GRID), "quotes"))))
+    written = {r["text"] for r in rows}
+    assert written == {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx",
+                       "ordinaire"}
+    assert {q["text"] for q in json.loads(opendata.to_json(data.build(g, GRID)))["quotes"]} \
+        == set(texts)  # the JSON keeps them as typed
 
 
 def test_formula_like_post_it_is_stored_as_text_in_xlsx():

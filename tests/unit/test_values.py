@@ -25,6 +25,7 @@ HOSTILE = [
     "'''gras''' et ''italique''",
     "* liste\n# numérotée\n: indent\n ; pre\n----",
     '"><img src=x onerror=alert(1)>',
+    "voir https://exemple.org/page?x=1, mailto:contact@exemple.org ou HTTP://X.ORG",
 ]
 
 
@@ -132,3 +133,11 @@ _REF = _TEXT.map(str.strip).filter(bool)
 @given(st.lists(_REF, max_size=5))
 def test_members_round_trip_property(refs):
     assert members_of(members_value(refs)) == tuple(refs)
+
+
+def test_an_address_stays_readable_but_makes_no_link():
+    text = "voir https://exemple.org et mailto:a@b.org ; Horaire: 9h"
+    written = encode(text)
+    assert "https://" not in written and "mailto:" not in written
+    assert "Horaire: 9h" in written  # a colon after an ordinary word stays as typed
+    assert decode(written) == text
