@@ -4,7 +4,8 @@ The wiki signs ``<timestamp>.<nonce>.<body>`` with HMAC-SHA256 and a secret shar
 the service (``$wgCoActeWebhookSecret`` / ``[web] webhook_secret``). The service accepts a
 call only if the signature matches, the timestamp is recent (default five minutes either
 way) and the nonce was never seen: unsigned, forged, stale and replayed calls are refused
-and change nothing.
+and change nothing. The nonces seen are kept in a SQLite file of the state folder
+(:func:`nonce_file`), so a call cannot be replayed after the service restarts either.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 MAX_AGE = 300
@@ -37,23 +40,64 @@ def headers(secret: str, body: bytes, *, timestamp: int | None = None,
             "X-CoActe-Nonce": nonce, "X-CoActe-Signature": sign(secret, stamp, nonce, body)}
 
 
-class Nonces:
-    """Nonces seen within the accepted time window (older ones cannot be replayed anyway,
-    their timestamp being stale), thread-safe."""
+def nonce_file(home: Path) -> Path:
+    """Where the service keeps the nonces it has seen: ``<home>/state/``, beside the bots'
+    other state, not in ``cache/``: deleting it is not free, it lets a call still within
+    its five minutes be replayed once."""
+    return home / "state" / "webhook-nonces.sqlite"
 
-    def __init__(self, max_age: int = MAX_AGE):
-        self.max_age = max_age
-        self._seen: dict[str, float] = {}
+
+class Nonces:
+    """The nonces of the calls seen within the time they could be replayed, in a SQLite
+    file: a restarted service, or another process on the same file, still refuses them.
+    Safe to share between threads (one connection, one lock) and between processes (each
+    test-and-set is one SQLite transaction)."""
+
+    def __init__(self, path: Path, max_age: int = MAX_AGE):
+        self.path, self.max_age = Path(path), max_age
         self._lock = threading.Lock()
+        self._db = _open(self.path)
 
     def first_time(self, nonce: str, now: float) -> bool:
+        """Record ``nonce``; False if it was already recorded. ``INSERT OR IGNORE`` tests
+        and sets at once, so of two threads or processes with the same nonce only one
+        is told True; the nonces too old to matter are pruned in the same transaction."""
+        with self._lock, self._db:  # the ``with`` commits, or rolls back on an error
+            self._db.execute("BEGIN IMMEDIATE")  # other processes wait (``timeout``)
+            self._prune(now)
+            added = self._db.execute("INSERT OR IGNORE INTO nonces VALUES (?, ?)",
+                                     (nonce, now)).rowcount
+        return added == 1
+
+    def _prune(self, now: float) -> None:
+        """Forget the nonces that can no longer be replayed, which keeps the file small.
+        A timestamp is accepted ``max_age`` either way, so a call first seen ``max_age``
+        before its timestamp stays acceptable until ``2 * max_age`` after it was seen."""
+        self._db.execute("DELETE FROM nonces WHERE seen_at < ?", (now - 2 * self.max_age,))
+
+    def __len__(self) -> int:
+        """How many nonces are remembered (tests check that pruning bounds it)."""
         with self._lock:
-            for old in [n for n, t in self._seen.items() if now - t > 2 * self.max_age]:
-                del self._seen[old]
-            if nonce in self._seen:
-                return False
-            self._seen[nonce] = now
-            return True
+            return self._db.execute("SELECT COUNT(*) FROM nonces").fetchone()[0]
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The nonce file, created with its folder when missing. WAL: readers and the writer
+    of several processes do not block one another; ``synchronous=FULL``: an accepted
+    nonce survives even a power cut (a sync per call is nothing at the rate of page
+    saves); autocommit, so :meth:`Nonces.first_time` opens its transaction itself."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("CREATE TABLE IF NOT EXISTS nonces "
+                   "(nonce TEXT PRIMARY KEY, seen_at REAL NOT NULL)")
+        db.execute("CREATE INDEX IF NOT EXISTS nonces_seen_at ON nonces (seen_at)")
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
 
 
 @dataclass(frozen=True)

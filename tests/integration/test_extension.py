@@ -108,7 +108,7 @@ def receiver(local_wiki):
     server.server_close()
 
 
-def test_a_saved_debate_page_produces_a_correctly_signed_call(local_wiki, receiver):
+def test_a_saved_debate_page_produces_a_correctly_signed_call(local_wiki, receiver, tmp_path):
     name = unique("Signé")
     wiki = bot(local_wiki)
     put(wiki, f"Débat:{name}/Tour 1", debate_text(name, [{"question": 1, "texte": "x"}]))
@@ -122,7 +122,8 @@ def test_a_saved_debate_page_produces_a_correctly_signed_call(local_wiki, receiv
     assert event["title"] == f"Débat:{name}/Tour 1"
     assert event["revid"] == revid_of(wiki, f"Débat:{name}/Tour 1")
     secret = local_wiki.extra["web"]["webhook_secret"]
-    verdict = webhook.verify(secret, lambda h: headers.get(h), body, webhook.Nonces())
+    verdict = webhook.verify(secret, lambda h: headers.get(h), body,
+                             webhook.Nonces(tmp_path / "nonces.sqlite"))
     assert verdict.ok, verdict.reason
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import mwparserfromhell
+import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -308,17 +309,24 @@ BODY_BYTES = st.one_of(st.binary(max_size=200),
                        st.builds(lambda t: json.dumps({"title": t}).encode(), TEXT))
 
 
+@pytest.fixture(scope="module")
+def seen_nonces(tmp_path_factory):
+    """One nonce file for all the examples (a nonce seen twice is refused, 409)."""
+    return webhook.Nonces(tmp_path_factory.mktemp("webhook") / "nonces.sqlite")
+
+
 @FAST
 @given(ASCII_HEADER, ASCII_HEADER, ASCII_HEADER, BODY_BYTES,
        st.integers(-10**6, 10**6), st.booleans())
-def test_webhook_accepts_only_correctly_signed_calls(stamp, nonce, signature, body, skew, signed):
+def test_webhook_accepts_only_correctly_signed_calls(seen_nonces, stamp, nonce, signature, body,
+                                                     skew, signed):
     if signed:
         stamp = str(NOW + skew)
         nonce = nonce or "n"
         signature = webhook.sign(SECRET, stamp, nonce, body)
     headers = {"X-CoActe-Timestamp": stamp, "X-CoActe-Nonce": nonce,
                "X-CoActe-Signature": signature}
-    verdict = webhook.verify(SECRET, headers.get, body, webhook.Nonces(), now=NOW)
+    verdict = webhook.verify(SECRET, headers.get, body, seen_nonces, now=NOW)
     good = bool(stamp and nonce and signature) and \
         signature == webhook.sign(SECRET, stamp, nonce, body)
     if verdict.ok:
@@ -330,17 +338,19 @@ def test_webhook_accepts_only_correctly_signed_calls(stamp, nonce, signature, bo
         assert not verdict.ok and verdict.status == 401
 
 
-def test_webhook_non_ascii_signature_is_refused_not_raised():
+def test_webhook_non_ascii_signature_is_refused_not_raised(tmp_path):
     headers = {"X-CoActe-Timestamp": str(NOW), "X-CoActe-Nonce": "n",
                "X-CoActe-Signature": "sha256=é"}
-    verdict = webhook.verify(SECRET, headers.get, b"{}", webhook.Nonces(), now=NOW)
+    nonces = webhook.Nonces(tmp_path / "nonces.sqlite")
+    verdict = webhook.verify(SECRET, headers.get, b"{}", nonces, now=NOW)
     assert verdict.status == 401
 
 
-def test_webhook_deeply_nested_body_is_malformed_not_raised():
+def test_webhook_deeply_nested_body_is_malformed_not_raised(tmp_path):
     body = b"[" * 100_000
     headers = webhook.headers(SECRET, body, timestamp=NOW, nonce="n")
-    verdict = webhook.verify(SECRET, headers.get, body, webhook.Nonces(), now=NOW)
+    nonces = webhook.Nonces(tmp_path / "nonces.sqlite")
+    verdict = webhook.verify(SECRET, headers.get, body, nonces, now=NOW)
     assert verdict.status == 400
 
 
