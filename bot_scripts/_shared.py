@@ -12,6 +12,7 @@ import click
 from coacte import config as settings
 from coacte.cache.stores import Stores
 from coacte.i18n import language, message
+from coacte.jobs.lock import Busy
 from coacte.jobs.publish import CONFLICT, PENDING, UNCHANGED, Outcome
 from coacte.jobs.report import JobError, Report
 from coacte.problems import Problem
@@ -47,6 +48,8 @@ def fail_on(*errors: type[Exception]) -> Iterator[None]:
     error: its message on standard error, exit status 1."""
     try:
         yield
+    except Busy:
+        raise  # its own exit status: see coacte.cli
     except (JobError, *errors) as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -41,6 +41,21 @@ class _BotGroup(click.Group):
             return None
         return importlib.import_module(f"bot_scripts.{BOTS[name]}").command
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Any bot: another run of the same wiki going is said, with its own status."""
+        from coacte.jobs.lock import Busy
+
+        try:
+            return super().invoke(ctx)
+        except Busy as exc:
+            raise _Busy(str(exc)) from None
+
+
+class _Busy(click.ClickException):
+    """Exit status :data:`coacte.jobs.lock.BUSY` (5): another run holds the wiki's lock."""
+
+    exit_code = 5
+
 
 @click.group(cls=_BotGroup)
 @click.version_option(__version__, prog_name="coacte")

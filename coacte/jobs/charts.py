@@ -11,6 +11,7 @@ from coacte.cache.stores import NONE, Stores
 from coacte.dossier import charts as dossier_charts
 from coacte.dossier.data import for_round
 from coacte.jobs.global_round import load
+from coacte.jobs.lock import locked
 from coacte.jobs.report import DONE, HALTED, Report, Result
 from coacte.wiki import uploads as charts_upload
 from coacte.wiki.client import StopRequested, Wiki
@@ -22,6 +23,7 @@ def build_charts(wiki: Wiki, round_: int, lang: str, stores: Stores = NONE) -> d
     return dossier_charts.draw(for_round(load(wiki, round_, stores=stores)), lang)
 
 
+@locked("coacte charts")
 def charts(wiki: Wiki, round_: int, *, dry_run: bool = False, report: Report | None = None,
            stores: Stores = NONE) -> Result:
     """Draw the round's charts and upload the changed ones (``dry_run``: none); each

@@ -20,6 +20,7 @@ from coacte.dossier import charts
 from coacte.dossier.data import for_round
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
+from coacte.jobs.lock import locked
 from coacte.jobs.report import (
     DONE,
     FROZEN_ROUND,
@@ -102,6 +103,7 @@ def _compute(wiki: Wiki, round_: int, pages: dict[int, PageRevision | None], inp
     return computed, problems
 
 
+@locked("coacte global")
 def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: bool = False,
                      report: Report | None = None, inputs: Inputs | None = None,
                      state_path: Path | None = None, stores: Stores = NONE,

@@ -18,6 +18,7 @@ from coacte.config import Config
 from coacte.contract import Titles
 from coacte.forms import wiki_pages as form_pages
 from coacte.i18n import message
+from coacte.jobs.lock import locked
 from coacte.jobs.report import DONE, Report, Result
 from coacte.model import PageRevision
 from coacte.wiki.client import Wiki
@@ -132,6 +133,7 @@ def plan(wanted: list[Wanted], current: dict[str, PageRevision | None], bot_user
     return steps
 
 
+@locked("coacte install")
 def install(wiki: Wiki, *, force: bool = False, report: Report | None = None) -> Result:
     """Create or update the pages :func:`plan` decides to write, each against the
     revision read (a page changed meanwhile is told as a conflict and left alone).

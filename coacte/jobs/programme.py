@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from coacte import contract
+from coacte.jobs.lock import locked
 from coacte.jobs.publish import CONFLICT, UNCHANGED, publish
 from coacte.jobs.report import DONE, Report, Result
 from coacte.model import PageRevision
@@ -60,6 +61,7 @@ def compose(wiki: Wiki, round_: int, today: date) -> Composed:
                     current, pages, problems)
 
 
+@locked("coacte programme")
 def programme(wiki: Wiki, round_: int, today: date, *, dry_run: bool = False,
               report: Report | None = None) -> Result:
     """Read the commitments, write the plan page and its chart (statuses as of

@@ -18,6 +18,7 @@ from coacte.cache.stores import NONE, Stores
 from coacte.contract import DEBATE
 from coacte.jobs.global_round import global_synthesis
 from coacte.jobs.inputs import read_inputs
+from coacte.jobs.lock import locked
 from coacte.jobs.report import Report, Result
 from coacte.jobs.synthesize import synthesize
 from coacte.model import PageRevision
@@ -42,6 +43,7 @@ def touched(pages: Iterable[PageRevision]) -> set[tuple[str, int]]:
     return pairs
 
 
+@locked("the service's refresh")
 def refresh(wiki: Wiki, titles: Iterable[str], report: Report | None = None,
             stores: Stores = NONE) -> list[Result]:
     """Rebuild what the pages ``titles`` touch; the jobs' results. ``stores`` keeps

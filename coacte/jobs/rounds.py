@@ -15,6 +15,7 @@ from coacte.cache.stores import NONE, Stores
 from coacte.curation import read_curations
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
+from coacte.jobs.lock import locked
 from coacte.jobs.publish import CONFLICT, publish
 from coacte.jobs.report import DONE, JobError, Report, Result
 from coacte.model import Inputs, PageRevision
@@ -29,6 +30,7 @@ from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import freeze
 
 
+@locked("coacte round open")
 def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool = False,
                report: Report | None = None, stores: Stores = NONE,
                require_review: bool = False) -> Result:

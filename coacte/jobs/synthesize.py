@@ -11,6 +11,7 @@ from pathlib import Path
 from coacte.cache.stores import NONE, Stores
 from coacte.i18n import message
 from coacte.jobs.inputs import read_inputs
+from coacte.jobs.lock import locked
 from coacte.jobs.publish import CONFLICT
 from coacte.jobs.report import DONE, HALTED, Recording, Report, Result, publish_all
 from coacte.model import Inputs, Synthesis
@@ -24,6 +25,7 @@ from coacte.wiki import incremental
 from coacte.wiki.client import Wiki, WikiError
 
 
+@locked("coacte synthesize")
 def synthesize(wiki: Wiki, *, round_: int | None = None, territory: str | None = None,
                only: Collection[tuple[str, int]] | None = None, dry_run: bool = False,
                report: Report | None = None, inputs: Inputs | None = None,
@@ -87,6 +89,7 @@ def state_key(wiki: Wiki, grid_revid: int | None) -> str:
                               c.postit_template, c.synthesis_namespace, c.approval)))
 
 
+@locked("coacte synthesize")
 def synthesize_changed(wiki: Wiki, state_path: Path, *,
                        report: Report | None = None) -> Result:
     """All the territory syntheses, reading and writing only what changed since the run

@@ -211,3 +211,31 @@ def test_check_reports_locates_and_publishes(installed, tmp_path):
     assert all(set(p) == {"page", "index", "field", "message"} for p in mine)
     report = text_of(wiki, installed.report_page)
     assert name in report and "Z99" in report
+
+
+def test_a_run_on_a_busy_wiki_waits_then_says_who_holds_it(installed, monkeypatch):
+    """Two runs at once: the second waits a bounded time, then exits with status 5 and
+    names the run that holds the wiki's lock; nothing is written twice."""
+    import subprocess
+    import sys
+
+    from coacte.jobs.lock import BUSY
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time\n"
+        "from coacte import config\n"
+        "from coacte.jobs.lock import one_run\n"
+        "with one_run(config.load(), 'coacte synthesize --full', wait=0):\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(60)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("COACTE_LOCK_WAIT", "0.5")
+        busy = run("synthesize", "--full")
+        assert busy.exit_code == BUSY, busy.output
+        assert "coacte synthesize --full" in busy.output and str(holder.pid) in busy.output
+        assert run("synthesize", "--dry-run").exit_code == 0  # a dry run writes nothing
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run("synthesize").exit_code == 0  # the lock went with its holder
