@@ -42,7 +42,8 @@ class Call:
     positional: list[str] = field(default_factory=list)
     #: The line of the page (1-based, in the text as saved) where the call starts.
     line: int = 0
-    #: The contract template whose parameter holds this call ("" when it stands alone).
+    #: The template whose parameter holds this call ("" when it stands on the page): the
+    #: wiki shows it only if that template exists and shows that parameter.
     inside: str = ""
 
     def raw(self) -> dict[str, str]:
@@ -149,19 +150,20 @@ def parse(text: str) -> Parsed:
     shown = visible(text)
     found: list[Call] = []
     counts: dict[str, int] = {}
-    spans: list[tuple[int, int, Template]] = []  # the contract calls found, by start
+    spans: list[tuple[int, int, str]] = []  # every template call, by start: (start, end, name)
     cursor = -1
     for node in mwparserfromhell.parse(shown.text).filter_templates(recursive=True):
+        start = shown.text.find(str(node), cursor + 1)  # pre-order: starts only grow
+        cursor = start
+        outer = next((name for s, e, name in reversed(spans) if s < start < e), "")
         template = template_named(str(node.name))
+        name = template.name if template else " ".join(str(node.name).split())
+        spans.append((start, start + len(str(node)), name))
         if template is None:
             continue
-        start = shown.text.find(str(node), cursor + 1)
-        cursor = start
-        outer = next((t for s, e, t in reversed(spans) if s < start < e), None)
-        spans.append((start, start + len(str(node)), template))
         counts[template.name] = counts.get(template.name, 0) + 1
         call = call_of(node, template, counts[template.name])
-        call.line, call.inside = shown.line(start), outer.name if outer else ""
+        call.line, call.inside = shown.line(start), outer
         found.append(call)
     starts = {s for s, _, _ in spans}
     unclosed = [(template, shown.line(m.start()))

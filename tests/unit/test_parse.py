@@ -111,3 +111,12 @@ def test_a_very_long_post_it_is_reported_kept_whole_and_compared_by_its_beginnin
                                                                 dtype=encoder.np.float32)))
     encoder.embed([long, "court"])
     assert max(seen) <= contract.POSTIT_CHARS
+
+
+def test_a_post_it_inside_an_unknown_template_is_reported():
+    page = HEADER + "{{Boîte | {{CO-ACTE post-it | question = 1 | texte = x }} }}\n"
+    [call] = [c for c in parse(page).calls if c.template is contract.POSTIT]
+    assert call.inside == "Boîte"
+    debate, problems = read_debate(PageRevision("Débat:Tarbes/Tour 1", 1, "t", page), GRID)
+    assert debate.postits == [] and debate.excluded == 1
+    assert [p.params for p in problems if p.key == "coacte-problem-nested"] == [("Boîte", 2)]
