@@ -11,15 +11,15 @@ import time
 import pytest
 
 from coacte.config import Config
-from coacte.jobs.lock import Busy, locked, lock_path, one_run
+from coacte.jobs.lock import Busy, lock_path, locked, one_run
 
 CONFIG = Config(wiki_url="http://127.0.0.1:1", bot_user="Bot@x")
 
 
 def test_nested_runs_of_one_thread_share_the_lock(tmp_path):
-    with one_run(CONFIG, "outer", home=tmp_path, wait=0):
-        with one_run(CONFIG, "inner", home=tmp_path, wait=0):
-            assert "outer" in lock_path(CONFIG, tmp_path).read_text()
+    with (one_run(CONFIG, "outer", home=tmp_path, wait=0),
+          one_run(CONFIG, "inner", home=tmp_path, wait=0)):
+        assert "outer" in lock_path(CONFIG, tmp_path).read_text()
     with one_run(CONFIG, "again", home=tmp_path, wait=0):  # released at the end
         pass
 
@@ -36,9 +36,9 @@ def test_another_thread_waits_then_gives_up_naming_the_holder(tmp_path):
     holder.start()
     inside.wait(10)
     try:
-        with pytest.raises(Busy, match="coacte synthesize"):
-            with one_run(CONFIG, "coacte global", home=tmp_path, wait=0.3):
-                pass
+        with (pytest.raises(Busy, match="coacte synthesize"),
+              one_run(CONFIG, "coacte global", home=tmp_path, wait=0.3)):
+            pass
     finally:
         leave.set()
         holder.join()
@@ -59,9 +59,9 @@ def test_another_process_holding_the_lock_makes_a_run_busy(tmp_path):
     try:
         assert other.stdout.readline().strip() == "held"
         started = time.monotonic()
-        with pytest.raises(Busy) as caught:
-            with one_run(CONFIG, "coacte global", home=tmp_path, wait=0.5):
-                pass
+        with (pytest.raises(Busy) as caught,
+              one_run(CONFIG, "coacte global", home=tmp_path, wait=0.5)):
+            pass
         assert time.monotonic() - started >= 0.5  # it waited before giving up
         assert f"{other.pid} " in str(caught.value)
         assert "coacte synthesize --full" in str(caught.value)
