@@ -7,6 +7,15 @@
  * forwards an event. Nothing here can slow down or break a save: the notification is sent
  * after the response, with a short timeout, and a failure is only logged.
  *
+ * Written for both MediaWiki LTS a Debian machine brings: 1.39 (Debian 12, PHP 8.2,
+ * tested) and 1.43 (Debian 13, PHP 8.4). The global names imported below are the 1.39
+ * ones; 1.43 moved them (MediaWiki\Config\Config since 1.41,
+ * MediaWiki\Deferred\DeferredUpdates since 1.42, MediaWiki\Content\TextContent since
+ * 1.43) and keeps the old names as class aliases, so one file serves both. The hook
+ * interfaces used here (ListDefinedTags, ChangeTagsListActive, ChangeTagsAllowedAdd,
+ * PageSaveComplete, SidebarBeforeOutput) have the same signatures in both. When 1.39
+ * is dropped, import the namespaced names instead.
+ *
  * @file
  * @license GPL-3.0-or-later
  */
