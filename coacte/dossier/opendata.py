@@ -51,6 +51,8 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                     "agreement", "priority_median", "priority_iqr", "consensus", "votes_oui",
                     "votes_non", "votes_nuance"),
     "contributions": ("key", "network", "text", "page"),
+    "programme": ("round", "who", "what", "key", "idea", "start", "end", "status"),
+    "method": ("figure", "value"),
 }
 #: The tables, in the order of the XLSX sheets and of the JSON's keys.
 TABLES = tuple(_COLUMNS)
@@ -121,18 +123,36 @@ def tables(d: Dossier) -> dict[str, list[dict]]:
         } for s in d.round_stats],
         "contributions": [{"key": c.key, "network": c.network, "text": c.text, "page": c.page}
                           for c in d.contributions],
+        "programme": [{
+            "round": c.round, "who": c.who, "what": c.what, "key": c.key or None,
+            "idea": c.idea or None, "start": c.start or None, "end": c.end or None,
+            "status": c.status,
+        } for c in d.programme],
+        "method": [{"figure": k, "value": _method_value(v)}
+                   for k, v in (asdict(d.method).items() if d.method else ())],
     }
     return found
 
 
+def _method_value(value: object) -> object:
+    """A method card figure as a cell: decisions as ``action=count``, languages listed."""
+    if isinstance(value, tuple):
+        return [f"{a}={n}" if isinstance(a, str) and isinstance(n, int) else str(a)
+                for a, n in value] if value and isinstance(value[0], tuple) else list(value)
+    return value
+
+
 def to_json(d: Dossier) -> str:
-    """``{"format", "version", "round", "state", "page", "url", "figures": {…},
-    "<table>": [row, …] …}``: every table but ``figures``, which is one object."""
+    """``{"format", "version", "round", "ideas_round", "state", "page", "url",
+    "figures": {…}, "method": {…}, "<table>": [row, …] …}``: every table but
+    ``figures`` and ``method``, which are one object each."""
     found = tables(d)
     document: dict = {
-        "format": FORMAT, "version": VERSION, "round": d.round, "state": d.state or None,
+        "format": FORMAT, "version": VERSION, "round": d.round,
+        "ideas_round": d.ideas_round or d.round, "state": d.state or None,
         "page": d.page or None, "url": d.url or None,
         "figures": {row["figure"]: row["value"] for row in found.pop("figures")},
+        "method": {row["figure"]: row["value"] for row in found.pop("method")},
     }
     document.update(found)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -79,7 +79,8 @@ def test_json_has_every_table_and_writes_nothing_to_the_wiki(round_74, tmp_path)
     title = f"Synthèse:Globale/Tour {ROUND}"
     data = load_json(export(tmp_path, "json"))
     assert revid_of(wiki, title) is None  # computed, never published by the export
-    assert set(data) == {"format", "version", "round", "state", "page", "url", *TABLES}
+    assert set(data) == {"format", "version", "round", "ideas_round", "state", "page", "url",
+                         *TABLES}
     assert (data["format"], data["round"], data["state"]) == ("coacte-dossier", ROUND, None)
     assert data["page"] == title
     figures = data["figures"]

@@ -385,8 +385,10 @@ def test_every_table_row_has_exactly_its_columns(dossier):
     assert tuple(found) == opendata.TABLES
     for name, rows in found.items():
         assert all(tuple(row) == opendata.columns(name) for row in rows), name
-        assert rows or name == "contributions" or name == "figures"
+        assert rows or name in ("contributions", "figures", "programme")
     assert len(found["contributions"]) == 1
+    method = {row["figure"]: row["value"] for row in found["method"]}
+    assert method["read"] == 11 and method["languages"] == ["fr"]
 
 
 def test_json_holds_every_table(dossier):
@@ -394,8 +396,9 @@ def test_json_holds_every_table(dossier):
     assert (document["format"], document["version"], document["round"]) == (
         "coacte-dossier", 1, 1)
     assert document["state"] == "clos" and document["page"] == "Synthèse:Globale/Tour 1"
-    assert set(document) == {"format", "version", "round", "state", "page", "url",
-                             *opendata.TABLES}
+    assert set(document) == {"format", "version", "round", "ideas_round", "state", "page",
+                             "url", *opendata.TABLES}
+    assert document["ideas_round"] == 1 and document["method"]["merged_by_tool"] == 3
     assert document["figures"]["postits"] == 9 and document["figures"]["participants"] == 32
     funding = next(i for i in document["ideas"] if i["statement"].startswith(FUNDING))
     assert funding["territories"] == ["Bristol", "Mulhouse"] and funding["meaning"] == "P"
