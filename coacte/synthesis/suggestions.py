@@ -46,6 +46,7 @@ import numpy as np
 
 from coacte.cache.vectors import EmbeddingStore
 from coacte.curation import Curation
+from coacte.i18n import message
 from coacte.model import GlobalSynthesis
 from coacte.synthesis.encoder import embed
 
@@ -66,12 +67,21 @@ _BLOCK_CELLS = 4_000_000
 
 @dataclass(frozen=True)
 class Suggestion:
-    """Two global ideas (keys) that may be one idea; ``why`` says in a few words what
-    drove the score."""
+    """Two global ideas (keys) that may be one idea; ``reason`` is what drove the score
+    as a ``coacte-why-*`` message and its parameters, said in a reader's language by
+    :meth:`explain` (``why``: in English, for ``--json`` and logs)."""
 
     ideas: tuple[str, str]
     score: float
-    why: str
+    reason: tuple[str, tuple[str, ...]]
+
+    def explain(self, lang: str) -> str:
+        key, params = self.reason
+        return message(key, *params, lang=lang)
+
+    @property
+    def why(self) -> str:
+        return self.explain("en")
 
 
 @dataclass(frozen=True)
@@ -374,18 +384,19 @@ def _dots(matrix: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarr
     return result
 
 
-def _why(p: Pool, pairs: _Pairs, n: int) -> str:
-    """What drove a pair's score, in a few words: "same code C01, sentences 0.62"."""
+def _why(p: Pool, pairs: _Pairs, n: int) -> tuple[str, tuple[str, ...]]:
+    """What drove a pair's score, as a message: "same code C01, sentences 0.62"."""
     a, b = p.codes[pairs.first[n]], p.codes[pairs.second[n]]
     relation = int(pairs.code[n])
-    sentences = f"sentences {float(pairs.best[n]):.2f}"
+    best = f"{float(pairs.best[n]):.2f}"
     if relation == 1:
-        return f"same code {', '.join(sorted(a & b))}, {sentences}"
+        return "coacte-why-same-code", (", ".join(sorted(a & b)), best)
     if relation > 1:
-        return f"codes {'/'.join(sorted(a))} and {'/'.join(sorted(b))} differ, {sentences}"
+        return "coacte-why-codes-differ", ("/".join(sorted(a)), "/".join(sorted(b)), best)
     mean = float(pairs.mean[n])
-    return sentences if mean >= float(pairs.best[n]) - 0.05 else \
-        f"{sentences} (members on average {mean:.2f})"
+    if mean >= float(pairs.best[n]) - 0.05:
+        return "coacte-why-sentences", (best,)
+    return "coacte-why-members", (best, f"{mean:.2f}")
 
 
 # ----------------------------------------------------------------------------- splits

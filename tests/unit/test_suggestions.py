@@ -266,3 +266,12 @@ def test_a_review_recomputes_the_queue_after_each_answer():
     # Skipped pairs are not asked, nor answered ones; the review itself is unchanged.
     assert review.next(skipped=[("a", "b")])[0].ideas != ("a", "b")
     assert review.decided == frozenset()
+
+
+def test_why_a_pair_is_asked_reads_in_each_language():
+    from coacte.synthesis.suggestions import Suggestion
+
+    s = Suggestion(("a", "b"), 0.9, ("coacte-why-same-code", ("C01", "0.93")))
+    assert s.why == "same code C01, sentences 0.93"  # --json keeps English
+    assert s.explain("fr") == "même code C01, phrases 0.93"
+    assert s.explain("pt") == "mesmo código C01, frases 0.93"
