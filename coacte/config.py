@@ -10,6 +10,7 @@ password never lands in the repository; it is never printed either (see ``__repr
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -113,7 +114,31 @@ def save(config: Config, path: Path | None = None) -> Path:
     extra = values.pop("extra")
     wiki = {k: values.pop(k) for k in ("wiki_url", "bot_user", "bot_password")}
     doc = {"wiki": wiki, "bot": values, **extra}
-    path.touch(mode=0o600, exist_ok=True)
-    path.chmod(0o600)
-    path.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    write_private(path, tomli_w.dumps(doc))
     return path
+
+
+def write_private(path: Path, text: str) -> None:
+    """Replace ``path`` by ``text`` in a file only its owner may read or write (0600).
+
+    For files that hold secrets (this settings file, the local wiki's LocalSettings.php).
+    The text goes to a new file beside the old one, created 0600 whatever the umask, which
+    then replaces it in one rename: no other user ever sees the secrets (a looser mode of
+    the old file goes with it), a reader sees the old text or the new, never half a file,
+    and a failure (a disk full, a text that cannot be encoded) leaves the old file intact.
+    A symlink is followed: its target is replaced, the link kept.
+    """
+    data = text.encode("utf-8")  # before anything is opened: a failure here changes nothing
+    target = Path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

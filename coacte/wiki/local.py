@@ -9,20 +9,39 @@ developer's and a test session's) run side by side and a wiki is deleted with it
 
 ``up`` is idempotent: a second call on a running wiki reads the passwords back from the
 configuration file, finds the server answering and changes nothing. It repairs what it
-can (a stopped server, a lost password, a changed port) instead of failing.
+can (a stopped or deaf server, a lost password, a changed port, outdated grants) instead
+of failing.
+
+The server runs under a small supervisor (a detached Python process, see ``supervise``)
+that restarts ``php -S`` when it dies or stops answering: one page that crashes a PHP
+worker (a 3,000-deep nesting of parser functions segfaults PHP 8.2) must not leave the
+wiki dead with nothing noticing.
+
+No password is ever on a command line (any local user reads those in ``ps``): the
+installer reads the admin's from standard input, the accounts script reads a JSON
+request there. The files holding secrets (``LocalSettings.php``, the configuration) are
+0600, the wiki's folder 0700.
+
+Checked on Debian 12's MediaWiki 1.39 (PHP 8.2) and on Debian 13's MediaWiki 1.43 (its
+package unpacked and run with PHP 8.2); where they differ, the code says so.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
+import sys
 import time
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -42,8 +61,13 @@ DB_NAME = "coacte"
 ADMIN_USER = "Admin"
 BOT_USER = "CoacteBot"
 BOT_APP_ID = "coacte"
-#: What the bot's BotPassword may do: edit and create pages fast, upload, patrol, and edit
-#: the protected pages (templates, grid) that ``coacte install`` maintains.
+#: What the bot's BotPassword may do, exactly the grants the README asks of a wiki
+#: administrator (a test holds the two together): read and edit fast (``basic``,
+#: ``highvolume``: the bot flag, 500 pages a request, no rate limit), edit and create pages,
+#: upload the charts. Nothing more: the bot patrols nothing (moderators patrol in their
+#: own session, at the desk) and edits no protected page (``coacte install`` protects
+#: none); a grant only passes on a right the account's groups give, and the ``bot``
+#: group gives neither ``patrol`` nor ``editprotected`` anyway.
 BOT_GRANTS = (
     "basic",
     "highvolume",
@@ -51,8 +75,6 @@ BOT_GRANTS = (
     "createeditmovepage",
     "uploadfile",
     "uploadeditmovefile",
-    "patrol",
-    "editprotected",
 )
 MODERATOR_USER = "Moderateur"
 #: A facilitator without moderation rights (tests of the forms and of refused access).
@@ -66,6 +88,22 @@ ARTICLE_PATH = "/index.php/$1"
 
 #: Seconds to wait for a freshly started server to answer the API.
 START_TIMEOUT = 30.0
+
+#: PHP's built-in server forks this many workers (each runs one request at a time).
+SERVER_WORKERS = 4
+#: The supervisor asks the API every WATCH_EVERY seconds; after WATCH_FAILURES answers in a
+#: row missing for WATCH_TIMEOUT seconds each, it restarts the server. Generous on purpose:
+#: a restart kills the requests under way, and four long saves at once (a synthesis of
+#: 1,000 territories is megabytes) may keep every worker busy for a while.
+WATCH_EVERY = 10.0
+WATCH_TIMEOUT = 10.0
+WATCH_FAILURES = 3
+#: Longest pause between two restarts of a server that keeps dying at once.
+RESTART_BACKOFF_MAX = 30.0
+
+#: Marks the supervisor's command line (it is how ``up``, ``down`` and ``status`` know it).
+_SUPERVISOR_FLAG = "--coacte-wiki-supervisor"
+_SUPERVISOR_CODE = "import sys; from coacte.wiki.local import supervise; supervise(sys.argv[1:])"
 
 _BLOCK_BEGIN = "# >>> coacte wiki up: managed block, rewritten on every `coacte wiki up` >>>"
 _BLOCK_END = "# <<< coacte wiki up <<<"
@@ -171,7 +209,7 @@ def _php_str(value: str) -> str:
 
 
 def _new_password() -> str:
-    """A random account password: 32 letters and digits (safe on a command line, in TOML)."""
+    """A random account password: 32 letters and digits (nothing to escape in JSON, TOML)."""
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     return "".join(secrets.choice(alphabet) for _ in range(32))
 
@@ -187,11 +225,23 @@ def _new_bot_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
-def _maintenance(wdir: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run a MediaWiki maintenance script against this wiki's LocalSettings.php."""
-    env = {**os.environ, "MW_CONFIG_FILE": str(wdir / "LocalSettings.php")}
+def _maintenance(
+    wdir: Path, script: str | Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a maintenance script (MediaWiki's by name, or ours by path) against this wiki.
+
+    ``stdin`` is how a secret reaches the script: never ``args``, which any local user
+    reads in ``ps`` (``/proc/<pid>/cmdline``).
+    """
+    path = script if isinstance(script, Path) else MEDIAWIKI_DIR / "maintenance" / script
+    env = {
+        **os.environ,
+        "MW_CONFIG_FILE": str(wdir / "LocalSettings.php"),
+        "MW_INSTALL_PATH": str(MEDIAWIKI_DIR),
+    }
     return subprocess.run(
-        ["php", str(MEDIAWIKI_DIR / "maintenance" / script), *args],
+        ["php", str(path), *args],
+        input=stdin if stdin is not None else "",
         capture_output=True,
         text=True,
         env=env,
@@ -199,10 +249,36 @@ def _maintenance(wdir: Path, script: str, *args: str) -> subprocess.CompletedPro
     )
 
 
-def _check(result: subprocess.CompletedProcess[str], what: str) -> None:
+def _check(
+    result: subprocess.CompletedProcess[str], what: str, hidden: tuple[str, ...] = ()
+) -> None:
+    """Raise ``LocalWikiError`` with the script's output if it failed.
+
+    The output is shown to help, so any of the ``hidden`` secrets that a script might echo
+    (MediaWiki's createBotPassword.php prints the password it set) is masked first.
+    """
     if result.returncode != 0:
         detail = (result.stdout + result.stderr).strip()
-        raise LocalWikiError(f"{what} failed (exit {result.returncode}): {detail[-2000:]}")
+        for secret in hidden:
+            if secret:
+                detail = detail.replace(secret, "********")
+        detail = detail[-2000:]  # cut after masking: a cut secret would not be masked
+        raise LocalWikiError(f"{what} failed (exit {result.returncode}): {detail}")
+
+
+def _make_private(wdir: Path) -> None:
+    """Close the wiki to other local users: its folder 0700, LocalSettings.php 0600.
+
+    LocalSettings.php holds ``$wgSecretKey``, ``$wgUpgradeKey`` and the webhook's secret;
+    the SQLite files hold password hashes and live sessions. The installer writes
+    LocalSettings.php 0644 (with the umask), and wikis made before this rule have it so:
+    every ``up`` tightens both (a mode change leaves the file's mtime alone). The PHP
+    server runs as the same user, so it still reads everything.
+    """
+    wdir.chmod(0o700)
+    settings = wdir / "LocalSettings.php"
+    if settings.exists() and settings.stat().st_mode & 0o777 != 0o600:
+        settings.chmod(0o600)
 
 
 # --------------------------------------------------------------------------------------
@@ -246,7 +322,12 @@ def _known_secrets(path: Path, wdir: Path) -> dict[str, str]:
 
 
 def _install(wdir: Path, port: int, lang: str, admin_password: str) -> None:
-    """Create the SQLite database and LocalSettings.php with MediaWiki's own installer."""
+    """Create the SQLite database and LocalSettings.php with MediaWiki's own installer.
+
+    The admin's password goes through ``--passfile=php://stdin``, not ``--pass``: the
+    installer reads the file named by ``--passfile`` with ``file_get_contents`` and trims
+    the line end (MediaWiki 1.39 and 1.43 alike; checked in both ``install.php``).
+    """
     data = wdir / "data"
     result = subprocess.run(
         [
@@ -259,11 +340,12 @@ def _install(wdir: Path, port: int, lang: str, admin_password: str) -> None:
             f"--server={_url(port)}",
             "--scriptpath=",
             f"--lang={lang}",
-            f"--pass={admin_password}",
+            "--passfile=php://stdin",
             "--quiet",
             SITE_NAME,
             ADMIN_USER,
         ],
+        input=admin_password + "\n",
         capture_output=True,
         text=True,
         cwd=wdir,
@@ -272,8 +354,9 @@ def _install(wdir: Path, port: int, lang: str, admin_password: str) -> None:
         # A half-made database would make the next try fail with "already installed".
         shutil.rmtree(data, ignore_errors=True)
         (wdir / "LocalSettings.php").unlink(missing_ok=True)
-        _check(result, "MediaWiki install.php")
+        _check(result, "MediaWiki install.php", (admin_password,))
         raise LocalWikiError("MediaWiki install.php wrote no LocalSettings.php")
+    _make_private(wdir)
 
 
 def _settings_block(wdir: Path, port: int, web: dict | None = None) -> str:
@@ -364,73 +447,192 @@ def _write_settings(wdir: Path, port: int, web: dict | None = None) -> bool:
         new = text.rstrip("\n") + "\n\n" + block
     if new == text:
         return False
-    path.write_text(new, encoding="utf-8")
+    configmod.write_private(path, new)  # 0600: it holds the secret key and the webhook's
     return True
 
 
 # --------------------------------------------------------------------------------------
 # Accounts
 
+#: The accounts script's file name in the wiki folder.
+_ACCOUNTS_SCRIPT = "coacte-accounts.php"
 
-def _set_user(wdir: Path, user: str, password: str, *groups: str) -> None:
-    """Create a user (or reset an existing one's password) and put it in groups
-    (core groups as flags, the extension's groups as ``--custom-groups``)."""
-    flags = [f"--{g}" for g in groups if not g.startswith("coacte-")]
-    custom = [g for g in groups if g.startswith("coacte-")]
-    if custom:
-        flags.append(f"--custom-groups={','.join(custom)}")
-    result = _maintenance(wdir, "createAndPromote.php", *flags, user, password)
-    if result.returncode != 0 and "exists" in (result.stdout + result.stderr):
-        result = _maintenance(wdir, "createAndPromote.php", "--force", *flags, user, password)
-    _check(result, f"createAndPromote.php for {user}")
+#: Creates or resets accounts and the bot's BotPassword from a JSON request on standard
+#: input. MediaWiki's createAndPromote.php and createBotPassword.php take the password only
+#: as a command-line argument (1.39 and 1.43 alike, checked), where every local user reads
+#: it in ``ps``; this script does their work with the same services. In 1.43 ``User``,
+#: ``BotPassword`` (``MediaWiki\User``), ``IDBAccessObject`` (``Wikimedia\Rdbms``) and
+#: ``Maintenance`` (``MediaWiki\Maintenance``) have namespaces, 1.39's global names being
+#: aliases: the script names none but ``Maintenance`` (the alias every extension's scripts
+#: extend) and classes named alike in both (``AuthManager``, ``MediaWikiServices``). It
+#: calls ``MediaWikiServices::getInstance()``, not ``getServiceContainer()`` (not in 1.39's
+#: Maintenance), and follows 1.43's createAndPromote.php where it differs from 1.39's:
+#: groups first, then the password (a group may have a stricter password policy).
+_ACCOUNTS_PHP = r"""<?php
+// Written by `coacte wiki up` (coacte/wiki/local.py) and rewritten by it: edit it there.
+// Reads {"users": [{"name", "password", "groups"}], "botpassword": {"user", "appid",
+// "password", "grants"}} on standard input, so that no password is on a command line.
+require_once getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php';
+
+use MediaWiki\Auth\AuthManager;
+use MediaWiki\MediaWikiServices;
+
+class CoacteAccounts extends Maintenance {
+	public function execute() {
+		$request = json_decode( file_get_contents( 'php://stdin' ), true );
+		if ( !is_array( $request ) ) {
+			$this->fatalError( 'expected a JSON request on standard input' );
+		}
+		foreach ( $request['users'] ?? [] as $spec ) {
+			$this->setUser( $spec['name'], $spec['password'], $spec['groups'] );
+		}
+		if ( isset( $request['botpassword'] ) ) {
+			$this->setBotPassword( $request['botpassword'] );
+		}
+	}
+
+	private function setUser( string $name, string $password, array $groups ): void {
+		$services = MediaWikiServices::getInstance();
+		$user = $services->getUserFactory()->newFromName( $name );
+		if ( !$user ) {
+			$this->fatalError( "invalid user name: $name" );
+		}
+		if ( $user->idForName() === 0 ) {
+			$status = $services->getAuthManager()->autoCreateUser(
+				$user, AuthManager::AUTOCREATE_SOURCE_MAINT, false );
+			if ( !$status->isGood() ) {
+				$this->fatalError( "creating $name: " . $this->text( $status ) );
+			}
+			$this->output( "$name: created\n" );
+		}
+		$groupManager = $services->getUserGroupManager();
+		$unknown = array_diff( $groups, $groupManager->listAllGroups() );
+		if ( $unknown ) {
+			$this->fatalError( "$name: unknown groups " . implode( ', ', $unknown ) );
+		}
+		$groupManager->addUserToMultipleGroups(
+			$user, array_diff( $groups, $groupManager->getUserGroups( $user ) ) );
+		$status = $user->changeAuthenticationData(
+			[ 'username' => $user->getName(), 'password' => $password, 'retype' => $password ] );
+		if ( !$status->isGood() ) {
+			$this->fatalError( "setting the password of $name: " . $this->text( $status ) );
+		}
+		$user->saveSettings();
+		$this->output( "$name: password set, groups " . implode( ', ', $groups ) . "\n" );
+	}
+
+	private function setBotPassword( array $spec ): void {
+		$services = MediaWikiServices::getInstance();
+		$user = $services->getUserFactory()->newFromName( $spec['user'] );
+		if ( !$user || $user->idForName() === 0 ) {
+			$this->fatalError( "no user {$spec['user']} for the BotPassword" );
+		}
+		$invalid = array_diff( $spec['grants'], $services->getGrantsInfo()->getValidGrants() );
+		if ( $invalid ) {
+			$this->fatalError( 'invalid grants: ' . implode( ', ', $invalid ) );
+		}
+		$store = $services->getBotPasswordStore();
+		// 1 = IDBAccessObject::READ_LATEST (a global interface in 1.39, Wikimedia\Rdbms in 1.43).
+		$exists = $store->getByUser( $user, $spec['appid'], 1 ) !== null;
+		$botPassword = $store->newUnsavedBotPassword(
+			[ 'user' => $user, 'appId' => $spec['appid'], 'grants' => $spec['grants'] ] );
+		if ( !$botPassword ) {
+			$this->fatalError( 'the BotPassword could not be made' );
+		}
+		// An update replaces the password, the grants and the token (old sessions end).
+		$status = $botPassword->save( $exists ? 'update' : 'insert',
+			$services->getPasswordFactory()->newFromPlaintext( $spec['password'] ) );
+		if ( !$status->isGood() ) {
+			$this->fatalError( 'saving the BotPassword: ' . $this->text( $status ) );
+		}
+		$this->output( ( $exists ? 'BotPassword replaced' : 'BotPassword created' ) . "\n" );
+	}
+
+	private function text( $status ): string {
+		return $status->getMessage( false, false, 'en' )->text();
+	}
+}
+
+$maintClass = CoacteAccounts::class;
+require_once RUN_MAINTENANCE_IF_MAIN;
+"""
 
 
-def _set_bot_password(wdir: Path, password: str, reset: bool) -> None:
-    """Create the bot's BotPassword; with ``reset``, replace an existing one.
+def _accounts_script(wdir: Path) -> Path:
+    """The accounts script in the wiki folder, (re)written when its text changed."""
+    path = wdir / _ACCOUNTS_SCRIPT
+    if not path.exists() or path.read_text(encoding="utf-8") != _ACCOUNTS_PHP:
+        configmod.write_private(path, _ACCOUNTS_PHP)
+    return path
 
-    On a rerun the BotPassword already exists with the password from the configuration:
-    that is fine and left alone. ``reset`` is for a password that was lost (configuration
-    deleted), since createBotPassword.php cannot change an existing one.
+
+def _account(name: str, password: str, *groups: str) -> dict:
+    """One user of an accounts request: created if missing, password set, groups added."""
+    return {"name": name, "password": password, "groups": list(groups)}
+
+
+def _accounts_request(passwords: dict[str, str], todo: set[str]) -> dict:
+    """What the accounts script must do for the accounts named in ``todo``.
+
+    Admin is made by the installer; the bot logs in with its BotPassword (with exactly
+    ``BOT_GRANTS``; an existing one is replaced); the moderator is a human sysop for
+    browser tests of the moderation pages; the editor a facilitator without those rights.
     """
-    args = ["--appid", BOT_APP_ID, "--grants", ",".join(BOT_GRANTS), BOT_USER, password]
-    result = _maintenance(wdir, "createBotPassword.php", *args)
-    if result.returncode == 0:
-        return
-    if "already exist" not in result.stdout + result.stderr:
-        _check(result, "createBotPassword.php")
-    if not reset:
-        return
-    delete = (
-        "DELETE FROM bot_passwords WHERE bp_app_id = "
-        f"'{BOT_APP_ID}' AND bp_user IN "
-        f"(SELECT user_id FROM user WHERE user_name = '{BOT_USER}')"
-    )
-    # No --status: sql.php reports "0 row(s) affected" for any SQLite write, even a
-    # successful one, so only a failing query (exception, non-zero exit) is an error.
-    _check(_maintenance(wdir, "sql.php", "--query", delete), "removing the old BotPassword")
-    _check(_maintenance(wdir, "createBotPassword.php", *args), "createBotPassword.php")
-
-
-def _ensure_accounts(
-    wdir: Path, passwords: dict[str, str], todo: set[str], reset_bot: bool
-) -> None:
-    """Create or reset the accounts named in ``todo`` ("admin", "bot", "moderator",
-    "editor").
-
-    Admin is made by the installer; the bot logs in with its BotPassword; the moderator is
-    a human sysop for browser tests of the moderation pages.
-    """
+    users = []
     if "admin" in todo:
-        _set_user(wdir, ADMIN_USER, passwords["admin"], "sysop", "bureaucrat")
+        users.append(_account(ADMIN_USER, passwords["admin"], "sysop", "bureaucrat"))
     if "bot" in todo:
         # The bot account's own password is never used (it logs in with its BotPassword),
         # so it is not stored: every reset draws a new one.
-        _set_user(wdir, BOT_USER, _new_password(), "bot")
-        _set_bot_password(wdir, passwords["bot"], reset=reset_bot)
+        users.append(_account(BOT_USER, _new_password(), "bot"))
     if "moderator" in todo:
-        _set_user(wdir, MODERATOR_USER, passwords["moderator"], "sysop", MODERATOR_GROUP)
+        users.append(_account(MODERATOR_USER, passwords["moderator"], "sysop", MODERATOR_GROUP))
     if "editor" in todo:
-        _set_user(wdir, EDITOR_USER, passwords["editor"])
+        users.append(_account(EDITOR_USER, passwords["editor"]))
+    request: dict = {"users": users}
+    if "bot" in todo:
+        request["botpassword"] = {
+            "user": BOT_USER,
+            "appid": BOT_APP_ID,
+            "password": passwords["bot"],
+            "grants": list(BOT_GRANTS),
+        }
+    return request
+
+
+def _ensure_accounts(wdir: Path, passwords: dict[str, str], todo: set[str]) -> None:
+    """Create or reset the accounts named in ``todo`` ("admin", "bot", "moderator",
+    "editor") in one run of the accounts script, the passwords on its standard input."""
+    request = _accounts_request(passwords, todo)
+    if not request["users"]:
+        return
+    hidden = tuple(u["password"] for u in request["users"]) + tuple(
+        [request["botpassword"]["password"]] if "botpassword" in request else [])
+    result = _maintenance(wdir, _accounts_script(wdir), stdin=json.dumps(request))
+    _check(result, "setting the accounts", hidden)
+
+
+def _bot_grants_outdated(wdir: Path) -> bool:
+    """True if the bot's BotPassword in the wiki's database has other grants than
+    ``BOT_GRANTS`` (wikis made before the grants were trimmed also have ``patrol`` and
+    ``editprotected``), so ``up`` rewrites it. Read-only; any doubt (no database yet, a
+    lock, another schema) means "not outdated": the login check still guards the bot.
+    """
+    database = wdir / "data" / f"{DB_NAME}.sqlite"
+    if not database.exists():
+        return False
+    query = (
+        "SELECT bp_grants FROM bot_passwords JOIN user ON bp_user = user_id "
+        "WHERE bp_app_id = ? AND user_name = ?"
+    )
+    try:
+        uri = database.as_uri() + "?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5)) as db:
+            rows = db.execute(query, (BOT_APP_ID, BOT_USER)).fetchall()
+        grants = json.loads(rows[0][0]) if len(rows) == 1 else None
+    except (sqlite3.Error, ValueError, TypeError):
+        return False
+    return grants is not None and sorted(grants) != sorted(BOT_GRANTS)
 
 
 # --------------------------------------------------------------------------------------
@@ -438,45 +640,101 @@ def _ensure_accounts(
 
 
 def _pid_file(wdir: Path) -> Path:
+    """Holds the pid of the server's supervisor (of a bare ``php -S`` for older wikis)."""
     return wdir / "server.pid"
 
 
-def _server_pid(wdir: Path) -> int | None:
-    """The pid of this wiki's PHP server if it is alive, else None.
+def _proc_stat(pid: int) -> tuple[str, int, int] | None:
+    """A process's (state, parent pid, process group) from ``/proc``; None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[1]), int(fields[2])
 
-    The pid file alone could name a recycled pid: the process must be a PHP server whose
-    environment selects this wiki's LocalSettings.php.
+
+def _alive(pid: int) -> bool:
+    """True if the process exists and is not a zombie (a dead child not yet reaped)."""
+    stat = _proc_stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")
+
+
+def _cmdline(pid: int) -> list[bytes]:
+    """A process's command line, one item per argument (empty if it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return []
+
+
+def _server_pid(wdir: Path) -> int | None:
+    """The pid of this wiki's server (its supervisor) if it is alive, else None.
+
+    The pid file alone could name a recycled pid: the process must be our supervisor, or
+    a ``php -S`` started before supervision, whose environment selects this wiki's
+    LocalSettings.php.
     """
     try:
         pid = int(_pid_file(wdir).read_text().strip())
     except (OSError, ValueError):
         return None
-    proc = Path(f"/proc/{pid}")
+    if not _alive(pid):
+        return None
     try:
-        stat = (proc / "stat").read_text()
-        cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-        environ = (proc / "environ").read_bytes().split(b"\0")
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
     except OSError:
         return None
-    if stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X"):
-        return None
+    cmdline = _cmdline(pid)
     settings = f"MW_CONFIG_FILE={wdir / 'LocalSettings.php'}".encode()
-    if b"-S" not in cmdline or settings not in environ:
+    if _SUPERVISOR_FLAG.encode() not in cmdline and b"-S" not in cmdline:
         return None
-    return pid
+    return pid if settings in environ else None
+
+
+def _is_supervisor(pid: int) -> bool:
+    """True if the process is a supervisor (not a bare ``php -S`` of an older wiki)."""
+    return _SUPERVISOR_FLAG.encode() in _cmdline(pid)
 
 
 def _server_port(pid: int) -> int | None:
-    """The port a running PHP server listens on, from its command line."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return None
-    for arg in cmdline:
+    """The port a running server listens on, from its (or its supervisor's) command line."""
+    for arg in _cmdline(pid):
         match = re.fullmatch(rb"127\.0\.0\.1:(\d+)", arg)
         if match:
             return int(match.group(1))
     return None
+
+
+def _php_master(pid: int) -> int | None:
+    """The ``php -S`` master that a supervisor runs now (None between two restarts)."""
+    if not _is_supervisor(pid):
+        return pid  # a bare php -S of an older wiki is its own master
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        child = int(stat_file.parent.name)
+        stat = _proc_stat(child)
+        if stat and stat[1] == pid and stat[0] not in ("Z", "X") and b"-S" in _cmdline(child):
+            return child
+    return None
+
+
+def _php_servers(port: int, pgid: int) -> list[int]:
+    """The live ``php -S`` processes serving ``port`` in process group ``pgid``: master and
+    workers.
+
+    A master killed alone leaves its workers serving (they hold the listening socket, as
+    seen with PHP 8.2): a restart must end them too, or the new server cannot bind.
+    """
+    address = f"127.0.0.1:{port}".encode()
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        pid = int(stat_file.parent.name)
+        stat = _proc_stat(pid)
+        if stat is None or stat[0] in ("Z", "X") or stat[2] != pgid or pid == os.getpid():
+            continue
+        cmdline = _cmdline(pid)
+        if b"-S" in cmdline and address in cmdline:
+            found.append(pid)
+    return found
 
 
 def _settings_port(wdir: Path) -> int | None:
@@ -506,51 +764,60 @@ def _port_taken(port: int) -> str:
     )
 
 
-def _answers(url: str) -> bool:
-    """True if the wiki's API answers a siteinfo query."""
+def _answers(url: str, timeout: float = 5.0) -> bool:
+    """True if the wiki's API answers a siteinfo query within ``timeout`` seconds."""
     try:
         response = requests.get(
             url + "/api.php",
             params={"action": "query", "meta": "siteinfo", "format": "json"},
             headers={"User-Agent": _USER_AGENT},
-            timeout=5,
+            timeout=timeout,
         )
         return response.ok and "query" in response.json()
     except (requests.RequestException, ValueError):
         return False
 
 
-def _start_server(wdir: Path, port: int) -> int:
-    """Start ``php -S`` detached from this process; return its pid.
+def _php_argv(port: int, code: Path) -> list[str]:
+    """PHP's built-in server for the MediaWiki code tree ``code`` on ``port`` (loopback)."""
+    return ["php", "-d", "post_max_size=64M", "-S", f"127.0.0.1:{port}", "-t", str(code)]
 
-    A shell puts PHP in the background and exits, so the server is not a child of Python
-    (it outlives the command, and no zombie or "still running" warning is left behind);
-    ``start_new_session`` gives it its own process group, which ``down`` signals as a whole
-    (the master and its ``PHP_CLI_SERVER_WORKERS`` workers).
+
+def _supervisor_argv(wdir: Path, port: int) -> list[str]:
+    """The supervisor's command line: this module's ``supervise`` with the wiki, the port,
+    the MediaWiki code tree and the watch's settings (all read here, in the process that
+    starts it, so a test may shorten the watch or point at another MediaWiki)."""
+    return [
+        sys.executable, "-c", _SUPERVISOR_CODE, _SUPERVISOR_FLAG, str(wdir),
+        f"127.0.0.1:{port}", str(MEDIAWIKI_DIR), repr(float(WATCH_EVERY)),
+        repr(float(WATCH_TIMEOUT)), str(int(WATCH_FAILURES)),
+    ]
+
+
+def _start_server(wdir: Path, port: int) -> int:
+    """Start the server's supervisor detached from this process; return its pid.
+
+    A shell puts the supervisor in the background and exits, so it is not a child of
+    Python (it outlives the command, and no zombie or "still running" warning is left
+    behind); ``start_new_session`` gives it its own process group, which its ``php -S``
+    (the master and its ``PHP_CLI_SERVER_WORKERS`` workers) shares and ``down`` signals as
+    a whole. ``PYTHONPATH`` names this source tree, so the supervisor imports this very
+    module even where the package is not installed.
     """
     if not _port_free(port):
         raise LocalWikiError(_port_taken(port))
     log = wdir / "server.log"
+    source = str(Path(__file__).resolve().parents[2])
     env = {
         **os.environ,
         "MW_CONFIG_FILE": str(wdir / "LocalSettings.php"),
-        "PHP_CLI_SERVER_WORKERS": "4",
+        "PHP_CLI_SERVER_WORKERS": str(SERVER_WORKERS),
         "COACTE_SERVER_LOG": str(log),
+        "PYTHONPATH": os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p),
     }
     result = subprocess.run(
-        [
-            "sh",
-            "-c",
-            '"$@" >>"$COACTE_SERVER_LOG" 2>&1 </dev/null & echo $!',
-            "sh",
-            "php",
-            "-d",
-            "post_max_size=64M",
-            "-S",
-            f"127.0.0.1:{port}",
-            "-t",
-            str(MEDIAWIKI_DIR),
-        ],
+        ["sh", "-c", '"$@" >>"$COACTE_SERVER_LOG" 2>&1 </dev/null & echo $!', "sh",
+         *_supervisor_argv(wdir, port)],
         capture_output=True,
         text=True,
         env=env,
@@ -564,6 +831,7 @@ def _start_server(wdir: Path, port: int) -> int:
 
 
 def _wait_until_answering(wdir: Path, url: str, pid: int, timeout: float = START_TIMEOUT) -> None:
+    """Return once the wiki answers; raise with the server log's tail after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if _answers(url):
@@ -576,6 +844,135 @@ def _wait_until_answering(wdir: Path, url: str, pid: int, timeout: float = START
     if log.exists():
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
     raise LocalWikiError(f"the wiki at {url} did not answer (log {log}):\n{tail}")
+
+
+def _serve(home: Path, wdir: Path, port: int, pid: int | None) -> int:
+    """Make sure the wiki answers on ``port``; return its server's (supervisor's) pid.
+
+    A running server still deaf after START_TIMEOUT (hung, or restarting in vain) is
+    stopped and started afresh, once. A server that does not come up is stopped again:
+    no supervisor is left restarting it for ever.
+    """
+    url = _url(port)
+    if pid is not None:
+        try:
+            _wait_until_answering(wdir, url, pid)
+            return pid
+        except LocalWikiError:
+            down(home)
+    pid = _start_server(wdir, port)
+    try:
+        _wait_until_answering(wdir, url, pid)
+    except LocalWikiError:
+        down(home)
+        raise
+    return pid
+
+
+# --------------------------------------------------------------------------------------
+# The supervisor: a detached process per wiki, keeping its php -S alive
+
+
+@dataclass(frozen=True)
+class Watch:
+    """How a supervisor watches its server (see ``WATCH_EVERY``)."""
+
+    every: float = WATCH_EVERY
+    timeout: float = WATCH_TIMEOUT
+    failures: int = WATCH_FAILURES
+
+
+def supervise(argv: list[str]) -> None:
+    """The supervisor process's entry point (started by ``_start_server``): run this wiki's
+    ``php -S`` and start it again whenever it exits or stops answering, until SIGTERM.
+
+    ``argv`` is ``_supervisor_argv`` after the code: the flag, the wiki folder,
+    ``127.0.0.1:<port>``, the MediaWiki code tree, then the watch's every, timeout and
+    failures. It logs one line per start and restart to the server log (its standard
+    output).
+    """
+    _flag, wdir, address, code, every, timeout, failures = argv
+    port = int(address.rsplit(":", 1)[1])
+    watch = Watch(float(every), float(timeout), int(failures))
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    _log(f"supervising php -S on {address} for {wdir}")
+    try:
+        _supervise(port, Path(code), watch)
+    finally:
+        _stop_php(port)
+        _log("stopped")
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM (``down``) ends the supervisor through its ``finally``, which stops PHP."""
+    raise SystemExit(128 + signum)
+
+
+def _log(message: str) -> None:
+    print(f"[coacte supervisor {time.strftime('%Y-%m-%d %H:%M:%S')}] {message}", flush=True)
+
+
+def _supervise(port: int, code: Path, watch: Watch) -> None:
+    """Start ``php -S``, watch it, stop what is left of it and start it again; for ever.
+
+    A server that dies soon after its start (a broken setting, the port taken) is retried
+    ever more slowly, up to ``RESTART_BACKOFF_MAX`` seconds apart, not in a busy loop.
+    """
+    backoff = 1.0
+    while True:
+        started = time.monotonic()
+        php = subprocess.Popen(_php_argv(port, code), stdin=subprocess.DEVNULL)
+        _log(f"php -S started (pid {php.pid})")
+        reason = _watch(php, _url(port), watch)
+        _log(f"{reason}; restarting php -S")
+        _stop_php(port)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            php.wait(timeout=5)
+        long_lived = time.monotonic() - started > 60
+        backoff = 1.0 if long_lived else min(backoff * 2, RESTART_BACKOFF_MAX)
+        time.sleep(backoff)
+
+
+def _watch(php: subprocess.Popen, url: str, watch: Watch) -> str:
+    """Wait until the server fails; return how.
+
+    It fails when its master exits (a crash, a kill), or when ``watch.failures`` probes in
+    a row go unanswered: all workers dead or stuck. Probes count only once the server has
+    answered, or START_TIMEOUT after its start (MediaWiki's first request is slow).
+    """
+    started = time.monotonic()
+    answered, misses, next_probe = False, 0, started
+    while True:
+        code = php.poll()
+        if code is not None:
+            how = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit {code}"
+            return f"php -S exited ({how})"
+        if time.monotonic() >= next_probe:
+            if _answers(url, timeout=watch.timeout):
+                answered, misses = True, 0
+            elif answered or time.monotonic() - started > START_TIMEOUT:
+                misses += 1
+                if misses >= watch.failures:
+                    return f"no answer to {misses} probes in a row"
+            next_probe = time.monotonic() + watch.every
+        time.sleep(0.2)
+
+
+def _stop_php(port: int) -> None:
+    """End every ``php -S`` of this supervisor's process group on ``port``: SIGTERM (with
+    SIGCONT, so that a stopped process acts on it), then SIGKILL for a stuck one."""
+    pgid = os.getpgrp()
+    for sig, wait in ((signal.SIGTERM, 3.0), (signal.SIGKILL, 2.0)):
+        pids = _php_servers(port, pgid)
+        if not pids:
+            return
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+                os.kill(pid, signal.SIGCONT)
+        deadline = time.monotonic() + wait
+        while _php_servers(port, pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 # --------------------------------------------------------------------------------------
@@ -618,18 +1015,14 @@ def up(home: Path, port: int = 8080, lang: str = "fr",
     url = _url(port)
     cfg_path = config_file(home)
 
-    pid = _server_pid(wdir)
-    if pid is not None and _server_port(pid) != port:
-        down(home)
-        pid = None
+    pid = _reusable_server(home, wdir, port)
     if pid is None and not _port_free(port):
         # Before installing anything: the accounts would be made for a wiki that cannot start.
         raise LocalWikiError(_port_taken(port))
 
-    wdir.mkdir(parents=True, exist_ok=True)
-    (wdir / "images").mkdir(exist_ok=True)
-    (wdir / "cache").mkdir(exist_ok=True)
-    (wdir / "tmp").mkdir(exist_ok=True)
+    for folder in (wdir, wdir / "images", wdir / "cache", wdir / "tmp"):
+        folder.mkdir(parents=True, exist_ok=True)
+    _make_private(wdir)  # before the installer writes secrets in it
 
     known = _known_secrets(cfg_path, wdir)
     passwords = {
@@ -641,41 +1034,77 @@ def up(home: Path, port: int = 8080, lang: str = "fr",
     fresh = not (wdir / "LocalSettings.php").exists()
     if fresh:
         _install(wdir, port, lang, passwords["admin"])
-    # The web service beside the wiki: its address, the webhook's shared secret, the key
-    # that signs its cookies. Kept across runs; a new service port moves the URLs.
+    web = _web_settings(cfg_path, service_port)
+    # PHP reads LocalSettings.php on every request: a running server needs no restart.
+    _write_settings(wdir, port, web)
+
+    todo = _accounts_todo(wdir, known, fresh)
+    if todo:
+        _ensure_accounts(wdir, passwords, todo)
+
+    _serve(home, wdir, port, pid)
+
+    problem = _verify_bot(url, passwords["bot"])
+    if problem and "bot" not in todo:
+        # Accounts changed behind our back (e.g. the BotPassword was deleted): repair once.
+        _ensure_accounts(wdir, passwords, {"bot"})
+        problem = _verify_bot(url, passwords["bot"])
+    if problem:
+        raise LocalWikiError(problem)
+    return _save_config(cfg_path, wdir, port, passwords, web)
+
+
+def _reusable_server(home: Path, wdir: Path, port: int) -> int | None:
+    """The running server's pid if ``up`` may keep it; else None, the server stopped.
+
+    A server on another port is stopped (``up`` starts it on the new one), and so is a
+    bare ``php -S`` started before supervision (``up`` starts it under a supervisor);
+    stray ``php -S`` processes of the wiki are ended.
+    """
+    pid = _server_pid(wdir)
+    if pid is None or _server_port(pid) != port or not _is_supervisor(pid):
+        down(home)  # with no server, this only ends strays that would hold the port
+        return None
+    return pid
+
+
+def _web_settings(cfg_path: Path, service_port: int | None) -> dict:
+    """The ``[web]`` table: the web service beside the wiki.
+
+    Its address, the webhook's shared secret, the key that signs its cookies. Kept across
+    runs; a new service port moves the URLs.
+    """
     previous = configmod.load(cfg_path).extra.get("web", {}) if cfg_path.exists() else {}
     service = (f"http://127.0.0.1:{service_port}" if service_port
                else previous.get("url") or "http://127.0.0.1:5000")
-    web = {
+    return {
         **previous,
         "url": service,
         "webhook_url": f"{service}/hooks/edit",
         "webhook_secret": previous.get("webhook_secret") or secrets.token_hex(32),
         "secret_key": previous.get("secret_key") or secrets.token_hex(32),
     }
-    # PHP reads LocalSettings.php on every request: a running server needs no restart.
-    _write_settings(wdir, port, web)
 
-    # The installer made Admin with its password; anything else unknown is (re)set.
+
+def _accounts_todo(wdir: Path, known: dict[str, str], fresh: bool) -> set[str]:
+    """The accounts ``up`` must (re)set: on a fresh wiki all but Admin (the installer made
+    it with its password); else those whose password is unknown, and the bot's
+    BotPassword if its grants are not ``BOT_GRANTS``."""
     accounts = {"admin", "bot", "moderator", "editor"}
-    todo = accounts - {"admin"} if fresh else accounts - set(known)
-    if todo:
-        _ensure_accounts(wdir, passwords, todo, reset_bot=not fresh)
+    if fresh:
+        return accounts - {"admin"}
+    todo = accounts - set(known)
+    if "bot" not in todo and _bot_grants_outdated(wdir):
+        todo.add("bot")
+    return todo
 
-    if pid is None:
-        pid = _start_server(wdir, port)
-    _wait_until_answering(wdir, url, pid)
 
-    problem = _verify_bot(url, passwords["bot"])
-    if problem and "bot" not in todo:
-        # Accounts changed behind our back (e.g. the BotPassword was deleted): repair once.
-        _ensure_accounts(wdir, passwords, {"bot"}, reset_bot=True)
-        problem = _verify_bot(url, passwords["bot"])
-    if problem:
-        raise LocalWikiError(problem)
-
+def _save_config(
+    cfg_path: Path, wdir: Path, port: int, passwords: dict[str, str], web: dict
+) -> Config:
+    """Write the local wiki's address, the bot's login and the passwords (0600)."""
     cfg = configmod.load(cfg_path)
-    cfg.wiki_url = url
+    cfg.wiki_url = _url(port)
     cfg.bot_user = f"{BOT_USER}@{BOT_APP_ID}"
     cfg.bot_password = passwords["bot"]
     cfg.extra = {
@@ -718,15 +1147,16 @@ def _live_members(pid: int, pgid: int | None) -> bool:
 def down(home: Path) -> bool:
     """Stop the local wiki's server; True if it was running.
 
-    SIGTERM goes to the server's process group (master and workers), SIGKILL after a few
-    seconds if any lingers; returns once all are gone, so the port can be reused at once.
+    SIGTERM goes to the server's process group (supervisor, master and workers), SIGKILL
+    after a few seconds if any lingers; returns once all are gone, so the port can be
+    reused at once. Stray ``php -S`` of this wiki are ended too (see ``_end_strays``).
     The wiki's files are kept: ``up`` starts it again.
     """
     wdir = wiki_dir(home)
     pid = _server_pid(wdir)
     if pid is None:
         _pid_file(wdir).unlink(missing_ok=True)
-        return False
+        return _end_strays(wdir)
     try:
         pgid: int | None = os.getpgid(pid)
     except ProcessLookupError:
@@ -751,8 +1181,42 @@ def down(home: Path) -> bool:
             time.sleep(0.05)
         if not _live_members(pid, pgid):
             break
+    _end_strays(wdir)
     _pid_file(wdir).unlink(missing_ok=True)
     return True
+
+
+def _end_strays(wdir: Path) -> bool:
+    """End the ``php -S`` processes of this wiki that no supervisor runs; True if any.
+
+    Only called once the wiki's supervisor is gone, so every such process is a stray: the
+    workers of a master that crashed before supervision (PHP 8.2's master also serves and
+    can segfault; its workers go on holding the port), or a server whose supervisor was
+    itself killed outright. They would make ``up`` fail with "port taken". A process is
+    this wiki's if its environment selects this wiki's LocalSettings.php.
+    """
+    settings = f"MW_CONFIG_FILE={wdir / 'LocalSettings.php'}".encode()
+    strays = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        pid = int(stat_file.parent.name)
+        if b"-S" not in _cmdline(pid) or not _alive(pid):
+            continue
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # another user's process
+        if settings in environ:
+            strays.append(pid)
+    found = bool(strays)
+    for sig, wait in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0)):
+        strays = [pid for pid in strays if _alive(pid)]  # never signal a pid reused since
+        for pid in strays:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + wait
+        while any(_alive(pid) for pid in strays) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return found
 
 
 def run_jobs(home: Path) -> None:
@@ -768,10 +1232,13 @@ def run_jobs(home: Path) -> None:
 
 
 def status(home: Path) -> dict:
-    """Where the local wiki is and whether its server runs.
+    """Where the local wiki is, whether its server runs and whether it answers.
 
-    Keys: ``dir``, ``url`` (None if never installed), ``running``, ``pid``, ``port``,
-    ``installed``.
+    Keys: ``dir``, ``url`` (None if never installed), ``running`` (the server's process
+    lives), ``pid`` (the supervisor's; ``down`` stops it), ``php_pid`` (the ``php -S``
+    master it runs now; None between two restarts), ``answering`` (the API answered within
+    3 s: a running server that does not answer is hung or restarting, and ``up`` repairs
+    it), ``port``, ``installed``.
     """
     wdir = wiki_dir(home)
     pid = _server_pid(wdir)
@@ -781,6 +1248,8 @@ def status(home: Path) -> dict:
         "url": _url(port) if port else None,
         "running": pid is not None,
         "pid": pid,
+        "php_pid": _php_master(pid) if pid else None,
+        "answering": bool(pid and port and _answers(_url(port), timeout=3.0)),
         "port": port,
         "installed": (wdir / "LocalSettings.php").exists(),
     }
