@@ -207,7 +207,20 @@ def main() -> int:
         for name in failed:
             print(f"    FAILED: {name!r}")
     print(f"all families: {held_total}/{total} hostile inputs held")
+    print(f"peak memory refusing a zip bomb of 1,000,000 rows: {bomb_peak():.0f} MB "
+          "(a fresh process: interpreter, imports and reading)")
     return 0 if held_total == total else 1
+
+
+def bomb_peak() -> float:
+    """The peak memory of a fresh process that reads (and refuses) the bomb."""
+    import tempfile
+
+    from tests.unit.test_importing_limits import measure, workbook
+
+    with tempfile.TemporaryDirectory() as folder:
+        _, peak = measure(workbook(Path(folder) / "bomb.xlsx", 1_000_000))
+    return peak
 
 
 if __name__ == "__main__":
