@@ -66,7 +66,11 @@ def down() -> None:
 def status() -> None:
     """Say whether the local wiki runs, where, and on which port."""
     info = localwiki.status(config.home())
-    if info["running"]:
+    if info["running"] and not info.get("answering", True):
+        click.echo(f"wiki: running at {info['url']} but not answering (supervisor pid "
+                   f"{info['pid']}, dir {info['dir']}); it restarts PHP on its own, or run: "
+                   "coacte wiki up")
+    elif info["running"]:
         click.echo(f"wiki: running at {info['url']} (pid {info['pid']}, dir {info['dir']})")
     elif info["installed"]:
         click.echo(f"wiki: stopped (dir {info['dir']}); start it with: coacte wiki up")
