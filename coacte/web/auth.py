@@ -26,7 +26,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from coacte.web.i18n import t
+from coacte.web.i18n import choose_language, t
 from coacte.web.sessions import SessionStore, UserSession
 from coacte.wiki.client import LoginRefused, Wiki, WikiError
 
@@ -130,6 +130,17 @@ def logout():
 @bp.app_errorhandler(403)
 def forbidden(_error):
     return render_template("error.html", message=t("coacte-web-forbidden")), 403
+
+
+@bp.app_errorhandler(413)
+def too_large(_error):
+    """An upload over ``MAX_CONTENT_LENGTH``: said in the reader's language, with the
+    limit, instead of the server's generic page."""
+    if "lang" not in g:
+        choose_language()
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return render_template("error.html", message=t("coacte-web-too-large",
+                                                   round(limit / 1024 / 1024))), 413
 
 
 @bp.app_errorhandler(400)

@@ -32,14 +32,20 @@ def _job(config, stores):
     return job
 
 
+_DEBOUNCER_LOCK = threading.Lock()
+
+
 def _debouncer() -> Debouncer:
+    """The app's one refresh worker, made on the first call (under a lock: two first
+    calls at once must not start two workers)."""
     app = current_app
-    if "coacte_refresh" not in app.extensions:
-        app.extensions["coacte_refresh"] = Debouncer(
-            _job(app.config["COACTE"], app.extensions["coacte_stores"]),
-            app.config.get("COACTE_REFRESH_QUIET", 0.5),
-            app.config.get("COACTE_REFRESH_MAX_WAIT", 2.0))
-    return app.extensions["coacte_refresh"]
+    with _DEBOUNCER_LOCK:
+        if "coacte_refresh" not in app.extensions:
+            app.extensions["coacte_refresh"] = Debouncer(
+                _job(app.config["COACTE"], app.extensions["coacte_stores"]),
+                app.config.get("COACTE_REFRESH_QUIET", 0.5),
+                app.config.get("COACTE_REFRESH_MAX_WAIT", 2.0))
+        return app.extensions["coacte_refresh"]
 
 
 def _nonce_path() -> Path:

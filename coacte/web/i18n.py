@@ -12,15 +12,19 @@ from coacte.i18n import LANGUAGES, message, plural
 
 
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def _choose_language() -> None:
-        chosen = request.args.get("uselang")
-        g.lang = chosen if chosen in LANGUAGES else (
-            request.accept_languages.best_match(LANGUAGES) or "fr")
+    app.before_request(choose_language)
 
     @app.context_processor
     def _helpers() -> dict:
         return {"_": t, "lang": lambda: g.get("lang", "fr")}
+
+
+def choose_language() -> None:
+    """The request's language: ``?uselang=``, else the browser's, else French. Also
+    called by error pages raised before the request's own hooks ran (a refused upload)."""
+    chosen = request.args.get("uselang")
+    g.lang = chosen if chosen in LANGUAGES else (
+        request.accept_languages.best_match(LANGUAGES) or "fr")
 
 
 def t(key: str, *params: object) -> str:

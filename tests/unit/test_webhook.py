@@ -180,3 +180,4 @@ def test_the_service_warns_when_the_wiki_notifies_another_address():
     assert "5050" in warning
     assert address_warning("https://forms.example.org/hooks/edit", "0.0.0.0", 443) is None
     assert address_warning("http://10.0.0.2:5000/hooks/edit", "127.0.0.1", 5000)
+
