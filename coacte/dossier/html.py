@@ -16,12 +16,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from coacte import contract
 from coacte.dossier import charts
-from coacte.dossier.data import SECTIONS, STABLE_MOVE, Dossier
+from coacte.dossier.data import DECISION_NOTES, SECTIONS, STABLE_MOVE, Dossier
 from coacte.dossier.text import translator
 
-#: A curation action → its ``coacte-dossier-decision-*`` message suffix.
-DECISION_KEYS = {"fusionner": "merged", "séparer": "split", "distinguer": "distinguished",
-                 "reformuler": "reworded", "recoder": "recoded"}
+#: A curation action → its ``coacte-dossier-decision-*`` message suffix: the one of the
+#: note it leaves on an idea (``coacte-curation-note-merged`` → ``merged``).
+DECISION_KEYS = {action: note.rsplit("-", 1)[1] for action, note in DECISION_NOTES.items()}
 #: The round's page state → message suffix.
 STATES = {"ouvert": "open", "clos": "closed", "figé": "frozen", "": "unpublished"}
 

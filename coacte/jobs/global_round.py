@@ -222,11 +222,16 @@ def load(wiki: Wiki, round_: int, *, cluster: ClusterFn | None = None,
     pages = read_pages(wiki, round_)
     inputs = read_inputs(wiki, parse_store=stores.parsed)
     cluster = cluster or default_cluster(stores.vectors)
-    computed, problems = _compute(wiki, round_, pages, inputs, cluster)
+    contributions, problems = read_contributions(
+        wiki.transcluding(contract.CONTRIBUTION.name))
+    threshold = wiki.config.near_duplicate_threshold
+    computed = compute(inputs, round_, pages, contributions, threshold=threshold,
+                       cluster=cluster)
     computed.problems = inputs.problems + problems + computed.problems
     computed.page = wiki.titles.global_synthesis(round_)
     computed.url = wiki.config.page_url(computed.page)
     if reacted_to and not computed.synthesis.postits and round_ in computed.views:
         earlier = {n: page for n, page in pages.items() if n < round_}
-        computed.reacted_to, _ = _compute(wiki, round_ - 1, earlier, inputs, cluster)
+        computed.reacted_to = compute(inputs, round_ - 1, earlier, contributions,
+                                      threshold=threshold, cluster=cluster)
     return computed
