@@ -198,8 +198,10 @@ def global_synthesis(g: GlobalSynthesis, grid: Grid, synthesis_titles: list[str]
         ("débats", _capped([link(t) for t in synthesis_titles], ", ", lang,
                            "coacte-render-more-syntheses")),
         ("territoires", str(len(g.territories))),
-        ("post-its", str(g.postits)),
-        ("idées", str(len(g.ideas))),
+        # A Delphi round without post-its shows its reactions, not "0 post-its, 0 ideas"
+        # (the template leaves out a row whose value is empty).
+        ("post-its", str(g.postits) if g.postits or not reactions else ""),
+        ("idées", str(len(g.ideas)) if g.ideas or not reactions else ""),
         ("état", state),
     ])]
     parts += reactions

@@ -157,6 +157,8 @@ def test_a_delphi_rounds_page_shows_its_reactions_not_empty_post_it_sections():
     for heading in ("coacte-render-view-dimension", "coacte-render-view-meaning",
                     "coacte-render-matrix"):
         assert message(heading, lang="fr") not in body
+    # Nor "0 post-its, 0 ideas" in its header: those rows are left out.
+    assert "| post-its = 0" not in body and "| idées = 0" not in body
 
 
 def test_groups_that_only_reacted_count_as_taking_part():
