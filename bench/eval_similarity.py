@@ -65,6 +65,11 @@ def place(item: dict) -> tuple[str, str]:
     return (code[:1], code)
 
 
+def langs(items: list[dict]) -> list[str]:
+    """Each item's language, as a debate's header gives it (``langue``)."""
+    return [item["lang"] for item in items]
+
+
 def adjusted_rand(truth: list, predicted: list) -> float:
     """Adjusted Rand index (Hubert and Arabie), as scikit-learn's adjusted_rand_score."""
     pairs = comb(len(truth), 2)
@@ -108,7 +113,7 @@ def evaluate(items: list[dict], settings: Settings, embeddings=None) -> dict:
     texts = [item["text"] for item in items]
     start = time.perf_counter()
     labels = semantic.cluster(texts, [bucket(i) for i in items], settings, embeddings,
-                              codes=[place(i) for i in items])
+                              codes=[place(i) for i in items], langs=langs(items))
     seconds = time.perf_counter() - start
     truth = [item["cluster"] for item in items]
     precision, recall, wrong = pair_scores(truth, labels)
@@ -122,6 +127,50 @@ def halves(items: list[dict]) -> tuple[list[dict], list[dict]]:
     side = {c: i % 2 for i, c in enumerate(order)}
     return ([i for i in items if side[i["cluster"]] == 0],
             [i for i in items if side[i["cluster"]] == 1])
+
+
+def choose(items: list[dict], embeddings, base: Settings) -> tuple[float, float]:
+    """The two bars as they are chosen, on ``items`` (half A): the merge bar with the
+    best adjusted Rand index among those keeping the goal's pair precision
+    (:data:`MERGE_PRECISION`) there, the sure bar the lowest whose merges keep a pair
+    precision of :data:`SURE_PRECISION`. Prints the grid; returns (merge, sure)."""
+    print(f"\nchoosing the bars on half A ({len(items)} items): threshold | ARI  P  R")
+    found = []
+    for threshold in np.round(np.arange(0.15, 0.50, 0.0125), 4):
+        settings = dataclasses.replace(base, sentence_threshold=float(threshold),
+                                       sure_threshold=None)
+        result = evaluate(items, settings, embeddings)
+        found.append((float(threshold), result["ari"], result["precision"]))
+        print(f"  {threshold:.4f} | {result['ari']:.3f} {result['precision']:.3f} "
+              f"{result['recall']:.3f}")
+    merge_bar = max((f for f in found if f[2] >= MERGE_PRECISION),
+                    key=lambda f: (round(f[1], 3), -f[0]))[0]
+    sure_bar = min((t for t, _, p in found if p >= SURE_PRECISION and t >= merge_bar),
+                   default=merge_bar)
+    print(f"  chosen: merge bar {merge_bar:.4f} (best ARI with precision >= "
+          f"{MERGE_PRECISION}), sure bar {sure_bar:.4f} "
+          f"(lowest with precision >= {SURE_PRECISION}); Settings has "
+          f"{base.sentence_threshold} and {base.sure_threshold}")
+    return merge_bar, sure_bar
+
+
+#: The pair precision the merge bar keeps on half A: issue 21's goal.
+MERGE_PRECISION = 0.88
+#: The pair precision the sure bar keeps on half A.
+SURE_PRECISION = 0.98
+
+
+def sure_precision(items: list[dict], embeddings, settings: Settings) -> tuple[float, int, int]:
+    """The pair precision of the merges the tool is sure of (pairs within one sure
+    part), and how many ideas are plain merges and how many to confirm."""
+    result = semantic.merge([i["text"] for i in items], [bucket(i) for i in items],
+                            settings, embeddings, codes=[place(i) for i in items],
+                            langs=langs(items))
+    truth = [item["cluster"] for item in items]
+    precision, _, _ = pair_scores(truth, result.parts)
+    sizes = Counter(result.labels)
+    plain = sum(1 for label, n in sizes.items() if n > 1 and label not in result.doubts)
+    return precision, plain, len(result.doubts)
 
 
 def sweep(items: list[dict], embeddings) -> None:
@@ -159,6 +208,9 @@ def report(name: str, items: list[dict], embeddings, settings: Settings,
           f"{result['precision']:.3f}  recall {result['recall']:.3f}   wrong pairs "
           f"{len(result['wrong'])}   ideas found whole {exact(truth, result['labels'])} "
           f"of {merged_ideas}   clustering {result['seconds']:.2f} s")
+    sure, plain, doubtful = sure_precision(items, embeddings, settings)
+    print(f"  merges the tool is sure of: pair precision {sure:.3f}; ideas merged: {plain} "
+          f"plain, {doubtful} to confirm")
     for i, j in result["wrong"][:examples]:
         print(f"  - [{items[i]['lang']}] {items[i]['text']}\n"
               f"    [{items[j]['lang']}] {items[j]['text']}")
@@ -204,7 +256,7 @@ def review(items: list[dict], embeddings, settings: Settings,
     truth = [item["cluster"] for item in items]
     labels = [str(label) for label in semantic.cluster(
         [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings,
-        codes=[place(i) for i in items])]
+        codes=[place(i) for i in items], langs=langs(items))]
     queue = suggestions.Review(item_pool(items, embeddings, labels))
     curve = [adjusted_rand(truth, labels)]
     for _ in range(answers):
@@ -228,7 +280,7 @@ def best_possible(items: list[dict], embeddings, settings: Settings,
     truth = [item["cluster"] for item in items]
     labels = [str(label) for label in semantic.cluster(
         [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings,
-        codes=[place(i) for i in items])]
+        codes=[place(i) for i in items], langs=langs(items))]
     where = {label: (item["question"], item["kind"]) for label, item in zip(labels, items,
                                                                             strict=True)}
     curve = [adjusted_rand(truth, labels)]
@@ -315,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="one labelled set (JSON lines), reported whole; default: "
                              "eval/ideas.jsonl whole and eval/debates.jsonl by halves")
     parser.add_argument("--sweep", action="store_true", help="also try a grid of thresholds")
+    parser.add_argument("--choose", action="store_true",
+                        help="also print how the two bars are chosen on half A")
     parser.add_argument("--sweep-queue", action="store_true",
                         help="also try a grid of the review queue's weights on half A")
     parser.add_argument("--examples", type=int, default=8, help="wrong merges to show")
@@ -345,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
                   "labels do):")
             for label, half in (("half A", a), ("half B", b)):
                 report_review(label, half, embeddings[[index[id(i)] for i in half]], settings)
+            if args.choose:
+                choose(a, embeddings[[index[id(i)] for i in a]], settings)
             if args.sweep_queue:
                 sweep_queue(a, embeddings[[index[id(i)] for i in a]], settings)
         if args.sweep:

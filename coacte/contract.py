@@ -374,6 +374,14 @@ IDEA = Template(
               label_pt="Membros",
               description_pt="Síntese global: as ideias de território fundidas "
                              "(território/chave)."),
+        Param("fusion", "merge", "Fusion", "Merge",
+              "Synthèse globale : fusion proposée par l'outil, à confirmer (score, membres "
+              "les plus proches).",
+              "Global synthesis: a merge the tool proposed, to confirm (score, closest "
+              "members).", type="content",
+              label_pt="Fusão",
+              description_pt="Síntese global: fusão proposta pela ferramenta, a confirmar "
+                             "(pontuação, membros mais próximos)."),
         Param("curation", None, "Curation", "Curation",
               "Les décisions de modération appliquées à cette idée.",
               "The moderators' decisions applied to this idea.", type="content",
@@ -468,10 +476,12 @@ CONTRIBUTION = Template(
 )
 
 #: What a moderator may do to the global synthesis (design §3: curation survives).
-CURATION_ACTIONS = ("reformuler", "fusionner", "séparer", "recoder", "distinguer")
+CURATION_ACTIONS = ("reformuler", "fusionner", "séparer", "recoder", "distinguer",
+                    "confirmer")
 #: The English name of each action, accepted in its place (as parameters' aliases are).
 CURATION_ACTION_ALIASES = {"reword": "reformuler", "merge": "fusionner", "split": "séparer",
-                           "recode": "recoder", "distinguish": "distinguer"}
+                           "recode": "recoder", "distinguish": "distinguer",
+                           "confirm": "confirmer"}
 
 CURATION = Template(
     "CO-ACTE curation",
@@ -481,14 +491,17 @@ CURATION = Template(
     (
         Param("action", None, "Action", "Action",
               "reformuler (énoncé), fusionner (idées), séparer (membres), recoder (code), "
-              "distinguer (idées : jamais fusionnées automatiquement).",
+              "distinguer (idées : jamais fusionnées automatiquement), confirmer (membres "
+              "d'une fusion proposée par l'outil).",
               "reformuler = reword, fusionner = merge, séparer = split, recoder = recode, "
-              "distinguer = distinguish (ideas never merged automatically).",
+              "distinguer = distinguish (ideas never merged automatically), confirmer = "
+              "confirm (members of a merge the tool proposed).",
               required=True, choices=CURATION_ACTIONS,
               label_pt="Ação",
               description_pt="reformuler (enunciado), fusionner (ideias), séparer (membros), "
                              "recoder (código), distinguer (ideias: nunca fundidas "
-                             "automaticamente)."),
+                             "automaticamente), confirmer (membros de uma fusão proposta "
+                             "pela ferramenta)."),
         Param("idée", "idea", "Idée", "Idea", "La clé de l'idée concernée.",
               "The key of the idea concerned.",
               label_pt="Ideia", description_pt="A chave da ideia em causa."),
@@ -502,10 +515,13 @@ CURATION = Template(
               "reword: the new statement.", type="content",
               label_pt="Enunciado", description_pt="reformuler: o novo enunciado."),
         Param("membres", "members", "Membres", "Members",
-              "séparer : les idées de territoire (territoire/clé) à mettre à part.",
-              "split: the territory ideas (territory/key) to set apart.",
+              "séparer : les idées de territoire (territoire/clé) à mettre à part ; "
+              "confirmer : celles qui sont bien de cette idée.",
+              "split: the territory ideas (territory/key) to set apart; confirm: those "
+              "that do belong to this idea.",
               label_pt="Membros",
-              description_pt="séparer: as ideias de território (território/chave) a pôr à parte."),
+              description_pt="séparer: as ideias de território (território/chave) a pôr à "
+                             "parte; confirmer: as que pertencem de facto a esta ideia."),
         Param("code", None, "Code", "Code", "recoder : le code corrigé.",
               "recode: the corrected code.",
               label_pt="Código", description_pt="recoder: o código corrigido."),

@@ -204,7 +204,7 @@ def curation_call(c: Curation) -> str:
     if c.round:
         params.append(("tour", str(c.round)))
     written = [f"{name} = {encode(value)}" for name, value in params]
-    if c.action == "séparer":
+    if c.action in ("séparer", "confirmer"):
         written.insert(2, f"membres = {members_value(c.members)}")
     inner = " | ".join(written)
     return f"{{{{{contract.CURATION.name} | {inner} }}}}"
@@ -301,8 +301,21 @@ def _check_recode(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> l
     return found
 
 
+def _check_confirm(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
+    """``confirmer`` names an idea and members of it (those a moderator says belong)."""
+    if c.idea not in known:
+        return _idea_problems(c, known)
+    members = set(known[c.idea].members)
+    missing = [r for r in c.members if r not in members]
+    if not c.members or missing:
+        return [c.problem("membres", "coacte-curation-unknown-member",
+                          ", ".join(missing) or "—", c.idea)]
+    return []
+
+
 _CHECK = {"reformuler": _check_reword, "fusionner": _check_merge, "séparer": _check_split,
-          "recoder": _check_recode, "distinguer": _check_distinguish}
+          "recoder": _check_recode, "distinguer": _check_distinguish,
+          "confirmer": _check_confirm}
 
 
 # -- applying ------------------------------------------------------------------------------
@@ -347,7 +360,54 @@ def _merge(ideas: list[GlobalIdea], c: Curation) -> None:
     for other in others:
         target.members.extend(other.members)
         ideas.remove(other)
+        # A moderator's merge is sure: the other's members join the target's first part.
+        _joined(target, [m.ref for m in other.members], add=True)
+    target.merged_by = "moderator"
     target.curations.append(_note("coacte-curation-note-merged", c, ", ".join(keys[1:])))
+
+
+def _confirm(ideas: list[GlobalIdea], c: Curation) -> None:
+    """The members belong: their parts join the lead's; an idea left with one part is
+    confirmed (no longer marked)."""
+    idea = _find(ideas, c.idea)
+    if idea.doubt is None:
+        return  # sure already (or confirmed by an earlier decision): nothing to change
+    _joined(idea, list(c.members))
+    if idea.doubt is None:
+        idea.merged_by = "confirmed"
+        idea.curations.append(_note("coacte-curation-note-confirmed", c))
+
+
+def _joined(idea: GlobalIdea, refs: list[str], add: bool = False) -> None:
+    """The idea's doubt once the parts holding ``refs`` join its first part (``add``:
+    refs new to the idea, added to the first part); none left when one part remains."""
+    if idea.doubt is None:
+        return
+    wanted = set(refs)
+    first = list(idea.doubt.parts[0]) + ([r for r in refs] if add else [])
+    rest = []
+    for part in idea.doubt.parts[1:]:
+        if wanted & set(part):
+            first += part
+        else:
+            rest.append(part)
+    idea.doubt = None if not rest else replace(idea.doubt,
+                                               parts=(tuple(first), *map(tuple, rest)))
+
+
+def _without(idea: GlobalIdea, refs: set[str]) -> None:
+    """The idea's doubt once ``refs`` left it: none when one part remains."""
+    if idea.doubt is None:
+        return
+    parts = [tuple(r for r in part if r not in refs) for part in idea.doubt.parts]
+    parts = [p for p in parts if p]
+    closest = idea.doubt.closest
+    if len(parts) < 2:
+        idea.doubt = None
+    elif set(closest) & refs:
+        idea.doubt = replace(idea.doubt, parts=tuple(parts), closest=(parts[0][0], parts[1][0]))
+    else:
+        idea.doubt = replace(idea.doubt, parts=tuple(parts))
 
 
 def _split(ideas: list[GlobalIdea], c: Curation) -> None:
@@ -355,6 +415,7 @@ def _split(ideas: list[GlobalIdea], c: Curation) -> None:
     refs = {m.ref: m for m in idea.members}
     apart = [refs[r] for r in dict.fromkeys(c.members)]
     idea.members = [m for m in idea.members if m.ref not in c.members]
+    _without(idea, set(c.members))
     lead = max(apart, key=lambda m: m.idea.occurrences)
     digest = hashlib.sha1(min(c.members).encode("utf-8")).hexdigest()[:4]
     new = GlobalIdea(f"{idea.key}-{digest}", idea.question, idea.kind, lead.idea.code,
@@ -380,7 +441,7 @@ def _distinguish(ideas: list[GlobalIdea], c: Curation) -> None:
 
 
 _APPLY = {"reformuler": _reword, "fusionner": _merge, "séparer": _split, "recoder": _recode,
-          "distinguer": _distinguish}
+          "distinguer": _distinguish, "confirmer": _confirm}
 
 
 def _note(key: str, c: Curation, *params: str) -> tuple[str, tuple[str, ...], str]:

@@ -253,6 +253,20 @@ class Member:
         return f"{self.territory}/{self.idea.key}"
 
 
+@dataclass(frozen=True)
+class MergeDoubt:
+    """Why the tool is unsure of a global idea's merge (issue 21: merge generously, mark
+    what may be wrong). Its members fall in ``parts``, groups the tool is sure of
+    (member references, the lead member's part first); the parts were joined at a
+    similarity of ``score``, between the merge bar and the sure bar; ``closest`` is the
+    most alike pair of members of two parts. A moderator's ``confirmer`` joins a part to
+    the first; ``séparer`` sets one apart."""
+
+    score: float
+    closest: tuple[str, str]
+    parts: tuple[tuple[str, ...], ...]
+
+
 @dataclass
 class GlobalIdea:
     """Territory ideas that mean the same thing, across territories and languages.
@@ -270,6 +284,17 @@ class GlobalIdea:
     curations: list[tuple[str, tuple[str, ...], str]] = field(default_factory=list)
     #: What thematic networks added to it from their own experience.
     contributions: list[Contribution] = field(default_factory=list)
+    #: Set when the tool merged it without being sure: to confirm (see MergeDoubt).
+    doubt: MergeDoubt | None = None
+    #: How its members came together: "tool" (a sure merge, or a single member),
+    #: "confirmed" (a tool's merge a moderator confirmed), "moderator" (``fusionner``).
+    merged_by: str = "tool"
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether nobody needs to look at its merge again: the tool was sure of it, or
+        a moderator confirmed it."""
+        return self.doubt is None
 
     @property
     def territories(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from coacte.model import GlobalSynthesis, Idea, Synthesis
+from coacte.model import GlobalIdea, GlobalSynthesis, Idea, Synthesis
 
 if TYPE_CHECKING:
     from coacte.synthesis.suggestions import Split, Suggestion
@@ -37,15 +37,29 @@ def syntheses(items: list[tuple[str, Synthesis]]) -> dict:
 def global_synthesis(g: GlobalSynthesis, suggested: Sequence[Suggestion] = (),
                      split: Sequence[Split] = ()) -> dict:
     """``{"round", "ideas": [{"key", "question", "kind", "code", "statement",
-    "territories", "sources": [{"territory", "page", "revid", "index", "text"}]}],
-    "suggestions": [...], "splits": [...]}`` (see :func:`suggestions`, :func:`splits`)."""
+    "territories", "confirmed", "merged_by", "doubt", "sources": [{"territory", "member",
+    "page", "revid", "index", "text"}]}], "suggestions": [...], "splits": [...]}`` (see
+    :func:`suggestions`, :func:`splits`). ``confirmed`` is false for a merge the tool
+    was unsure of and no moderator confirmed; ``doubt`` then says why (``score``, the
+    ``closest`` members, the sure ``parts``). ``member`` names the territory idea a
+    source came through (``territory/key``)."""
     return {"round": g.round, "ideas": [
         {"key": i.key, "question": i.question, "kind": i.kind or None, "code": i.code or None,
          "statement": i.statement, "territories": i.territories,
-         "sources": [{"territory": t, "page": p.page, "revid": p.revid, "index": p.index,
-                      "text": p.text} for t, p in i.sources]}
+         "confirmed": i.confirmed, "merged_by": i.merged_by, "doubt": doubt(i),
+         "sources": [{"territory": m.territory, "member": m.ref, "page": p.page,
+                      "revid": p.revid, "index": p.index, "text": p.text}
+                     for m in i.members for p in m.idea.sources]}
         for i in g.ideas
     ], "suggestions": suggestions(suggested), "splits": splits(split)}
+
+
+def doubt(i: GlobalIdea) -> dict | None:
+    """``{"score", "closest": [ref, ref], "parts": [[ref, ...], ...]}`` or None."""
+    if i.doubt is None:
+        return None
+    return {"score": i.doubt.score, "closest": list(i.doubt.closest),
+            "parts": [list(p) for p in i.doubt.parts]}
 
 
 def suggestions(items: Sequence[Suggestion]) -> list[dict]:

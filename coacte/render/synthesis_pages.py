@@ -167,10 +167,29 @@ def global_idea(i: GlobalIdea, lang: str = "fr") -> str:
     return template_call(contract.IDEA.name, params + [
         ("territoires", _list(i.territories)),
         ("membres", members_value(m.ref for m in i.members)),
+        ("fusion", doubt_note(i, lang)),
         ("curation", " • ".join(_curation_note(note, lang) for note in i.curations)),
         ("apports", " • ".join(
             f"{link(c.page, c.network)} : {encode(c.text)}" for c in i.contributions)),
     ])
+
+
+def doubt_note(i: GlobalIdea, lang: str = "fr") -> str:
+    """The mark of a merge the tool is unsure of (empty when it is sure or confirmed):
+    its score and its two closest members' statements, as data."""
+    if i.doubt is None:
+        return ""
+    statements = {m.ref: m.idea.statement for m in i.members}
+    a, b = (statements.get(ref, ref) for ref in i.doubt.closest)
+    return encode(message("coacte-render-doubt", decimal(i.doubt.score, lang), a, b,
+                          lang=lang))
+
+
+def decimal(value: float, lang: str, places: int = 2) -> str:
+    """A number as the reader's language writes it: 0.29 in English, 0,29 in French
+    and Portuguese."""
+    text = f"{value:.{places}f}"
+    return text if lang == "en" else text.replace(".", ",")
 
 
 def _curation_note(note: tuple[str, tuple[str, ...], str], lang: str) -> str:

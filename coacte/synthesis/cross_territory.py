@@ -1,8 +1,10 @@
 """The synthesis of syntheses: territory ideas that mean the same thing, merged.
 
 Ideas of different territories (other words, other languages) are clustered within the
-same question and kind, the grid dimension weighing as a signal; each cluster is a
-global idea listing its territories and source ideas. A global idea keeps its key
+same question and kind, the grid dimension weighing as a signal and each debate's
+language (``langue``) taken into account; each cluster is a global idea listing its
+territories and source ideas, marked "to confirm" when the tool joined parts it is not
+sure of (:class:`~coacte.model.MergeDoubt`). A global idea keeps its key
 across runs while its content persists: new clusters inherit the key of the previous
 run's idea they share most members with. Ideas are ranked by number of territories,
 then occurrences.
@@ -24,6 +26,7 @@ from coacte.model import (
     GlobalSynthesis,
     Grid,
     Member,
+    MergeDoubt,
     PageRevision,
     Synthesis,
 )
@@ -34,16 +37,21 @@ from coacte.wikitext.synthesis_page import idea_members
 
 if TYPE_CHECKING:
     from coacte.cache.vectors import EmbeddingStore
+    from coacte.synthesis.semantic import Clustering
 
-#: ``cluster(texts, buckets, codes=...) -> labels``: texts with equal labels are one
-#: idea; ``codes`` (optional) is each text's ``(dimension, code)`` in the grid.
-ClusterFn = Callable[..., list[int]]
+#: ``cluster(texts, buckets, codes=..., langs=...) -> labels or Clustering``: texts with
+#: equal labels are one idea; ``codes`` is each text's ``(dimension, code)`` in the
+#: grid, ``langs`` its debate's language. A plain list of labels means every merge is
+#: sure; a :class:`~coacte.synthesis.semantic.Clustering` says which are to confirm.
+ClusterFn = Callable[..., "list[int] | Clustering"]
 
 
 def surface_cluster(texts: list[str], buckets: list[Hashable],
-                    threshold: float = 92, *, codes: object = None) -> list[int]:
+                    threshold: float = 92, *, codes: object = None,
+                    langs: object = None) -> list[int]:
     """Letters-only clustering (the territory rule), for wikis without the encoder.
-    Look-alike letters are one idea whatever their codes, so ``codes`` is ignored."""
+    Look-alike letters are one idea whatever their codes and languages, so ``codes`` and
+    ``langs`` are ignored."""
     labels: list[int] = []
     firsts: list[int] = []
     norms = [normalize(t) for t in texts]
@@ -61,9 +69,9 @@ def surface_cluster(texts: list[str], buckets: list[Hashable],
 def default_cluster(store: EmbeddingStore | None = None) -> ClusterFn:
     """The multilingual clustering of :mod:`coacte.synthesis.semantic`, keeping sentence
     vectors in ``store`` between runs when one is given."""
-    from coacte.synthesis.semantic import cluster
+    from coacte.synthesis.semantic import merge
 
-    return cluster if store is None else partial(cluster, store=store)
+    return merge if store is None else partial(merge, store=store)
 
 
 def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
@@ -79,17 +87,66 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     """
     chosen = [s for s in syntheses if s.round == round_]
     members = [Member(s.territory, idea) for s in chosen for idea in s.ideas]
+    langs = [_language(s) for s in chosen for _ in s.ideas]
     buckets = [(m.idea.question, m.idea.kind) for m in members]
-    labels = (cluster or default_cluster())([m.idea.statement for m in members], buckets,
-                                            codes=[_place(m, grid) for m in members])
+    found = (cluster or default_cluster())([m.idea.statement for m in members], buckets,
+                                           codes=[_place(m, grid) for m in members],
+                                           langs=langs)
+    labels, parts, doubts = _clustering(found)
     clusters: dict[int, list[Member]] = {}
     for label, member in zip(labels, members, strict=True):
         clusters.setdefault(label, []).append(member)
     groups = keep_apart(list(clusters.values()), previous or {}, apart)
     keys = assign_keys(groups, previous or {})
-    ideas = [_global_idea(key, group) for key, group in zip(keys, groups, strict=True)]
+    part_of = {m.ref: parts[n] for n, m in enumerate(members)}
+    scored = {members[label].ref: doubt for label, doubt in doubts.items()}
+    closest = {members[label].ref: (members[doubt.closest[0]].ref,
+                                    members[doubt.closest[1]].ref)
+               for label, doubt in doubts.items()}
+    ideas = [_global_idea(key, group, _doubt(group, part_of, scored, closest))
+             for key, group in zip(keys, groups, strict=True)]
     clusters = {key: [m.ref for m in group] for key, group in zip(keys, groups, strict=True)}
     return GlobalSynthesis(round_, chosen, rank(ideas), clusters)
+
+
+def _clustering(found: list[int] | Clustering) -> tuple[list[int], list[int], dict]:
+    """Labels, sure parts and doubts of a cluster function's answer (a plain list of
+    labels: every merge sure)."""
+    if isinstance(found, list):
+        return found, found, {}
+    return found.labels, found.parts, found.doubts
+
+
+def _language(s: Synthesis) -> str:
+    """The territory's language as its debate headers give it (``langue``; empty when
+    none says: the merge then guesses from the words)."""
+    return next((d.language for d in s.debates if d.language), "")
+
+
+def _doubt(group: list[Member], part_of: Mapping[str, int],
+           scored: Mapping[str, object], closest: Mapping[str, tuple[str, str]]
+           ) -> MergeDoubt | None:
+    """The group's doubt when its members fall in several sure parts: the score of the
+    join the clustering made between them, the closest pair when both are still in the
+    group (a ``distinguer`` may have cut it), the parts with the lead member's first."""
+    parts: dict[int, list[str]] = {}
+    for m in group:
+        parts.setdefault(part_of[m.ref], []).append(m.ref)
+    if len(parts) < 2:
+        return None
+    refs = {m.ref for m in group}
+    lead = _lead(group).ref
+    ordered = sorted(parts.values(), key=lambda p: lead not in p)
+    doubt = next((scored[r] for r in refs if r in scored), None)
+    pair = next((closest[r] for r in refs if r in closest
+                 and set(closest[r]) <= refs), (ordered[0][0], ordered[1][0]))
+    score = doubt.score if doubt is not None else 0.0
+    return MergeDoubt(score, pair, tuple(tuple(p) for p in ordered))
+
+
+def _lead(members: list[Member]) -> Member:
+    """The member whose statement the global idea takes: the first of the most frequent."""
+    return max(members, key=lambda m: m.idea.occurrences)
 
 
 def keep_apart(groups: list[list[Member]], previous: Mapping[str, frozenset[str]],
@@ -131,15 +188,16 @@ def _place(member: Member, grid: Grid) -> tuple[str, str]:
     return (dimension, member.idea.code)
 
 
-def _global_idea(key: str, members: list[Member]) -> GlobalIdea:
-    lead = max(members, key=lambda m: m.idea.occurrences)  # first of the most frequent
+def _global_idea(key: str, members: list[Member], doubt: MergeDoubt | None = None
+                 ) -> GlobalIdea:
+    lead = _lead(members)
     codes: Counter[str] = Counter()
     for m in members:
         if m.idea.code:
             codes[m.idea.code] += m.idea.occurrences
     code = min(codes, key=lambda c: (-codes[c], c)) if codes else ""
     return GlobalIdea(key, lead.idea.question, lead.idea.kind, code, lead.idea.statement,
-                      members)
+                      members, doubt=doubt)
 
 
 def assign_keys(groups: list[list[Member]], previous: Mapping[str, frozenset[str]]) -> list[str]:

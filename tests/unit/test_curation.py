@@ -208,7 +208,7 @@ def test_a_split_written_by_the_desk_reads_back_with_the_same_members():
     assert read.members == tuple(refs)
 
 
-def _apart(texts, buckets, codes=None):
+def _apart(texts, buckets, codes=None, langs=None):
     """A clustering that merges nothing: every territory idea its own global idea."""
     return list(range(len(texts)))
 

@@ -204,7 +204,7 @@ def test_quotes_are_anonymous_deterministic_and_varied(dossier):
 def test_quotes_stop_at_the_limit():
     rows = [(1, "", "", f"Idée numéro {w}", (), "G") for w in ("un", "deux", "trois", "quatre")]
     g = global_synthesis(synthesize([debate("X", rows)], GRID), GRID, 1,
-                         cluster=lambda texts, buckets, codes=None: [0] * len(texts))
+                         cluster=lambda texts, buckets, codes=None, langs=None: [0] * len(texts))
     [idea] = g.ideas
     quotes = data.quotes(idea)
     assert len(quotes) == 3 and quotes[0].text == idea.statement
@@ -537,7 +537,7 @@ def test_an_idea_reads_in_the_readers_language_with_its_other_languages_beneath(
                                       (2, "", "A03", "rents are far too high!", ())])
     mulhouse.language, bristol.language = "fr", "EN"
     g = global_synthesis(synthesize([mulhouse, bristol], GRID), GRID, 1,
-                         cluster=lambda texts, buckets, codes=None: [0] * len(texts))
+                         cluster=lambda texts, buckets, codes=None, langs=None: [0] * len(texts))
     (idea,) = g.ideas
     assert idea.statement == "Rents are far too high"  # the most frequent member
     d = data.build(g, GRID, {}, state="clos", page="Synthèse:Globale/Tour 1", url="")
