@@ -15,12 +15,14 @@ from coacte.synthesis.similarity import normalize
 #: The commonest function words of each language (accents folded, as :func:`normalize`
 #: writes them), those the other two do not share.
 WORDS: dict[str, frozenset[str]] = {
-    "fr": frozenset("le la les des du un une et est sont pour dans par sur au aux pas ne "
-                    "qui que nous on il ils elle plus trop tres avec ce cette ces leur".split()),
-    "en": frozenset("the of and is are to for in on with not no we they there too more "
-                    "our their it this that be have young people".split()),
-    "pt": frozenset("o os um uma e sao para em no na nos nas do dos das ao pelo pela "
-                    "nao mais muito com que se ha temos falta".split()),
+    lang: frozenset(words.split()) for lang, words in {
+        "fr": "le la les des du un une et est sont pour dans par sur au aux pas ne qui que "
+              "nous on il ils elle plus trop tres avec ce cette ces leur",
+        "en": "the of and is are to for in on with not no we they there too more our their "
+              "it this that be have young people",
+        "pt": "o os um uma e sao para em no na nos nas do dos das ao pelo pela nao mais muito "
+              "com que se ha temos falta",
+    }.items()
 }
 #: The language of a text in which no word is recognised.
 DEFAULT = "fr"

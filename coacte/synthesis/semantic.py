@@ -258,12 +258,20 @@ def merge(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings 
         for c, doubt in piece_doubts.items():
             i, j = doubt.closest
             unique_doubts[piece[c]] = Doubt(doubt.score, (first[piece[i]], first[piece[j]]))
-    parts = list(range(len(texts)))
-    for u, members in enumerate(same_text.values()):
+    return _relabelled(list(same_text.values()), first, unique_label, unique_part,
+                       unique_doubts)
+
+
+def _relabelled(same_text: list[list[int]], first: list[int], unique_label: list[int],
+                unique_part: list[int], unique_doubts: dict[int, Doubt]) -> Clustering:
+    """The clustering of distinct texts spread back over every text, each cluster (and
+    part) labelled by its first text in input order."""
+    count = sum(len(members) for members in same_text)
+    labels, parts = list(range(count)), list(range(count))
+    for u, members in enumerate(same_text):
         for i in members:
             labels[i] = first[unique_label[u]]
             parts[i] = first[unique_part[u]]
-    # A cluster's (a part's) label is its first text in input order.
     smallest: dict[int, int] = {}
     for i, label in enumerate(labels):
         smallest.setdefault(label, i)

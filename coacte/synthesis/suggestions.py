@@ -74,6 +74,9 @@ class Suggestion:
     ideas: tuple[str, str]
     score: float
     reason: tuple[str, tuple[str, ...]]
+    #: What answering it is expected to put right (see :class:`Weights`): the queue's
+    #: order, merges and checks together.
+    gain: float = 0.0
 
     def explain(self, lang: str) -> str:
         key, params = self.reason
@@ -82,6 +85,39 @@ class Suggestion:
     @property
     def why(self) -> str:
         return self.explain("en")
+
+
+@dataclass(frozen=True)
+class Check:
+    """"Do these members belong to this idea?": a part of a merge the tool is unsure of,
+    or a member the old walls flag (:func:`~coacte.synthesis.semantic.guard_flags`).
+    ``score`` is the members' best cosine with the rest of the idea (the closest two);
+    "yes" writes ``confirmer``, "no" ``séparer``."""
+
+    idea: str
+    members: tuple[str, ...]
+    score: float
+    reason: tuple[str, tuple[str, ...]]
+    gain: float = 0.0
+
+    def explain(self, lang: str) -> str:
+        key, params = self.reason
+        if key == "coacte-why-check-flags":  # the flags named in the reader's language
+            flags = ", ".join(message(f"coacte-why-flag-{f}", lang=lang)
+                              for f in params[0].split(", ") if f in FLAG_NAMES)
+            params = (flags or "—", *params[1:])
+        return message(key, *params, lang=lang)
+
+    @property
+    def why(self) -> str:
+        return self.explain("en")
+
+
+#: The flags a check may name (those of :func:`coacte.synthesis.semantic.guard_flags`).
+FLAG_NAMES = ("negation", "groups", "dimension", "words")
+
+#: One question of the queue.
+Question = Suggestion | Check
 
 
 @dataclass(frozen=True)
@@ -109,6 +145,20 @@ class Weights:
     other_code: float = 0.03
     #: Times log2 of the two ideas' post-its (each idea's count, multiplied).
     size: float = 0.04
+    #: Expected gain (the queue's order, merges and checks together): the chance the
+    #: answer changes the synthesis, times the pairs of post-its it puts right to the
+    #: power ``size_power``. A merge's chance rises with its score around ``merge_mid``,
+    #: a check's with the members' distance to the rest of the idea: it is even at a
+    #: closeness of ``check_mid``, each flag of the old walls adds ``flag`` (in units of
+    #: ``spread``), a member of a sure merge starts ``sure_prior`` lower.
+    #: (Chosen on half A of ``eval/debates.jsonl``: ``bench/eval_similarity.py
+    #: --sweep-queue``.)
+    merge_mid: float = 0.65
+    check_mid: float = 0.35
+    spread: float = 0.08
+    flag: float = 0.5
+    sure_prior: float = 4.0
+    size_power: float = 0.25
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -131,6 +181,11 @@ class Pool:
     vectors: np.ndarray
     weights: np.ndarray
     refs: list[str]
+    #: Each member row's sure part: rows of one idea with the same number were merged
+    #: surely (None: every idea is one part).
+    parts: np.ndarray | None = None
+    #: What the old walls flag about each row against its idea's lead (None: nothing).
+    flags: list[tuple[str, ...]] | None = None
 
 
 # -------------------------------------------------------------------------- the doors
@@ -190,10 +245,11 @@ class _Pairs:
 
 
 def ranked(p: Pool, *, decided: Iterable[Iterable[str]] = frozenset(), limit: int = 300,
-           weights: Weights = DEFAULT_WEIGHTS, at_least: float | None = None
-           ) -> list[Suggestion]:
+           weights: Weights = DEFAULT_WEIGHTS, at_least: float | None = None,
+           by_gain: bool = False) -> list[Suggestion]:
     """The pool's candidate pairs, best first (ties by keys, so the order is stable);
-    with ``at_least``, every pair scoring that much instead of the ``limit`` best."""
+    with ``at_least``, every pair scoring that much instead of the ``limit`` best; with
+    ``by_gain``, by expected gain (as the queue mixes them with checks)."""
     answered = {frozenset(pair) for pair in decided}
     found = [pairs for ideas in _buckets(p) for pairs in [_bucket_pairs(p, ideas, weights)]
              if len(pairs.first)]
@@ -201,7 +257,10 @@ def ranked(p: Pool, *, decided: Iterable[Iterable[str]] = frozenset(), limit: in
         return []
     every = _Pairs(*(np.concatenate([getattr(f, name) for f in found])
                      for name in ("first", "second", "best", "mean", "code", "score")))
-    score = np.round(every.score, 6)
+    sizes = np.bincount(p.owner, weights=p.weights, minlength=len(p.keys))
+    gain = _chance((every.score - weights.merge_mid) / weights.spread) * (
+        sizes[every.first] * sizes[every.second]) ** weights.size_power
+    score = np.round(gain if by_gain else every.score, 6)
     # Only the best pairs need sorting by keys: those scoring at least the (limit +
     # decided)-th best score, ties included.
     if at_least is not None:
@@ -217,7 +276,8 @@ def ranked(p: Pool, *, decided: Iterable[Iterable[str]] = frozenset(), limit: in
         a, b = keys[every.first[n]], keys[every.second[n]]
         if frozenset((a, b)) in answered:
             continue
-        result.append(Suggestion((a, b), round(float(score[n]), 4), _why(p, every, n)))
+        result.append(Suggestion((a, b), round(float(every.score[n]), 4), _why(p, every, n),
+                                 round(float(gain[n]), 6)))
         if len(result) == limit:
             break
     return result
@@ -399,6 +459,64 @@ def _why(p: Pool, pairs: _Pairs, n: int) -> tuple[str, tuple[str, ...]]:
     return "coacte-why-members", (best, f"{mean:.2f}")
 
 
+def _chance(x: np.ndarray | float) -> np.ndarray:
+    """The logistic function: a score's margin as a chance between 0 and 1."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+# ----------------------------------------------------------------------------- checks
+
+def checks(p: Pool, *, checked: Iterable[str] = frozenset(), limit: int | None = None,
+           weights: Weights = DEFAULT_WEIGHTS) -> list[Check]:
+    """"Do these members belong here?", best first: each sure part of a merge the tool
+    is unsure of other than its lead's, and each member the old walls flag; members a
+    moderator already confirmed (``checked``, references) are not asked again."""
+    done = set(checked)
+    parts = p.parts if p.parts is not None else p.owner
+    order = np.argsort(p.owner, kind="stable")
+    bounds = np.flatnonzero(np.diff(p.owner[order])) + 1
+    found: list[Check] = []
+    for rows in np.split(order, bounds):
+        if len(rows) >= 2:
+            found += _idea_checks(p, rows, parts[rows], done, weights)
+    found.sort(key=lambda c: (-c.gain, c.idea, c.members))
+    return found if limit is None else found[:max(limit, 0)]
+
+
+def _idea_checks(p: Pool, rows: np.ndarray, parts: np.ndarray, done: set[str],
+                 weights: Weights) -> list[Check]:
+    """One idea's checks: its parts other than the lead's, its flagged members."""
+    lead = parts[int(np.argmax(p.weights[rows]))]
+    asked: list[tuple[np.ndarray, bool]] = []
+    for part in dict.fromkeys(parts.tolist()):
+        inside = np.flatnonzero(parts == part)
+        if part != lead and not all(p.refs[rows[k]] in done for k in inside):
+            asked.append((inside, True))
+    if p.flags is not None:
+        for k in np.flatnonzero(parts == lead):
+            if p.flags[rows[k]] and p.refs[rows[k]] not in done:
+                asked.append((np.array([k]), False))
+    if not asked:
+        return []
+    cosines = p.vectors[rows] @ p.vectors[rows].T
+    total = float(p.weights[rows].sum())
+    key = p.keys[int(p.owner[rows[0]])]
+    result = []
+    for inside, doubtful in asked:
+        rest = np.setdiff1d(np.arange(len(rows)), inside)
+        closeness = float(cosines[np.ix_(inside, rest)].max())
+        flags = sorted({f for k in inside for f in (p.flags[rows[k]] if p.flags else ())})
+        margin = ((weights.check_mid - closeness) / weights.spread
+                  + weights.flag * len(flags) - (0.0 if doubtful else weights.sure_prior))
+        size = float(p.weights[rows[inside]].sum())
+        gain = float(_chance(margin)) * (size * (total - size)) ** weights.size_power
+        members = tuple(sorted(p.refs[rows[k]] for k in inside))
+        reason = ("coacte-why-check-doubt", (f"{closeness:.2f}",)) if doubtful and not flags \
+            else ("coacte-why-check-flags", (", ".join(flags) or "—", f"{closeness:.2f}"))
+        result.append(Check(key, members, round(closeness, 4), reason, round(gain, 6)))
+    return result
+
+
 # ----------------------------------------------------------------------------- splits
 
 def worst_members(p: Pool, *, limit: int = 100) -> list[Split]:
@@ -439,27 +557,61 @@ def _worst(p: Pool, rows: np.ndarray) -> Split:
 class Review:
     """A review queue as moderators work through it: the pool of ideas with the answers
     given so far applied. Each answer gives a new ``Review``; :meth:`next` is the best
-    question left, computed again from the updated ideas."""
+    question left (merges and checks in one order, by expected gain), computed again
+    from the updated ideas."""
 
     pool: Pool
     decided: frozenset[frozenset[str]] = frozenset()
+    #: Members a moderator said belong to their idea (``confirmer``).
+    checked: frozenset[str] = frozenset()
 
-    def next(self, skipped: Iterable[Iterable[str]] = (), limit: int = 1,
-             weights: Weights = DEFAULT_WEIGHTS) -> list[Suggestion]:
-        """The ``limit`` best questions not answered yet nor ``skipped``."""
-        return ranked(self.pool, decided=self.decided | {frozenset(s) for s in skipped},
-                      limit=limit, weights=weights)
+    def next(self, skipped: Iterable[Iterable[str] | str] = (), limit: int = 1,
+             weights: Weights = DEFAULT_WEIGHTS) -> list[Question]:
+        """The ``limit`` best questions not answered yet nor ``skipped`` (pairs of keys,
+        or :func:`check_id` of checks)."""
+        skipped = list(skipped)
+        pairs = {frozenset(s) for s in skipped if not isinstance(s, str)}
+        ids = {s for s in skipped if isinstance(s, str)}
+        merges = ranked(self.pool, decided=self.decided | pairs, limit=limit,
+                        weights=weights, by_gain=True)
+        asked = [c for c in checks(self.pool, checked=self.checked, weights=weights)
+                 if check_id(c) not in ids][:limit]
+        both: list[Question] = [*merges, *asked]
+        both.sort(key=lambda q: -q.gain)
+        return both[:limit]
 
     def same(self, a: str, b: str) -> Review:
         """``a`` and ``b`` are one idea: ``b`` joins ``a``; what was answered about ``b``
         now holds for ``a``."""
         decided = frozenset(frozenset(a if k == b else k for k in pair)
                             for pair in self.decided)
-        return Review(merged(self.pool, a, b), frozenset(d for d in decided if len(d) == 2))
+        return Review(merged(self.pool, a, b), frozenset(d for d in decided if len(d) == 2),
+                      self.checked | set(self.members(b)))
 
     def different(self, a: str, b: str) -> Review:
         """``a`` and ``b`` are two ideas: never asked again."""
-        return Review(self.pool, self.decided | {frozenset((a, b))})
+        return Review(self.pool, self.decided | {frozenset((a, b))}, self.checked)
+
+    def confirm(self, idea: str, members: Iterable[str]) -> Review:
+        """The members belong to ``idea``: never asked again."""
+        return Review(self.pool, self.decided, self.checked | set(members))
+
+    def split(self, idea: str, members: Iterable[str]) -> Review:
+        """The members are another idea (``séparer``): they leave ``idea`` for a new one,
+        which is never suggested back to it."""
+        pool, key = separated(self.pool, idea, tuple(members))
+        return Review(pool, self.decided | {frozenset((idea, key))},
+                      self.checked | set(members))
+
+    def members(self, idea: str) -> list[str]:
+        """The references of an idea's members."""
+        n = self.pool.keys.index(idea)
+        return [self.pool.refs[r] for r in np.flatnonzero(self.pool.owner == n)]
+
+
+def check_id(c: Check) -> str:
+    """How a check is named when skipped: its idea and members."""
+    return c.idea + "|" + ";".join(c.members)
 
 
 def merged(p: Pool, a: str, b: str) -> Pool:
@@ -473,8 +625,31 @@ def merged(p: Pool, a: str, b: str) -> Pool:
     owner = np.where(p.owner == j, i, p.owner)
     codes = list(p.codes)
     codes[i] = codes[i] | codes[j]
+    parts = None
+    if p.parts is not None:  # a moderator's merge is sure: b's rows join a's lead part
+        rows_a = np.flatnonzero(p.owner == i)
+        lead = p.parts[rows_a[int(np.argmax(p.weights[rows_a]))]]
+        parts = np.where(p.owner == j, lead, p.parts)
     return Pool([p.keys[k] for k in keep], [p.buckets[k] for k in keep],
-                [codes[k] for k in keep], position[owner], p.vectors, p.weights, p.refs)
+                [codes[k] for k in keep], position[owner], p.vectors, p.weights, p.refs,
+                parts, p.flags)
+
+
+def separated(p: Pool, idea: str, members: tuple[str, ...]) -> tuple[Pool, str]:
+    """The pool once ``members`` leave ``idea`` for an idea of their own (its key:
+    ``idea`` and the first member, as ``séparer`` names the new idea); and that key."""
+    n = p.keys.index(idea)
+    key = f"{idea}~{min(members)}"
+    wanted = set(members)
+    rows = np.array([r for r in np.flatnonzero(p.owner == n) if p.refs[r] in wanted],
+                    dtype=np.int64)
+    owner = p.owner.copy()
+    owner[rows] = len(p.keys)
+    parts = None if p.parts is None else p.parts.copy()
+    if parts is not None:
+        parts[rows] = parts.max() + 1
+    return Pool([*p.keys, key], [*p.buckets, p.buckets[n]], [*p.codes, p.codes[n]], owner,
+                p.vectors, p.weights, p.refs, parts, p.flags), key
 
 
 #: Curation actions whose ideas are answered pairs: merged, or kept apart.
