@@ -417,12 +417,16 @@ def _split(ideas: list[GlobalIdea], c: Curation) -> None:
     idea.members = [m for m in idea.members if m.ref not in c.members]
     _without(idea, set(c.members))
     lead = max(apart, key=lambda m: m.idea.occurrences)
-    digest = hashlib.sha1(min(c.members).encode("utf-8")).hexdigest()[:4]
-    new = GlobalIdea(f"{idea.key}-{digest}", idea.question, idea.kind, lead.idea.code,
+    new = GlobalIdea(split_key(idea.key, c.members), idea.question, idea.kind, lead.idea.code,
                      lead.idea.statement, apart)
     new.curations.append(_note("coacte-curation-note-split-from", c, idea.key))
     idea.curations.append(_note("coacte-curation-note-split", c, new.key))
     ideas.insert(ideas.index(idea) + 1, new)
+
+
+def split_key(key: str, members: Sequence[str]) -> str:
+    """The key of the idea ``séparer`` makes of ``members`` of idea ``key``."""
+    return f"{key}-{hashlib.sha1(min(members).encode('utf-8')).hexdigest()[:4]}"
 
 
 def _recode(ideas: list[GlobalIdea], c: Curation) -> None:

@@ -186,14 +186,16 @@ def global_synthesis(wiki: Wiki, round_: int, *, dry_run: bool = False, close: b
 
 
 def _queue(computed: Computed, page: PageRevision | None,
-           stores: Stores) -> tuple[list[suggestions.Suggestion], list[suggestions.Split]]:
+           stores: Stores) -> tuple[list[suggestions.Suggestion], list[suggestions.Check]]:
     """The review queue of the synthesis just computed: pairs that may be one idea
     (without those the page's curations already answered) and members that may not
     belong. One pool, so member sentences are embedded once (read from the vector cache
     the clustering filled)."""
     pool = suggestions.pool(computed.synthesis, stores.vectors)
     decided = suggestions.answered(read_curations(page)[0])
-    return suggestions.ranked(pool, decided=decided), suggestions.worst_members(pool)
+    checked = suggestions.confirmed(read_curations(page)[0])
+    return (suggestions.ranked(pool, decided=decided),
+            suggestions.checks(pool, checked=checked, limit=100))
 
 
 def _charts(wiki: Wiki, dossier, page: str, lang: str, dry_run: bool,

@@ -1,13 +1,15 @@
-"""The review queue of the moderators' desk: "same idea?", one question at a time.
+"""The review queue of the moderators' desk: one question at a time, best first.
 
-The unattended merge leaves pairs of global ideas that may be one
-(:mod:`coacte.synthesis.suggestions`); a moderator answers them from the best down.
-Each answer is a decision written at once on the round's global page under the
-moderator's own account, by :func:`coacte.jobs.desk.add_curation` (the same rules and
-conflict check as the curation form): "same" writes ``fusionner``, "different"
-``distinguer``. The next question comes from the updated ideas
-(:class:`~coacte.synthesis.suggestions.Review`), so once A = B the pairs A–C and B–C
-are one question; the next ``coacte global`` applies the decisions.
+The merge leaves pairs of global ideas that may be one, and merges it is unsure of
+(:mod:`coacte.synthesis.suggestions`); a moderator answers both kinds in one stream with
+the same keys. Each answer is a decision written at once on the round's global page
+under the moderator's own account, by :func:`coacte.jobs.desk.add_curation` (the same
+rules and conflict check as the curation form): about two ideas, "same" writes
+``fusionner`` and "different" ``distinguer``; about members of an idea ("do they
+belong?"), "same" writes ``confirmer`` and "different" ``séparer``. The next question
+comes from the updated ideas (:class:`~coacte.synthesis.suggestions.Review`), so once
+A = B the pairs A–C and B–C are one question; the next ``coacte global`` applies the
+decisions.
 
 Computing the queue reads every debate page and clusters (seconds on a large wiki), so
 a :class:`Queue` is kept for the page revision it reflects: an answer written from the
@@ -20,14 +22,21 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from coacte.cache.stores import NONE, Stores
-from coacte.curation import Curation, action_named, carried, curation_call, read_curations
+from coacte.curation import (
+    Curation,
+    action_named,
+    carried,
+    curation_call,
+    read_curations,
+)
+from coacte.curation import split_key as curation_split_key
 from coacte.i18n import message
 from coacte.jobs import desk
 from coacte.jobs.global_round import load
 from coacte.model import GlobalIdea, Member
 from coacte.synthesis import suggestions
 from coacte.synthesis.rounds import FROZEN
-from coacte.synthesis.suggestions import LIKELY, Review, Suggestion
+from coacte.synthesis.suggestions import LIKELY, Check, Review, Suggestion, check_id
 from coacte.wiki.client import Wiki, WikiError
 from coacte.wikitext.synthesis_page import state
 
@@ -35,8 +44,9 @@ SAME, DIFFERENT = "same", "different"
 #: Questions the progress line counts, at most (as many as ``coacte global --json``
 #: lists; beyond them the pairs are far apart).
 SHOWN = 300
-#: The curation action each answer writes.
+#: The curation action each answer writes, about two ideas and about members of one.
 ACTIONS = {SAME: "fusionner", DIFFERENT: "distinguer"}
+CHECK_ACTIONS = {SAME: "confirmer", DIFFERENT: "séparer"}
 
 
 @dataclass(frozen=True)
@@ -63,9 +73,16 @@ class Side:
 
 @dataclass(frozen=True)
 class Question:
-    suggestion: Suggestion
+    """Two ideas ("same idea?"), or for a check the members asked about (``first``)
+    and the rest of their idea (``second``): "do they belong?"."""
+
+    suggestion: Suggestion | Check
     first: Side
     second: Side
+
+    @property
+    def is_check(self) -> bool:
+        return isinstance(self.suggestion, Check)
 
 
 @dataclass(frozen=True)
@@ -94,28 +111,23 @@ class Queue:
     #: Each idea's members, by key (the ideas merged in memory included).
     members: dict[str, tuple[Member, ...]]
     statements: dict[str, tuple[str, str]]
-    #: Decisions that answer "same idea?" on the page (fusionner, distinguer).
+    #: Decisions that answer the queue on the page (fusionner, distinguer, confirmer,
+    #: séparer).
     answers: int = 0
-    #: Members that may not belong to their idea, worst fit first (``séparer``).
-    splits: tuple[suggestions.Split, ...] = ()
 
-    def split_question(self, skipped: frozenset[str] = frozenset()
-                       ) -> tuple[suggestions.Split, Side] | None:
-        """The worst-fitting members not skipped whose idea is unchanged since they were
-        found, with that idea's side (its members set apart listed first)."""
-        for split in self.splits:
-            members = {m.ref for m in self.members.get(split.idea, ())}
-            if split.idea not in skipped and set(split.members) < members:
-                return split, self._side(split.idea, first=split.members)
-        return None
-
-    def question(self, skipped: frozenset[frozenset[str]] = frozenset()) -> Question | None:
-        """The best question not answered yet nor skipped, with both ideas' post-its."""
+    def question(self, skipped: frozenset = frozenset()) -> Question | None:
+        """The best question not answered yet nor skipped, with the post-its of both
+        sides (two ideas, or a check's members and the rest of their idea)."""
         best = self.review.next(skipped)
         if not best:
             return None
-        a, b = best[0].ideas
-        return Question(best[0], self._side(a), self._side(b))
+        q = best[0]
+        if isinstance(q, Check):
+            rest = tuple(m.ref for m in self.members[q.idea] if m.ref not in q.members)
+            return Question(q, self._side(q.idea, only=q.members),
+                            self._side(q.idea, only=rest))
+        a, b = q.ideas
+        return Question(q, self._side(a), self._side(b))
 
     def progress(self, skipped: frozenset[frozenset[str]] = frozenset()) -> Progress:
         left = self.review.next(skipped, limit=SHOWN + 1)
@@ -124,8 +136,27 @@ class Queue:
                      if len({m.territory for m in ms}) > 1)
         total = sum(counts.values())
         return Progress(self.answers, min(len(left), SHOWN),
-                        sum(s.score >= LIKELY for s in left[:SHOWN]),
+                        sum(isinstance(s, Suggestion) and s.score >= LIKELY
+                            for s in left[:SHOWN]),
                         shared / total if total else 0.0, len(left) > SHOWN)
+
+    def checked(self, answer: str, idea: str, members: tuple[str, ...], revid: int,
+                key: str = "") -> Queue:
+        """This queue once ``answer`` about ``members`` of ``idea`` is written as
+        ``revid``: confirmed, or set apart as the idea ``key`` (as ``séparer`` names
+        it)."""
+        revids = (revid, self.revids[1])
+        if answer == SAME:
+            return replace(self, revids=revids, review=self.review.confirm(idea, members),
+                           answers=self.answers + 1)
+        review = self.review.split(idea, members, key)
+        kept = dict(self.members)
+        kept[key] = tuple(m for m in kept[idea] if m.ref in members)
+        kept[idea] = tuple(m for m in kept[idea] if m.ref not in members)
+        statements = dict(self.statements)
+        statements[key] = (kept[key][0].idea.statement, kept[key][0].idea.code)
+        return replace(self, revids=revids, review=review, members=kept,
+                       statements=statements, answers=self.answers + 1)
 
     def answered(self, answer: str, a: str, b: str, revid: int) -> Queue:
         """This queue once ``answer`` about ``a`` and ``b`` is written as ``revid`` (of
@@ -145,9 +176,11 @@ class Queue:
         this, following = titles(wiki, self.round)
         return (following, self.revids[1]) if self.frozen else (this, self.revids[0])
 
-    def _side(self, key: str, first: tuple[str, ...] = ()) -> Side:
+    def _side(self, key: str, only: tuple[str, ...] | None = None) -> Side:
         statement, code = self.statements[key]
-        members = sorted(self.members[key], key=lambda m: m.ref not in first)
+        members = [m for m in self.members[key] if only is None or m.ref in only]
+        if only is not None:
+            statement, code = members[0].idea.statement, members[0].idea.code
         sources = tuple(Source(m.territory, p.group, p.code, p.text, p.page)
                         for m in members for p in m.idea.sources)
         return Side(key, statement, code, tuple(dict.fromkeys(m.territory for m in members)),
@@ -173,12 +206,17 @@ def compute(wiki: Wiki, round_: int, stores: Stores = NONE) -> Queue:
     curations = read_curations(page)[0]
     later = carried(read_curations(next_page)[0], round_ + 1)[0] if frozen else []
     pool = suggestions.pool(g, stores.vectors)
+    # Members cannot be confirmed or set apart on a frozen round's page (its next
+    # round reacts to its ideas as they are): its queue asks about pairs only.
+    checked = suggestions.confirmed(curations) | (
+        frozenset(r for i in g.ideas for m in i.members for r in [m.ref]) if frozen
+        else frozenset())
     queue = Queue(round_, computed.page, (page.revid if page else 0,
                                           next_page.revid if next_page else 0),
-                  frozen, Review(pool, suggestions.answered(curations)),
+                  frozen, Review(pool, suggestions.answered(curations), checked),
                   {i.key: tuple(i.members) for i in g.ideas}, _statements(g.ideas),
-                  sum(action_named(c.action) in ACTIONS.values() for c in curations),
-                  () if frozen else tuple(suggestions.worst_members(pool)))
+                  sum(action_named(c.action) in (*ACTIONS.values(), *CHECK_ACTIONS.values())
+                      for c in curations))
     for c in later:
         keys = list(dict.fromkeys(c.ideas))
         if any(k not in queue.members for k in keys):
@@ -223,12 +261,36 @@ def answer(wiki: Wiki, queue: Queue, answer_: str, a: str, b: str,
     return result, queue.answered(answer_, a, b, result.revid)
 
 
-def split(wiki: Wiki, queue: Queue, idea: str, members: tuple[str, ...],
-          reason: str = "") -> desk.Result:
-    """Set members apart from their idea: a ``séparer`` decision, checked and written as
-    the curation form writes it (the queue is then computed again)."""
-    return desk.add_curation(wiki, queue.round, Curation("séparer", idea=idea,
-                                                         members=members, reason=reason))[0]
+def check(wiki: Wiki, queue: Queue, answer_: str, idea: str, members: tuple[str, ...],
+          reason: str = "") -> tuple[desk.Result, Queue | None]:
+    """Answer "do these members belong to ``idea``?": ``confirmer`` (same) or
+    ``séparer`` (different), written on the round's page as :func:`answer` writes; the
+    result and, when it was saved from the revision the queue reflects, the queue with
+    the answer applied (None otherwise: compute it again)."""
+    if answer_ not in CHECK_ACTIONS:
+        raise ValueError(f"unknown answer {answer_!r}")
+    known = {m.ref for m in queue.members.get(idea, ())}
+    if queue.frozen or not members or not set(members) <= known or (
+            answer_ == DIFFERENT and set(members) >= known):
+        return desk.Result(desk.INVALID, "coacte-mod-review-stale"), None
+    decision = Curation(CHECK_ACTIONS[answer_], idea=idea, members=members, reason=reason)
+    title, revid = queue.answers_go_to(wiki)
+    try:
+        page = wiki.read([title])[title]
+    except WikiError as exc:
+        return desk.wiki_error(exc), None
+    if (page.revid if page else 0) != revid:
+        return desk.add_curation(wiki, queue.round, decision)[0], None
+    result = desk.write_decision(wiki, title, page, decision)
+    if result.status != desk.SAVED or result.revid is None:
+        return result, None
+    return result, queue.checked(answer_, idea, members, result.revid,
+                                 split_key(idea, members))
+
+
+def split_key(idea: str, members: tuple[str, ...]) -> str:
+    """The key ``séparer`` gives the members it sets apart (see :mod:`coacte.curation`)."""
+    return curation_split_key(idea, members)
 
 
 def undo(wiki: Wiki, queue: Queue | None, title: str, call: str,
@@ -261,3 +323,15 @@ def written_call(queue: Queue, answer_: str, a: str, b: str, reason: str = "") -
     """The call :func:`answer` writes (what :func:`undo` looks for)."""
     return curation_call(Curation(ACTIONS[answer_], ideas=(a, b), reason=reason,
                                   round=queue.round if queue.frozen else 0))
+
+
+def written_check(answer_: str, idea: str, members: tuple[str, ...], reason: str = "") -> str:
+    """The call :func:`check` writes (what :func:`undo` looks for)."""
+    return curation_call(Curation(CHECK_ACTIONS[answer_], idea=idea, members=members,
+                                  reason=reason))
+
+
+def skip_id(question: Question) -> frozenset[str] | str:
+    """How a skipped question is remembered: its pair of keys, or its check's name."""
+    q = question.suggestion
+    return check_id(q) if isinstance(q, Check) else frozenset(q.ideas)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from coacte.model import GlobalIdea, GlobalSynthesis, Idea, Synthesis
 
 if TYPE_CHECKING:
-    from coacte.synthesis.suggestions import Split, Suggestion
+    from coacte.synthesis.suggestions import Check, Suggestion
 
 
 def idea(i: Idea) -> dict:
@@ -35,7 +35,7 @@ def syntheses(items: list[tuple[str, Synthesis]]) -> dict:
 
 
 def global_synthesis(g: GlobalSynthesis, suggested: Sequence[Suggestion] = (),
-                     split: Sequence[Split] = ()) -> dict:
+                     split: Sequence[Check] = ()) -> dict:
     """``{"round", "ideas": [{"key", "question", "kind", "code", "statement",
     "territories", "confirmed", "merged_by", "doubt", "sources": [{"territory", "member",
     "page", "revid", "index", "text"}]}], "suggestions": [...], "splits": [...]}`` (see
@@ -68,7 +68,10 @@ def suggestions(items: Sequence[Suggestion]) -> list[dict]:
     return [{"ideas": list(s.ideas), "score": s.score, "why": s.why} for s in items]
 
 
-def splits(items: Sequence[Split]) -> list[dict]:
-    """``[{"idea", "members": ["territory/key", ...], "score"}]``, lowest fit first:
-    members that may not belong to their global idea."""
-    return [{"idea": s.idea, "members": list(s.members), "score": s.score} for s in items]
+def splits(items: Sequence[Check]) -> list[dict]:
+    """``[{"idea", "members": ["territory/key", ...], "score", "why"}]``, best question
+    first: members that may not belong to their global idea (a part of a merge to
+    confirm, or a member the old walls flag); ``score`` is their best cosine with the
+    rest of the idea."""
+    return [{"idea": c.idea, "members": list(c.members), "score": c.score, "why": c.why}
+            for c in items]

@@ -87,7 +87,7 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     """
     chosen = [s for s in syntheses if s.round == round_]
     members = [Member(s.territory, idea) for s in chosen for idea in s.ideas]
-    langs = [_language(s) for s in chosen for _ in s.ideas]
+    langs = [language_of(s) for s in chosen for _ in s.ideas]
     buckets = [(m.idea.question, m.idea.kind) for m in members]
     found = (cluster or default_cluster())([m.idea.statement for m in members], buckets,
                                            codes=[_place(m, grid) for m in members],
@@ -117,7 +117,7 @@ def _clustering(found: list[int] | Clustering) -> tuple[list[int], list[int], di
     return found.labels, found.parts, found.doubts
 
 
-def _language(s: Synthesis) -> str:
+def language_of(s: Synthesis) -> str:
     """The territory's language as its debate headers give it (``langue``; empty when
     none says: the merge then guesses from the words)."""
     return next((d.language for d in s.debates if d.language), "")

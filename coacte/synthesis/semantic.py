@@ -239,7 +239,7 @@ def merge(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings 
         lambda members: _components(members, vectors, norms, settings), by_bucket.values(),
         cost=lambda members: len(members) ** 2)
         for comp in comps]
-    words = _word_vectors([texts[first[u]] for comp in components for u in comp], store) \
+    words = word_vectors([texts[first[u]] for comp in components for u in comp], store) \
         if settings.word_threshold is not None else {}
 
     pieces = _pieces(components, settings.max_component)
@@ -312,20 +312,23 @@ FLAGS = ("negation", "groups", "dimension", "words")
 
 
 def guard_flags(texts: Sequence[str], codes: Sequence[GridPlace] | None = None,
-                store: EmbeddingStore | None = None) -> list[tuple[str, ...]]:
+                store: EmbeddingStore | None = None,
+                words: dict[str, np.ndarray] | None = None) -> list[tuple[str, ...]]:
     """For the members of one idea (the first is its lead), what the old walls say of
     each against the lead: ``negation`` (one carries a negation, the other not),
     ``groups`` (each names a group of people the other does not), ``dimension`` (coded
     in another grid dimension), ``words`` (a key word without counterpart: word
     alignment under :data:`WORD_FLAG`). The lead's own flags are empty. These were walls
-    that kept ordinary debates apart; they now tell the review queue what to ask."""
+    that kept ordinary debates apart; they now tell the review queue what to ask.
+    ``words`` (from :func:`word_vectors`) saves encoding the texts' words again."""
     if not texts:
         return []
     norms = [normalize(t) for t in texts]
     polarity = [_negated(n) for n in norms]
     named = [groups(t) for t in texts]
-    aligned = _alignment(list(texts), _word_vectors(texts, store))[0] if len(texts) > 1 \
-        else np.ones(1)
+    if words is None:
+        words = word_vectors(texts, store)
+    aligned = _alignment(list(texts), words)[0] if len(texts) > 1 else np.ones(1)
     found: list[tuple[str, ...]] = [()]
     lead_dimension = codes[0][0] if codes else ""
     for k in range(1, len(texts)):
@@ -376,7 +379,7 @@ def similarity_matrix(texts: Sequence[str], settings: Settings = Settings(),
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
     vectors = embed(texts, store) if embeddings is None else np.asarray(embeddings, np.float32)
-    words = _word_vectors(texts, store) if settings.word_threshold is not None else {}
+    words = word_vectors(texts, store) if settings.word_threshold is not None else {}
     return _scores(list(texts), vectors, [normalize(t) for t in texts], words, settings)
 
 
@@ -488,7 +491,7 @@ def _content_words(text: str) -> list[str]:
                               if w not in _STOPWORDS))
 
 
-def _word_vectors(texts: Sequence[str],
+def word_vectors(texts: Sequence[str],
                   store: EmbeddingStore | None = None) -> dict[str, np.ndarray]:
     """One embedding per distinct content word of the texts, encoded in one batch."""
     vocabulary = list(dict.fromkeys(w for t in texts for w in _content_words(t)))

@@ -1,40 +1,39 @@
-"""The moderators' review queue, ranked: which global ideas may be one, which member may
-not belong.
+"""The moderators' review queue, ranked: which global ideas may be one, which members
+may not belong, in one order.
 
-The unattended merge (:mod:`coacte.synthesis.semantic`) leans towards precision, so many
-ideas that territories share stay apart. A person fixes that faster than any threshold
-when the tool asks its best questions first: :func:`suggest` ranks pairs of global ideas
-of the same question and kind ("same idea?"), :func:`splits` the members that fit their
-idea worst ("does this belong here?"). A pair the moderators already answered is never
-asked again; after each answer the queue is computed again from the updated synthesis,
-so once A = B the pairs A–C and B–C are one question.
+The merge (:mod:`coacte.synthesis.semantic`) is generous and marks what it is unsure
+of, so the queue asks two kinds of question, best first in one ranking: "same idea?"
+about two global ideas of the same question and kind (:func:`ranked`; "same" writes
+``fusionner``, "different" ``distinguer``), and "do these members belong here?" about a
+sure part of a merge to confirm or a member the old walls flag (:func:`checks`; "yes"
+writes ``confirmer``, "no" ``séparer``). A question answered is never asked again;
+after each answer the queue is computed again from the updated synthesis
+(:class:`Review`), so once A = B the pairs A–C and B–C are one question.
 
-A pair's score is how likely a person is to merge it (measured on the labelled debates
-of ``eval/debates.jsonl`` by ``bench/eval_similarity.py``, which answers the queue from
-the top as the labels would and counts the answers to reach a good synthesis):
+The order is the expected gain of an answer: the chance it changes the synthesis (a
+merge's from its score, a check's from the members' distance to the rest of the idea
+and the flags), times the pairs of post-its it puts right (:class:`Weights`, chosen on
+half A of ``eval/debates.jsonl`` by ``bench/eval_similarity.py --sweep-queue``, which
+answers the queue from the top as the labels would). A pair's score:
 
-- its best sentence cosine: of any member of one with any member of the other (a
-  statement is one of its idea's members). It can be blended with the members' mean
-  cosine (:attr:`Weights.best`), which one look-alike member cannot fake; on half A of
-  the set the best cosine alone asked the fewest questions;
+- its best sentence cosine: of any member of one with any member of the other (the
+  closest two; vectors centred on their language's mean as the merge centres them). It
+  can be blended with the members' mean cosine (:attr:`Weights.best`);
 - the grid as a signal, not a wall: a code both ideas carry raises it, codes of another
   dimension (a little less: another code of the same dimension) lower it, and an
-  uncoded idea is neutral (a third of the members of shared ideas are uncoded);
-- a little for size: merging two ideas of many post-its fixes more of the synthesis per
-  answer than merging two single post-its (the pairs it puts right grow with the
-  product of the sizes).
+  uncoded idea is neutral;
+- a little for size.
 
-On the held-out half B (223 post-its), from today's unattended merge (ARI 0.19), the
-queue reaches ARI 0.85 after 70 answers and 0.90 after 82; a perfect queue (only right
-pairs, biggest first) would need 55 and 60.
+On the held-out half B, from the unattended merge (ARI 0.82), the queue reaches ARI
+0.85 after 1 answer and 0.90 after 18 (``python bench/eval_similarity.py``).
 
 The ranking works on :class:`Pool`, plain arrays that both the global synthesis
-(:func:`suggest`) and the benchmark fill, so the benchmark measures this very code. Cost:
+(:func:`pool`) and the benchmark fill, so the benchmark measures this very code. Cost:
 per (question, kind) bucket, blocks of the member-by-member cosine matrix (memory stays
 linear); in a bucket of more than :data:`DENSE` ideas each member keeps only its
 :data:`NEIGHBOURS` nearest members of other ideas (searched in
 :data:`SEARCH_DIMENSIONS` dimensions, scored with exact cosines), so 100,000 post-its
-stay feasible (3 buckets of 33,000 members: about 30 s and 650 MB on 2 cores).
+stay feasible.
 """
 
 from __future__ import annotations
@@ -48,7 +47,10 @@ from coacte.cache.vectors import EmbeddingStore
 from coacte.curation import Curation
 from coacte.i18n import message
 from coacte.model import GlobalSynthesis
+from coacte.synthesis.cross_territory import language_of
 from coacte.synthesis.encoder import embed
+from coacte.synthesis.languages import guess
+from coacte.synthesis.semantic import Settings, centred, guard_flags, word_vectors
 
 #: Largest bucket (in ideas) in which every pair of ideas is a candidate.
 DENSE = 1500
@@ -121,16 +123,6 @@ Question = Suggestion | Check
 
 
 @dataclass(frozen=True)
-class Split:
-    """Members (``territory/key``) that fit their global idea worst: ``score`` is their
-    mean sentence cosine with the idea's other members (lowest first)."""
-
-    idea: str
-    members: tuple[str, ...]
-    score: float
-
-
-@dataclass(frozen=True)
 class Weights:
     """How a pair's features make its score (chosen on half A of ``eval/debates.jsonl``)."""
 
@@ -166,7 +158,7 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass
 class Pool:
-    """Ideas as arrays, what :func:`ranked` and :func:`worst_members` need.
+    """Ideas as arrays, what :func:`ranked` and :func:`checks` need.
 
     Idea ``i`` has key ``keys[i]``, is compared only within ``buckets[i]`` and carries
     the codes ``codes[i]`` (object parts, none when uncoded). Member row ``r`` belongs
@@ -199,17 +191,26 @@ def suggest(g: GlobalSynthesis, *, decided: Iterable[Iterable[str]] = frozenset(
     return ranked(pool(g, store), decided=decided, limit=limit, weights=weights)
 
 
-def splits(g: GlobalSynthesis, *, limit: int = 100,
-           store: EmbeddingStore | None = None) -> list[Split]:
-    """Members that fit their global idea worst, lowest fit first (ideas of 3+ members)."""
-    return worst_members(pool(g, store), limit=limit)
+def member_checks(g: GlobalSynthesis, *, checked: Iterable[str] = frozenset(),
+                  limit: int = 100, store: EmbeddingStore | None = None) -> list[Check]:
+    """"Do these members belong here?" about the global synthesis, best first."""
+    return checks(pool(g, store), checked=checked, limit=limit)
 
 
-def pool(g: GlobalSynthesis, store: EmbeddingStore | None = None) -> Pool:
+def pool(g: GlobalSynthesis, store: EmbeddingStore | None = None,
+         settings: Settings | None = None) -> Pool:
     """The global synthesis's ideas as a :class:`Pool`: one row per member (its
-    territory idea's statement, which is what the clustering compared)."""
+    territory idea's statement, which is what the clustering compared), its vector
+    centred on its language's mean as the merge centres it, its sure part (from the
+    idea's doubt) and what the old walls flag about it against its idea's lead."""
+    settings = settings or Settings()
+    language = {s.territory: language_of(s) for s in g.syntheses}
     members = [(n, m) for n, idea in enumerate(g.ideas) for m in idea.members]
-    vectors = embed([m.idea.statement for _, m in members], store)
+    texts = [m.idea.statement for _, m in members]
+    vectors = embed(texts, store)
+    if settings.centre_languages and members:
+        vectors = centred(vectors, [language.get(m.territory, "") or guess(m.idea.statement)
+                                    for _, m in members])
     codes = [frozenset(c for c in [_object(idea.code)] + [_object(m.idea.code)
                                                           for m in idea.members] if c)
              for idea in g.ideas]
@@ -217,7 +218,45 @@ def pool(g: GlobalSynthesis, store: EmbeddingStore | None = None) -> Pool:
                 codes=codes, owner=np.array([n for n, _ in members], dtype=np.int64),
                 vectors=vectors,
                 weights=np.array([m.idea.occurrences for _, m in members], dtype=np.float64),
-                refs=[m.ref for _, m in members])
+                refs=[m.ref for _, m in members], parts=_parts(g),
+                flags=_flags(g, store))
+
+
+def _parts(g: GlobalSynthesis) -> np.ndarray:
+    """Each member row's sure part, unique in the pool (the idea's rank times
+    :data:`_PARTS`, plus the part's rank in its doubt): an idea without doubt is one."""
+    parts: list[int] = []
+    for n, idea in enumerate(g.ideas):
+        of = {ref: k for k, part in enumerate(idea.doubt.parts) for ref in part} \
+            if idea.doubt else {}
+        parts += [n * _PARTS + of.get(m.ref, 0) for m in idea.members]
+    return np.array(parts, dtype=np.int64)
+
+
+#: More parts than any idea has (its members are fewer than this).
+_PARTS = 1 << 20
+
+
+def _flags(g: GlobalSynthesis, store: EmbeddingStore | None) -> list[tuple[str, ...]]:
+    """What the old walls flag about each member against its idea's lead (its first
+    most frequent member), for ideas of two members or more. The content words of
+    those members are encoded once, in one batch."""
+    flags: list[tuple[str, ...]] = []
+    several = [i for i in g.ideas if len(i.members) > 1]
+    words = word_vectors([m.idea.statement for i in several for m in i.members], store)
+    for idea in g.ideas:
+        if len(idea.members) < 2:
+            flags += [()] * len(idea.members)
+            continue
+        lead = max(range(len(idea.members)), key=lambda k: (idea.members[k].idea.occurrences,
+                                                            -k))
+        order = [lead, *(k for k in range(len(idea.members)) if k != lead)]
+        found = guard_flags([idea.members[k].idea.statement for k in order],
+                            [(m.idea.code[:1].upper(), m.idea.code) if m.idea.code else ("", "")
+                             for m in (idea.members[k] for k in order)], words=words)
+        by_row = dict(zip(order, found, strict=True))
+        flags += [by_row[k] for k in range(len(idea.members))]
+    return flags
 
 
 def _object(code: str) -> str:
@@ -517,40 +556,6 @@ def _idea_checks(p: Pool, rows: np.ndarray, parts: np.ndarray, done: set[str],
     return result
 
 
-# ----------------------------------------------------------------------------- splits
-
-def worst_members(p: Pool, *, limit: int = 100) -> list[Split]:
-    """For each idea of 3+ members, the member that fits it worst (its mean cosine with
-    the others), with the members closer to it than to the rest; lowest fit first."""
-    found = []
-    order = np.argsort(p.owner, kind="stable")
-    owners = p.owner[order]
-    bounds = np.flatnonzero(np.diff(owners)) + 1
-    for rows in np.split(order, bounds):
-        if len(rows) >= 3:
-            found.append(_worst(p, rows))
-    found.sort(key=lambda s: (s.score, s.idea, s.members))
-    return found[:max(limit, 0)]
-
-
-def _worst(p: Pool, rows: np.ndarray) -> Split:
-    """One idea's worst-fitting member and those that side with it."""
-    vectors = p.vectors[rows]
-    cosines = vectors @ vectors.T
-    n = len(rows)
-    fit = (cosines.sum(axis=1) - np.diag(cosines)) / (n - 1)
-    worst = int(np.argmin(fit))
-    rest = [k for k in range(n) if k != worst]
-    apart = [worst] + [k for k in rest if n > 3 and cosines[k, worst] > max(
-        (cosines[k, j] for j in rest if j != k), default=1.0)]
-    if len(apart) > n // 2:  # not a stray member but a split down the middle
-        apart = [worst]
-    inside = [k for k in range(n) if k not in apart]
-    score = float(cosines[np.ix_(apart, inside)].mean())
-    return Split(p.keys[int(p.owner[rows[0]])], tuple(sorted(p.refs[rows[k]] for k in apart)),
-                 round(score, 4))
-
-
 # ---------------------------------------------------------------------------- answers
 
 @dataclass(frozen=True)
@@ -596,10 +601,11 @@ class Review:
         """The members belong to ``idea``: never asked again."""
         return Review(self.pool, self.decided, self.checked | set(members))
 
-    def split(self, idea: str, members: Iterable[str]) -> Review:
-        """The members are another idea (``séparer``): they leave ``idea`` for a new one,
-        which is never suggested back to it."""
-        pool, key = separated(self.pool, idea, tuple(members))
+    def split(self, idea: str, members: Iterable[str], key: str = "") -> Review:
+        """The members are another idea (``séparer``, whose new key ``key`` is; by
+        default ``idea~first member``): they leave ``idea`` for a new one, which is never
+        suggested back to it."""
+        pool, key = separated(self.pool, idea, tuple(members), key)
         return Review(pool, self.decided | {frozenset((idea, key))},
                       self.checked | set(members))
 
@@ -635,11 +641,12 @@ def merged(p: Pool, a: str, b: str) -> Pool:
                 parts, p.flags)
 
 
-def separated(p: Pool, idea: str, members: tuple[str, ...]) -> tuple[Pool, str]:
-    """The pool once ``members`` leave ``idea`` for an idea of their own (its key:
-    ``idea`` and the first member, as ``séparer`` names the new idea); and that key."""
+def separated(p: Pool, idea: str, members: tuple[str, ...], key: str = ""
+              ) -> tuple[Pool, str]:
+    """The pool once ``members`` leave ``idea`` for an idea of their own (``key``, by
+    default ``idea~first member``); and that key."""
     n = p.keys.index(idea)
-    key = f"{idea}~{min(members)}"
+    key = key or f"{idea}~{min(members)}"
     wanted = set(members)
     rows = np.array([r for r in np.flatnonzero(p.owner == n) if p.refs[r] in wanted],
                     dtype=np.int64)
@@ -661,6 +668,13 @@ def likely(p: Pool, decided: Iterable[Iterable[str]] = frozenset(),
     """The unanswered suggestions scoring at least :data:`LIKELY`: pairs that are
     probably one idea, which a review should settle before the round is frozen."""
     return ranked(p, decided=decided, weights=weights, at_least=LIKELY)
+
+
+def confirmed(curations: Iterable[Curation]) -> frozenset[str]:
+    """The members moderators said belong to their idea (``confirmer``, and those they
+    set apart with ``séparer``: their question is answered), never asked again."""
+    return frozenset(r for c in curations if c.action in ("confirmer", "séparer")
+                     for r in c.members)
 
 
 def answered(curations: Iterable[Curation]) -> frozenset[frozenset[str]]:

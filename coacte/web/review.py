@@ -1,4 +1,5 @@
-"""The desk's review queue: "same idea?", one question at a time, answered with a key.
+"""The desk's review queue: "same idea?" and "do these members belong?", one stream,
+one question at a time, answered with the same keys.
 
 Wiring only: :mod:`coacte.jobs.review` computes the queue and writes each answer as a
 curation under the moderator's own account. The service keeps the last queues it
@@ -60,14 +61,16 @@ def _queue(wiki: Wiki, round_: int) -> core.Queue:
     return queue
 
 
-def _skipped(round_: int) -> frozenset[frozenset[str]]:
-    return frozenset(frozenset(pair.split("\n")) for pair in
-                     session.get("review_skipped", {}).get(str(round_), []))
+def _skipped(round_: int) -> frozenset:
+    """The questions this moderator skipped: pairs of keys, or checks' names."""
+    return frozenset(item[len("check:"):] if item.startswith("check:")
+                     else frozenset(item.split("\n"))
+                     for item in session.get("review_skipped", {}).get(str(round_), []))
 
 
-def _skip(round_: int, a: str, b: str) -> None:
+def _skip(round_: int, item: str) -> None:
     skipped = dict(session.get("review_skipped", {}))
-    skipped[str(round_)] = [*skipped.get(str(round_), []), f"{a}\n{b}"][-200:]
+    skipped[str(round_)] = [*skipped.get(str(round_), []), item][-200:]
     session["review_skipped"] = skipped
 
 
@@ -92,20 +95,12 @@ def queue():
         return render_template("error.html",
                                message=t("coacte-web-wiki-unreachable", str(exc))), 503
     skipped = _skipped(chosen) if chosen else frozenset()
-    splits = request.args.get("view") == "splits"
-    question = current.question(skipped) if current and not splits else None
-    split = current.split_question(_kept(chosen)) if current and splits else None
+    question = current.question(skipped) if current else None
     progress = current.progress(skipped) if current else None
     return render_template("moderation/review.html", rounds=rounds, round=chosen,
                            queue=current, question=question, progress=progress,
-                           splits=splits, split=split,
                            can_undo=bool(chosen and _undos(chosen)),
                            config=current_app.config["COACTE"])
-
-
-def _kept(round_: int | None) -> frozenset[str]:
-    """Ideas whose suggested split this moderator declined (for this session)."""
-    return frozenset(session.get("review_kept", {}).get(str(round_), []))
 
 
 @bp.route("", methods=["POST"])
@@ -115,39 +110,44 @@ def answer():
     round_ = int(form["round"]) if form.get("round", "").isdigit() else None
     given = form.get("answer", "")
     a, b = form.get("a", ""), form.get("b", "")
-    if given in ("split", "keep"):
-        return _split(round_, given, form.get("idea", ""),
-                      tuple(m for m in form.getlist("member") if m),
-                      form.get("reason", "").strip())
+    idea, members = form.get("idea", ""), tuple(m for m in form.getlist("member") if m)
+    about = (idea and members) or (a and b)
     if round_ is None or given not in ("same", "different", "skip", "undo") or (
-            given != "undo" and not (a and b)):
+            given != "undo" and not about):
         return render_template("error.html", message=t("coacte-mod-bad-form")), 400
     if given == "skip":
-        _skip(round_, a, b)
+        _skip(round_, "check:" + idea + "|" + ";".join(members) if idea else f"{a}\n{b}")
     elif given == "undo":
         _undo(round_)
+    elif idea:
+        _write_check(round_, given, idea, members, form.get("reason", "").strip())
     else:
         _write(round_, given, a, b, form.get("reason", "").strip())
     return redirect(url_for(".queue", round=round_))
 
 
-def _split(round_: int | None, given: str, idea: str, members: tuple[str, ...],
-           reason: str):
-    """Set the members apart (``séparer``) or keep them (remembered for the session)."""
-    if round_ is None or not idea or (given == "split" and not members):
-        return render_template("error.html", message=t("coacte-mod-bad-form")), 400
-    if given == "keep":
-        kept = dict(session.get("review_kept", {}))
-        kept[str(round_)] = [*kept.get(str(round_), []), idea][-200:]
-        session["review_kept"] = kept
-    else:
-        wiki = user_wiki()
-        try:
-            result = core.split(wiki, _queue(wiki, round_), idea, members, reason)
-        except WikiError as exc:
-            result = desk.wiki_error(exc)
-        _flash(result)
-    return redirect(url_for(".queue", round=round_, view="splits"))
+def _write_check(round_: int, given: str, idea: str, members: tuple[str, ...],
+                 reason: str) -> None:
+    """Confirm the members (``confirmer``) or set them apart (``séparer``)."""
+    wiki = user_wiki()
+    try:
+        before = _queue(wiki, round_)
+    except WikiError as exc:
+        _flash(desk.wiki_error(exc))
+        return
+    result, after = core.check(wiki, before, given, idea, members, reason)
+    _flash(result)
+    if after is not None:
+        _keep(after)
+        _remember_undo(round_, result, core.written_check(given, idea, members, reason),
+                       before)
+
+
+def _remember_undo(round_: int, result: desk.Result, call: str, before: core.Queue) -> None:
+    undos = [*session.get("review_undo", []),
+             {"round": round_, "page": result.page, "call": call,
+              "before": list(before.revids), "after": result.revid}]
+    session["review_undo"] = undos[-UNDOS:]
 
 
 def _write(round_: int, given: str, a: str, b: str, reason: str) -> None:
@@ -161,11 +161,7 @@ def _write(round_: int, given: str, a: str, b: str, reason: str) -> None:
     _flash(result)
     if after is not None:
         _keep(after)
-        undos = [*session.get("review_undo", []),
-                 {"round": round_, "page": result.page,
-                  "call": core.written_call(before, given, a, b, reason),
-                  "before": list(before.revids), "after": result.revid}]
-        session["review_undo"] = undos[-UNDOS:]
+        _remember_undo(round_, result, core.written_call(before, given, a, b, reason), before)
 
 
 def _undo(round_: int) -> None:

@@ -12,15 +12,15 @@ from coacte.model import GlobalIdea, GlobalSynthesis, Idea, Member, PageRevision
 from coacte.render import jsondata
 from coacte.synthesis import suggestions
 from coacte.synthesis.suggestions import (
+    Check,
     Pool,
-    Split,
     Suggestion,
     Weights,
     answered,
+    checks,
+    member_checks,
     ranked,
-    splits,
     suggest,
-    worst_members,
 )
 from tests.unit.test_jobs import FakeWiki
 
@@ -128,17 +128,44 @@ def test_a_large_bucket_keeps_each_ideas_best_neighbours(monkeypatch):
     assert sparse[:5] == dense[:5]  # the best pairs are everyone's best neighbours
 
 
-def test_splits_name_the_member_that_fits_worst():
+def test_checks_ask_about_doubtful_parts_and_flagged_members():
     pool = make_pool([
-        ("a", Q1, "", [unit(1, 0), unit(1, 0.1), unit(1, -0.1), unit(0, 1)]),
-        ("b", Q1, "", [unit(1, 0), unit(1, 0.2), unit(1, 0.3)]),
-        ("c", Q1, "", [unit(1, 0), unit(0, 1)]),  # two members: never split
+        ("a", Q1, "", [unit(1, 0), unit(1, 0.1), unit(1, 0.8)]),  # T2/a: a part of its own
+        ("b", Q1, "", [unit(1, 0), unit(1, 0.2), unit(1, 0.3)]),  # one sure part
+        ("c", Q1, "", [unit(0, 1)]),
     ])
-    found = worst_members(pool)
-    assert [s.idea for s in found] == ["a", "b"]
-    assert found[0] == Split("a", ("T3/a",), found[0].score) and found[0].score < 0.2
-    assert found[1].score > 0.9
-    assert worst_members(pool, limit=1) == found[:1]
+    pool.parts = np.array([0, 0, 1, 5, 5, 5, 9])
+    pool.flags = [(), (), (), (), (), ("negation",), ()]
+    found = checks(pool)
+    assert [(c.idea, c.members) for c in found] == [("a", ("T2/a",)), ("b", ("T2/b",))]
+    assert all(isinstance(c, Check) for c in found)
+    assert found[0].why.startswith("merged by the tool without being sure")
+    assert "negation" in found[1].why and found[1].explain("fr").startswith("une négation")
+    # A confirmed member is not asked again; a member of a sure merge without flag never.
+    assert [c.idea for c in checks(pool, checked={"T2/a"})] == ["b"]
+    pool.flags = None
+    assert [c.idea for c in checks(pool)] == ["a"]
+
+
+def test_one_queue_mixes_merges_and_checks_by_gain():
+    pool = make_pool([
+        ("a", Q1, "", [unit(1, 0), unit(0, 1)]),  # a doubtful merge of two far members
+        ("b", Q1, "", [unit(1, 0.05)]),           # very close to a's first member
+    ])
+    pool.parts = np.array([0, 1, 2])
+    review = suggestions.Review(pool)
+    kinds = {type(q) for q in review.next(limit=5)}
+    assert kinds == {Check, Suggestion}
+    # "No" on the far member sets it apart; the new idea is never suggested back.
+    check = next(q for q in review.next(limit=5) if isinstance(q, Check))
+    after = review.split(check.idea, check.members)
+    assert len(after.pool.keys) == 3 and not any(
+        isinstance(q, Check) for q in after.next(limit=5))
+    new = after.pool.keys[-1]
+    assert all(set(q.ideas) != {"a", new} for q in after.next(limit=5))
+    # "Yes" confirms it: asked no more.
+    assert not any(isinstance(q, Check) for q in review.confirm(check.idea, check.members)
+                   .next(limit=5))
 
 
 def test_answered_pairs_come_from_merges_and_keep_apart_decisions():
@@ -191,19 +218,23 @@ def test_suggest_ranks_a_global_synthesis_with_the_encoder():
     assert set(found[-1].ideas) & {"g1-q1-d"}  # the swimming pool is the least likely
     assert suggest(g, decided={("g1-q1-b", "g1-q1-a")})[0].ideas != ("g1-q1-a", "g1-q1-b")
     assert suggest(g, limit=2) == found[:2]
-    (worst, *_) = splits(g)
+    (worst, *_) = member_checks(g)
     assert worst.idea == "g2-big" and worst.members == ("Cork/q2-d",)
+    assert "key word" in worst.why
 
 
 def test_the_json_carries_suggestions_and_splits():
     g = synthesis()
-    data = jsondata.global_synthesis(g, suggest(g, limit=2), splits(g))
+    data = jsondata.global_synthesis(g, suggest(g, limit=2), member_checks(g))
     keys = {i["key"] for i in data["ideas"]}
     assert len(data["suggestions"]) == 2
     first = data["suggestions"][0]
     assert set(first) == {"ideas", "score", "why"} and set(first["ideas"]) <= keys
-    assert data["splits"] == [{"idea": "g2-big", "members": ["Cork/q2-d"],
-                               "score": data["splits"][0]["score"]}]
+    assert data["splits"][0] == {"idea": "g2-big", "members": ["Cork/q2-d"],
+                                 "score": data["splits"][0]["score"],
+                                 "why": data["splits"][0]["why"]}
+    assert all(i["confirmed"] for i in data["ideas"])  # no doubt in this hand-made one
+    assert data["ideas"][0]["sources"][0]["member"].count("/") == 1
     assert jsondata.global_synthesis(g)["suggestions"] == []
 
 
