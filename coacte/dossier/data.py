@@ -247,6 +247,15 @@ class RoundSummary:
     stable: float | None = None
 
 
+def _merges(g: GlobalSynthesis) -> tuple[int, int, int, int]:
+    """How the published ideas of several members came together (see Method.merges)."""
+    several = [i for i in g.ideas if len(i.members) > 1]
+    return (sum(i.merged_by == "tool" and i.doubt is None for i in several),
+            sum(i.doubt is not None for i in several),
+            sum(i.merged_by == "confirmed" and i.doubt is None for i in several),
+            sum(i.merged_by == "moderator" and i.doubt is None for i in several))
+
+
 @dataclass(frozen=True)
 class Method:
     """The method card: where every post-it read went (nothing lost), what merged them,
@@ -272,6 +281,9 @@ class Method:
     consensus_agreement: float
     consensus_iqr: float
     nuance_weight: float
+    #: The ideas of several members as published: merged by the tool and sure, merged
+    #: by the tool and still to confirm, confirmed by a moderator, merged by moderators.
+    merges: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -462,6 +474,7 @@ def method(g: GlobalSynthesis, views: Mapping[int, DelphiView],
         ideas=len(g.ideas),
         merged_by_tool=sum(len(members) > 1 for members in clusters),
         decisions=decisions,
+        merges=_merges(g),
         territories=len(g.territories),
         groups=sum(len(s.groups) for s in g.syntheses),
         languages=tuple(languages),

@@ -74,7 +74,8 @@ def load_json(path: Path) -> object:
 
 
 #: One idea per row, as three territories wrote it in their languages (from
-#: eval/debates.jsonl): ideas the unattended merge leaves apart, for the queue to ask.
+#: eval/debates.jsonl): the merge makes one idea of each row; with :data:`OWN_IDEAS`,
+#: the queue has pairs of blockers to ask about.
 SHARED_IDEAS = [
     ({"question": 3, "nature": "blocage", "code": "C01"},
      ["La mairie ne répond pas à nos courriers.", "You ring the council and never get an answer.",
@@ -90,12 +91,20 @@ SHARED_IDEAS = [
 ]
 
 
+#: A blocker of each territory's own, unlike the others: ideas the merge leaves apart.
+OWN_IDEAS = ["Le parking du marché est devenu payant.",
+             "The library closes at five, before anyone finishes work.",
+             "As passadeiras junto à escola estão apagadas."]
+
+
 def put_shared_ideas(wiki: Wiki, round_: int) -> list[str]:
     """Three new territories (fr, en, pt) stating :data:`SHARED_IDEAS` in round
-    ``round_``; their names."""
+    ``round_``, and each a blocker of its own (:data:`OWN_IDEAS`); their names."""
     names = [unique("Revue FR"), unique("Revue EN"), unique("Revue PT")]
     for n, name in enumerate(names):
         postits = [{**fields, "texte": texts[n], "groupe": "Jeunes"}
                    for fields, texts in SHARED_IDEAS]
+        postits.append({"question": 3, "nature": "blocage", "texte": OWN_IDEAS[n],
+                        "groupe": "Jeunes"})
         put(wiki, f"Débat:{name}/Tour {round_}", debate_text(name, postits, round_=round_))
     return names
