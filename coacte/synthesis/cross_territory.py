@@ -92,7 +92,7 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     found = (cluster or default_cluster())([m.idea.statement for m in members], buckets,
                                            codes=[_place(m, grid) for m in members],
                                            langs=langs)
-    labels, parts, doubts = _clustering(found)
+    labels, parts, doubts = clustering(found)
     clusters: dict[int, list[Member]] = {}
     for label, member in zip(labels, members, strict=True):
         clusters.setdefault(label, []).append(member)
@@ -109,7 +109,7 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     return GlobalSynthesis(round_, chosen, rank(ideas), clusters)
 
 
-def _clustering(found: list[int] | Clustering) -> tuple[list[int], list[int], dict]:
+def clustering(found: list[int] | Clustering) -> tuple[list[int], list[int], dict]:
     """Labels, sure parts and doubts of a cluster function's answer (a plain list of
     labels: every merge sure)."""
     if isinstance(found, list):

@@ -16,7 +16,7 @@ from coacte.curation import Curation, merge_published
 from coacte.model import Debate, GlobalIdea, GroupKinds, PageRevision, Reaction
 from coacte.problems import Problem
 from coacte.synthesis import delphi
-from coacte.synthesis.cross_territory import ClusterFn, default_cluster
+from coacte.synthesis.cross_territory import ClusterFn, clustering, default_cluster
 from coacte.wikitext.synthesis_page import PublishedIdea, published_ideas
 
 FROZEN, OPEN, CLOSED = "figé", "ouvert", "clos"
@@ -103,7 +103,7 @@ def adopt_keys(ideas: list[GlobalIdea], frozen: list[PublishedIdea],
         return
     texts = [f.statement for f in frozen] + [i.statement for i in ideas]
     buckets = [(f.question, f.kind) for f in frozen] + [(i.question, i.kind) for i in ideas]
-    labels = (cluster or default_cluster())(texts, buckets)
+    labels = clustering((cluster or default_cluster())(texts, buckets))[0]
     owner = {labels[n]: f.key for n, f in enumerate(frozen)}
     used = {i.key for i in ideas}
     for n, idea in enumerate(ideas, start=len(frozen)):
