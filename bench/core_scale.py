@@ -93,14 +93,16 @@ def main() -> None:
         with stage("global synthesis (warm store)"):
             computed = compute(inputs, 1, {}, cluster=cluster)
     g = computed.synthesis
-    with stage("review queue (suggestions and splits, as global --json)"):
+    with stage("review queue (pairs and checks, as global --json)"):
         from coacte.synthesis import suggestions
 
         pool = suggestions.pool(g, store)
         queue = suggestions.ranked(pool)
-        split = suggestions.worst_members(pool)
+        checks = suggestions.checks(pool, limit=100)
+        to_confirm = sum(i.doubt is not None for i in g.ideas)
         del pool
-    print(f"  -> {len(queue)} suggestions, {len(split)} splits")
+    print(f"  -> {len(queue)} suggested pairs, {len(checks)} checks, "
+          f"{to_confirm} merges to confirm")
     with stage("render global page"):
         body = render.global_synthesis(g, grid, [], "fr")
     shared = sum(len(i.territories) > 1 for i in g.ideas)

@@ -280,16 +280,10 @@ def _check_distinguish(c: Curation, known: dict[str, PublishedIdea],
 
 
 def _check_split(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
-    if c.idea not in known:
-        return _idea_problems(c, known)
-    members = set(known[c.idea].members)
-    missing = [r for r in c.members if r not in members]
-    if not c.members or missing:
-        return [c.problem("membres", "coacte-curation-unknown-member",
-                          ", ".join(missing) or "—", c.idea)]
-    if len(set(c.members)) >= len(members):
+    found = _members_problems(c, known)
+    if not found and len(set(c.members)) >= len(set(known[c.idea].members)):
         return [c.problem("membres", "coacte-curation-split-all", c.idea)]
-    return []
+    return found
 
 
 def _check_recode(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
@@ -303,6 +297,12 @@ def _check_recode(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> l
 
 def _check_confirm(c: Curation, known: dict[str, PublishedIdea], grid: Grid) -> list[Problem]:
     """``confirmer`` names an idea and members of it (those a moderator says belong)."""
+    return _members_problems(c, known)
+
+
+def _members_problems(c: Curation, known: dict[str, PublishedIdea]) -> list[Problem]:
+    """A decision on members (``séparer``, ``confirmer``) names a known idea and at least
+    one member, each of them a member of that idea."""
     if c.idea not in known:
         return _idea_problems(c, known)
     members = set(known[c.idea].members)

@@ -243,22 +243,10 @@ def answer(wiki: Wiki, queue: Queue, answer_: str, a: str, b: str,
     computed goes through the form's full check instead."""
     if answer_ not in ACTIONS:
         raise ValueError(f"unknown answer {answer_!r}")
-    decision = Curation(ACTIONS[answer_], ideas=(a, b), reason=reason,
-                        round=queue.round if queue.frozen else 0)
     if a == b or a not in queue.members or b not in queue.members:
         return desk.Result(desk.INVALID, "coacte-mod-review-stale"), None
-    title, revid = queue.answers_go_to(wiki)
-    try:
-        page = wiki.read([title])[title]
-    except WikiError as exc:
-        return desk.wiki_error(exc), None
-    if (page.revid if page else 0) != revid:
-        result, _ = desk.add_curation(wiki, queue.round, replace(decision, round=0))
-        return result, None
-    result = desk.write_decision(wiki, title, page, decision)
-    if result.status != desk.SAVED or result.revid is None:
-        return result, None
-    return result, queue.answered(answer_, a, b, result.revid)
+    result, applies = _write(wiki, queue, _pair_decision(queue, answer_, a, b, reason))
+    return result, queue.answered(answer_, a, b, result.revid) if applies else None
 
 
 def check(wiki: Wiki, queue: Queue, answer_: str, idea: str, members: tuple[str, ...],
@@ -273,19 +261,39 @@ def check(wiki: Wiki, queue: Queue, answer_: str, idea: str, members: tuple[str,
     if queue.frozen or not members or not set(members) <= known or (
             answer_ == DIFFERENT and set(members) >= known):
         return desk.Result(desk.INVALID, "coacte-mod-review-stale"), None
-    decision = Curation(CHECK_ACTIONS[answer_], idea=idea, members=members, reason=reason)
+    result, applies = _write(wiki, queue, _check_decision(answer_, idea, members, reason))
+    if not applies:
+        return result, None
+    return result, queue.checked(answer_, idea, members, result.revid,
+                                 split_key(idea, members))
+
+
+def _write(wiki: Wiki, queue: Queue, decision: Curation) -> tuple[desk.Result, bool]:
+    """Write ``decision`` on the page answers go to; and whether it was saved from the
+    revision the queue reflects (so the queue may apply it). A page changed since the
+    queue was computed goes through the form's full check instead."""
     title, revid = queue.answers_go_to(wiki)
     try:
         page = wiki.read([title])[title]
     except WikiError as exc:
-        return desk.wiki_error(exc), None
+        return desk.wiki_error(exc), False
     if (page.revid if page else 0) != revid:
-        return desk.add_curation(wiki, queue.round, decision)[0], None
+        return desk.add_curation(wiki, queue.round, replace(decision, round=0))[0], False
     result = desk.write_decision(wiki, title, page, decision)
-    if result.status != desk.SAVED or result.revid is None:
-        return result, None
-    return result, queue.checked(answer_, idea, members, result.revid,
-                                 split_key(idea, members))
+    return result, result.status == desk.SAVED and result.revid is not None
+
+
+def _pair_decision(queue: Queue, answer_: str, a: str, b: str, reason: str) -> Curation:
+    """The decision that answers a pair: ``fusionner`` or ``distinguer`` (naming the
+    frozen round it answers, once written on the next round's page)."""
+    return Curation(ACTIONS[answer_], ideas=(a, b), reason=reason,
+                    round=queue.round if queue.frozen else 0)
+
+
+def _check_decision(answer_: str, idea: str, members: tuple[str, ...],
+                    reason: str) -> Curation:
+    """The decision that answers a check: ``confirmer`` or ``séparer``."""
+    return Curation(CHECK_ACTIONS[answer_], idea=idea, members=members, reason=reason)
 
 
 def split_key(idea: str, members: tuple[str, ...]) -> str:
@@ -321,14 +329,12 @@ def undo(wiki: Wiki, queue: Queue | None, title: str, call: str,
 
 def written_call(queue: Queue, answer_: str, a: str, b: str, reason: str = "") -> str:
     """The call :func:`answer` writes (what :func:`undo` looks for)."""
-    return curation_call(Curation(ACTIONS[answer_], ideas=(a, b), reason=reason,
-                                  round=queue.round if queue.frozen else 0))
+    return curation_call(_pair_decision(queue, answer_, a, b, reason))
 
 
 def written_check(answer_: str, idea: str, members: tuple[str, ...], reason: str = "") -> str:
     """The call :func:`check` writes (what :func:`undo` looks for)."""
-    return curation_call(Curation(CHECK_ACTIONS[answer_], idea=idea, members=members,
-                                  reason=reason))
+    return curation_call(_check_decision(answer_, idea, members, reason))
 
 
 def skip_id(question: Question) -> frozenset[str] | str:

@@ -10,6 +10,7 @@ Closing round n is the global synthesis of round n marked closed:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from coacte.cache.stores import NONE, Stores
 from coacte.curation import read_curations
@@ -24,7 +25,7 @@ from coacte.synthesis import suggestions
 from coacte.synthesis.cross_territory import default_cluster
 from coacte.synthesis.global_round import compute
 from coacte.synthesis.rounds import DelphiView, delphi_view, question3
-from coacte.synthesis.suggestions import Suggestion
+from coacte.synthesis.suggestions import Check, Suggestion
 from coacte.wiki.client import Wiki
 from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import freeze
@@ -38,8 +39,9 @@ def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool =
 
     Every territory that took part in round n−1 (and each of ``extra``) gets its
     round-n page, unless it exists (kept). Before freezing, it says how many suggestions
-    of round n−1's review queue are likely one idea and still unanswered
-    (:func:`unanswered`); with ``require_review`` it refuses while any remain. Raises
+    of round n−1's review queue are likely one idea, and how many of its merges are to
+    confirm, still unanswered (:func:`unanswered`); with ``require_review`` it refuses
+    while any remain. Raises
     :class:`JobError` then, when round n−1 has no global page yet or when it cannot be
     frozen (a conflict); a :class:`~coacte.wiki.client.StopRequested` goes up to the
     caller.
@@ -54,14 +56,12 @@ def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool =
     lang = wiki.language
     inputs = read_inputs(wiki, parse_store=stores.parsed)
     waiting = unanswered(inputs, n - 1, previous, wiki.config.near_duplicate_threshold, stores)
-    if waiting and require_review:
+    if waiting.count and require_review:
         raise JobError(
-            f"{_pairs(len(waiting))} of {previous_title} likely one idea and still "
-            f"unanswered: answer them (merge or keep apart; `coacte global --round {n - 1} "
-            "--json FILE` lists them) before opening the round, or open it without "
-            "--require-review.")
-    report.line(f"round {n - 1}: {_pairs(len(waiting))} likely one idea still unanswered",
-                err=True)
+            f"{previous_title}: {waiting} still unanswered: answer them (the review desk, "
+            f"or `coacte global --round {n - 1} --json FILE` lists them) before opening "
+            "the round, or open it without --require-review.")
+    report.line(f"round {n - 1}: {waiting} still unanswered", err=True)
     territories = list(dict.fromkeys(
         [d.territory for d in inputs.debates if d.round == n - 1] + list(extra)))
     pages = {wiki.titles.debate(t, n): round_debate(t, n, previous_title, ideas, lang)
@@ -89,22 +89,39 @@ def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool =
                 f"territories, {created} pages {'to create' if dry_run else 'created'}",
                 err=True)
     return Result(DONE, outcomes, {"ideas": len(ideas), "territories": territories,
-                                   "created": created, "unanswered": len(waiting)})
+                                   "created": created, "unanswered": waiting.count})
 
 
-def _pairs(count: int) -> str:
-    return f"{count} suggested pair{'' if count == 1 else 's'} of ideas"
+@dataclass(frozen=True)
+class Unanswered:
+    """What a review should settle before a round is frozen: suggested pairs likely one
+    idea, and merges the tool made but is unsure of."""
+
+    pairs: list[Suggestion]
+    merges: list[Check]
+
+    @property
+    def count(self) -> int:
+        return len(self.pairs) + len(self.merges)
+
+    def __str__(self) -> str:
+        pairs, merges = len(self.pairs), len(self.merges)
+        return (f"{pairs} suggested pair{'' if pairs == 1 else 's'} of ideas likely one "
+                f"idea and {merges} merge{'' if merges == 1 else 's'} to confirm")
 
 
 def unanswered(inputs: Inputs, round_: int, page: PageRevision, threshold: float,
-               stores: Stores = NONE) -> list[Suggestion]:
+               stores: Stores = NONE) -> Unanswered:
     """The suggestions of round ``round_``'s review queue that are likely one idea
-    (:data:`~coacte.synthesis.suggestions.LIKELY`) and that no decision on its global
-    ``page`` answers yet, computed as ``coacte global`` computes the page now."""
+    (:data:`~coacte.synthesis.suggestions.LIKELY`), and the parts of its merges to
+    confirm, that no decision on its global ``page`` answers yet, computed as
+    ``coacte global`` computes the page now."""
     computed = compute(inputs, round_, {round_: page}, threshold=threshold,
                        cluster=default_cluster(stores.vectors))
     pool = suggestions.pool(computed.synthesis, stores.vectors)
-    return suggestions.likely(pool, suggestions.answered(read_curations(page)[0]))
+    curations = read_curations(page)[0]
+    return Unanswered(suggestions.likely(pool, suggestions.answered(curations)),
+                      suggestions.to_confirm(pool, suggestions.confirmed(curations)))
 
 
 def round_status(wiki: Wiki, n: int, *, report: Report | None = None,

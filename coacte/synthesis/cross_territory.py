@@ -31,6 +31,7 @@ from coacte.model import (
     Synthesis,
 )
 from coacte.problems import Problem
+from coacte.synthesis.languages import guess
 from coacte.synthesis.similarity import normalize, same_idea
 from coacte.synthesis.territory import UNCLASSIFIED, dimension_code, kind_rank
 from coacte.wikitext.synthesis_page import idea_members
@@ -118,9 +119,11 @@ def clustering(found: list[int] | Clustering) -> tuple[list[int], list[int], dic
 
 
 def language_of(s: Synthesis) -> str:
-    """The territory's language as its debate headers give it (``langue``; empty when
-    none says: the merge then guesses from the words)."""
-    return next((d.language for d in s.debates if d.language), "")
+    """The territory's language as its debate headers give it (``langue``), else guessed
+    from the words of all its post-its (:func:`~.languages.guess`): one post-it of three
+    words may use no common word, a territory's debate does."""
+    return next((d.language for d in s.debates if d.language), "") or guess(
+        " ".join(p.text for d in s.debates for p in d.postits))
 
 
 def _doubt(group: list[Member], part_of: Mapping[str, int],

@@ -101,6 +101,8 @@ class Check:
     score: float
     reason: tuple[str, tuple[str, ...]]
     gain: float = 0.0
+    #: A sure part of a merge the tool is unsure of (not only a member the walls flag).
+    doubtful: bool = False
 
     def explain(self, lang: str) -> str:
         key, params = self.reason
@@ -552,7 +554,8 @@ def _idea_checks(p: Pool, rows: np.ndarray, parts: np.ndarray, done: set[str],
         members = tuple(sorted(p.refs[rows[k]] for k in inside))
         reason = ("coacte-why-check-doubt", (f"{closeness:.2f}",)) if doubtful and not flags \
             else ("coacte-why-check-flags", (", ".join(flags) or "—", f"{closeness:.2f}"))
-        result.append(Check(key, members, round(closeness, 4), reason, round(gain, 6)))
+        result.append(Check(key, members, round(closeness, 4), reason, round(gain, 6),
+                            doubtful))
     return result
 
 
@@ -668,6 +671,12 @@ def likely(p: Pool, decided: Iterable[Iterable[str]] = frozenset(),
     """The unanswered suggestions scoring at least :data:`LIKELY`: pairs that are
     probably one idea, which a review should settle before the round is frozen."""
     return ranked(p, decided=decided, weights=weights, at_least=LIKELY)
+
+
+def to_confirm(p: Pool, checked: Iterable[str] = frozenset()) -> list[Check]:
+    """The merges the tool made but is unsure of, as the checks of their parts that no
+    moderator answered yet: what a review should settle before the round is frozen."""
+    return [c for c in checks(p, checked=checked) if c.doubtful]
 
 
 def confirmed(curations: Iterable[Curation]) -> frozenset[str]:

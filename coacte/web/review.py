@@ -11,6 +11,7 @@ undo live in their session.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -129,39 +130,36 @@ def answer():
 def _write_check(round_: int, given: str, idea: str, members: tuple[str, ...],
                  reason: str) -> None:
     """Confirm the members (``confirmer``) or set them apart (``séparer``)."""
-    wiki = user_wiki()
-    try:
-        before = _queue(wiki, round_)
-    except WikiError as exc:
-        _flash(desk.wiki_error(exc))
-        return
-    result, after = core.check(wiki, before, given, idea, members, reason)
-    _flash(result)
-    if after is not None:
-        _keep(after)
-        _remember_undo(round_, result, core.written_check(given, idea, members, reason),
-                       before)
-
-
-def _remember_undo(round_: int, result: desk.Result, call: str, before: core.Queue) -> None:
-    undos = [*session.get("review_undo", []),
-             {"round": round_, "page": result.page, "call": call,
-              "before": list(before.revids), "after": result.revid}]
-    session["review_undo"] = undos[-UNDOS:]
+    _write_with(round_, lambda wiki, before: core.check(wiki, before, given, idea, members,
+                                                       reason),
+                lambda before: core.written_check(given, idea, members, reason))
 
 
 def _write(round_: int, given: str, a: str, b: str, reason: str) -> None:
+    """Merge the two ideas (``fusionner``) or keep them apart (``distinguer``)."""
+    _write_with(round_, lambda wiki, before: core.answer(wiki, before, given, a, b, reason),
+                lambda before: core.written_call(before, given, a, b, reason))
+
+
+def _write_with(round_: int,
+                write: Callable[[Wiki, core.Queue], tuple[desk.Result, core.Queue | None]],
+                written: Callable[[core.Queue], str]) -> None:
+    """Write an answer from the queue the moderator saw, flash what happened, keep the
+    queue it leaves and remember how to undo it (``written(before)``: the call)."""
     wiki = user_wiki()
     try:
         before = _queue(wiki, round_)
     except WikiError as exc:
         _flash(desk.wiki_error(exc))
         return
-    result, after = core.answer(wiki, before, given, a, b, reason)
+    result, after = write(wiki, before)
     _flash(result)
     if after is not None:
         _keep(after)
-        _remember_undo(round_, result, core.written_call(before, given, a, b, reason), before)
+        undos = [*session.get("review_undo", []),
+                 {"round": round_, "page": result.page, "call": written(before),
+                  "before": list(before.revids), "after": result.revid}]
+        session["review_undo"] = undos[-UNDOS:]
 
 
 def _undo(round_: int) -> None:

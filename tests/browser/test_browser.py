@@ -271,22 +271,29 @@ def test_the_moderator_answers_three_suggestions_with_the_keyboard(page, server,
     expect(page.locator("h1")).to_have_text("File de revue")
     expect(page.locator("#review-progress")).to_contain_text("0 réponses")
     shot(page, "queue")
-    asked = []
-    for key in ("s", "d", "s"):
-        first = page.locator("input[name=a]").get_attribute("value")
-        second = page.locator("input[name=b]").get_attribute("value")
-        asked.append({first, second})
+    asked, written = [], []
+    for key in ("s", "d", "s"):  # a pair's answer, or a check's (members of one idea)
+        if page.locator("input[name=a]").count():
+            asked.append(frozenset(page.locator(f"input[name={n}]").get_attribute("value")
+                                   for n in "ab"))
+            written.append("fusionner" if key == "s" else "distinguer")
+        else:
+            members = page.locator("input[name=member]")
+            asked.append(frozenset([page.locator("input[name=idea]").get_attribute("value"),
+                                    *(members.nth(k).get_attribute("value")
+                                      for k in range(members.count()))]))
+            written.append("confirmer" if key == "s" else "séparer")
         with page.expect_navigation():
             page.keyboard.press(key)
         expect(page.locator("p.flash.success")).to_be_visible()
     expect(page.locator("#review-progress")).to_contain_text("3 réponses")
     shot(page, "after-three")
     assert dialogs == []
-    assert len({frozenset(pair) for pair in asked}) == 3
+    assert len(set(asked)) == 3
 
     outside = region.outside(bot.read([title])[title].text)
-    assert outside.count("action = fusionner") == 2
-    assert outside.count("action = distinguer") == 1
+    for action in ("fusionner", "distinguer", "confirmer", "séparer"):
+        assert outside.count(f"action = {action}") == written.count(action), action
     assert last_user(bot, title) == installed.extra["local"]["moderator_user"]
 
 

@@ -73,7 +73,7 @@ def test_global_rerun_keeps_keys_and_makes_no_edit(round_ten, tmp_path):
     assert again.exit_code == 0 and "edits 0" in again.output
     assert revid_of(wiki, title) == before
     put(wiki, "Débat:Lyon/Tour 10", text_of(wiki, "Débat:Lyon/Tour 10") +
-        "\n{{CO-ACTE post-it|question=2|texte=Une piscine couverte}}")
+        "\n{{CO-ACTE post-it|question=2|texte=Des bancs sur la place du marché.}}")
     assert run("global", "--round", "10").exit_code == 0
     after = set(idea_members(text_of(wiki, title)))
     assert keys < after  # every earlier key kept, one new idea added
@@ -127,17 +127,17 @@ def test_global_json_holds_the_review_queue_of_its_own_ideas(local_wiki, tmp_pat
 
 
 def test_distinguer_keeps_apart_what_the_tool_would_merge(local_wiki, tmp_path):
-    """Two territories state one idea in two languages, coded in two grid dimensions,
-    so the first run keeps them apart (another dimension raises the bar); a moderator
-    writes `distinguer` on their keys; once both are coded alike the tool would merge
-    them (the control pair does merge) but keeps them apart, with their keys, and never
-    suggests the pair again."""
+    """Two territories state two close ideas in two languages, coded in two grid
+    dimensions, so the first run keeps them apart (another dimension lowers their
+    score); a moderator writes `distinguer` on their keys; once both are coded alike the
+    tool would merge them (the control pair does merge) but keeps them apart, with their
+    keys, and never suggests the pair again."""
     assert run("install").exit_code == 0
     wiki = bot(local_wiki)
     rents = "Les loyers sont bien trop chers pour les familles du quartier."
-    rents_en = "Rents are far too high for the families of the neighbourhood."
+    rents_en = "Landlords never fix anything."
     bus = "Il n'y a plus de bus le soir après vingt heures."
-    bus_en = "No buses run in the evening after 8pm."
+    bus_en = "Public transport is too expensive."
     rows = {"Écart A": (rents, "A03"), "Écart B": (rents_en, "D02"),
             "Témoin C": (bus, "A03"), "Témoin D": (bus_en, "D02")}
     for territory, (text, code) in rows.items():

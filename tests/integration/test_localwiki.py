@@ -166,7 +166,9 @@ def test_the_demo_runs_twice_and_the_second_run_edits_nothing(local_wiki, tmp_pa
     assert [p.target for p in pending(wiki)] == ["CO-ACTE/Programme/Tour 1"]
     # The demo commitments name their ideas: the programme shows them, reports nothing.
     programme = wiki.read(["CO-ACTE/Programme/Tour 1"])["CO-ACTE/Programme/Tour 1"].text
-    assert "Le potager collectif de la maison de quartier" in programme
+    # The four territories' gardens are one idea (fr, pt, en), which the garden
+    # association's commitments name.
+    assert "Community gardens bring neighbours together." in programme
     assert "Aucune idée de" not in programme  # no commitment names an unknown key
     # The round-2 dossier: round 1's ideas with round 2's reactions, quotes where divided.
     text = subprocess.run(["pdftotext", "-l", "1", str(tmp_path / "two.pdf"), "-"],

@@ -141,33 +141,34 @@ def test_network_contribution_appears_under_its_idea(round_one):
 
 
 def test_round_open_requires_the_review_when_asked(local_wiki):
-    """One idea in two territories and two languages, coded in two grid dimensions:
-    the synthesis keeps them apart but the review queue finds them likely one idea.
-    `round open --require-review` refuses (nothing written) until a decision answers
-    the pair."""
+    """Two close ideas in two territories and two languages: the synthesis merges them
+    but marks the merge to confirm. `round open --require-review` refuses (nothing
+    written) until a decision answers it."""
     assert run("install").exit_code == 0
     wiki = bot(local_wiki)
-    for territory, code, text in (
-            ("Revue A", "A03",
-             "Les jeunes ne trouvent pas de logement à un prix abordable près du centre."),
-            ("Revue B", "D02", "Young people cannot find affordable housing near the centre.")):
+    for territory, text in (
+            ("Revue A", "Les loyers sont bien trop chers pour les familles du quartier."),
+            ("Revue B", "Too many homes stay empty.")):
         put(wiki, f"Débat:{territory}/Tour 35", debate_text(territory, [
-            {"question": 3, "nature": "blocage", "texte": text, "code": code}], round_=35))
+            {"question": 3, "nature": "blocage", "texte": text}], round_=35))
     assert run("global", "--round", "35").exit_code == 0
     title = GLOBAL.format(35)
     before = revid_of(wiki, title)
 
     refused = run("round", "open", "36", "--require-review")
     assert refused.exit_code == 1
-    assert "1 suggested pair of ideas of Synthèse:Globale/Tour 35 likely one idea" in refused.output
+    assert (f"{title}: 0 suggested pairs of ideas likely one idea and 1 merge to confirm "
+            "still unanswered") in refused.output
     assert revid_of(wiki, title) == before  # not frozen
     assert text_of(wiki, "Débat:Revue A/Tour 36") is None
 
-    keys = [i.key for i in published_ideas(text_of(wiki, title))]
-    assert len(keys) == 2
+    (idea,) = published_ideas(text_of(wiki, title))
+    other = next(m for m in idea.members if m.startswith("Revue B/"))
     human_edit(human(local_wiki), title, lambda page: (
-        f"{{{{CO-ACTE curation | action = fusionner | idées = {', '.join(keys)} }}}}\n{page}"))
+        f"{{{{CO-ACTE curation | action = confirmer | idée = {idea.key} "
+        f"| membres = {other} }}}}\n{page}"))
     opened = run("round", "open", "36", "--require-review")
     assert opened.exit_code == 0, opened.output
-    assert "round 35: 0 suggested pairs of ideas likely one idea still unanswered" in opened.output
+    assert ("round 35: 0 suggested pairs of ideas likely one idea and 0 merges to confirm "
+            "still unanswered") in opened.output
     assert text_of(wiki, "Débat:Revue A/Tour 36") is not None
