@@ -43,14 +43,23 @@ class EmbeddingStore:
         keys = {_key(t): t for t in texts}
         found: dict[str, np.ndarray] = {}
         wanted = list(keys)
+        # Rows are copied into matrices of one chunk each, whose rows the dict holds:
+        # the blobs are freed chunk by chunk (100,000 vectors are 200 MB, twice over
+        # as blobs and arrays).
         with self._lock:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i:i + 500]
                 rows = self._db.execute(
                     f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
                     chunk).fetchall()
-                for key, blob in rows:
-                    found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
+                sizes = {len(blob) for _, blob in rows}
+                if len(sizes) == 1:  # one matrix for the chunk
+                    matrix = np.frombuffer(b"".join(blob for _, blob in rows),
+                                           dtype=np.float32).reshape(len(rows), -1)
+                    found.update((keys[key], matrix[n]) for n, (key, _) in enumerate(rows))
+                else:  # damaged rows among them: each its own (embed encodes them again)
+                    found.update((keys[key], np.frombuffer(blob, dtype=np.float32).copy())
+                                 for key, blob in rows)
         return found
 
     def store(self, texts: Sequence[str], vectors: np.ndarray) -> None:

@@ -88,7 +88,7 @@ def global_synthesis(syntheses: list[Synthesis], grid: Grid, round_: int, *,
     """
     chosen = [s for s in syntheses if s.round == round_]
     members = [Member(s.territory, idea) for s in chosen for idea in s.ideas]
-    langs = [language_of(s) for s in chosen for _ in s.ideas]
+    langs = [lang for s in chosen for lang in [language_of(s)] * len(s.ideas)]
     buckets = [(m.idea.question, m.idea.kind) for m in members]
     found = (cluster or default_cluster())([m.idea.statement for m in members], buckets,
                                            codes=[_place(m, grid) for m in members],
@@ -118,12 +118,17 @@ def clustering(found: list[int] | Clustering) -> tuple[list[int], list[int], dic
     return found.labels, found.parts, found.doubts
 
 
+#: How many post-its of each debate the language of a territory without ``langue`` is
+#: guessed from: plenty of common words, at a small cost.
+GUESSED_FROM = 50
+
+
 def language_of(s: Synthesis) -> str:
     """The territory's language as its debate headers give it (``langue``), else guessed
     from the words of all its post-its (:func:`~.languages.guess`): one post-it of three
     words may use no common word, a territory's debate does."""
     return next((d.language for d in s.debates if d.language), "") or guess(
-        " ".join(p.text for d in s.debates for p in d.postits))
+        " ".join(p.text for d in s.debates for p in d.postits[:GUESSED_FROM]))
 
 
 def _doubt(group: list[Member], part_of: Mapping[str, int],

@@ -121,10 +121,11 @@ class Settings:
     #: about 0.25 GB at 3,000); beyond it the group is cut in input order and no merge
     #: crosses the cut.
     max_component: int = 3000
-    #: Largest bucket whose look-alike pairs are searched among all pairs of texts (an
-    #: n x n letter comparison: about 10 s at 10,000 texts); a larger bucket compares
-    #: each text with its neighbours in alphabetical order (see ``_neighbours_alike``).
-    surface_scan_limit: int = 5000
+    #: Largest bucket (or piece of one) whose look-alike pairs are searched among all
+    #: pairs of texts (an n x n letter comparison: about 0.2 s at 3,000 short texts, 10 s
+    #: at 10,000); a larger one compares each text with its neighbours in alphabetical
+    #: order (see ``_neighbours_alike``). Ordinary debates' buckets hold a few hundred.
+    surface_scan_limit: int = 2000
 
     def __post_init__(self) -> None:
         for name in ("sentence_threshold", "word_threshold", "sure_threshold"):
@@ -227,9 +228,9 @@ def merge(texts: Sequence[str], buckets: Sequence[Hashable], settings: Settings 
     else:
         vectors = np.asarray(embeddings, dtype=np.float32)[first]
         vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    if settings.centre_languages:
+    if settings.centre_languages:  # the vectors are this call's own: centred in place
         vectors = centred(vectors, [_language(texts[i], langs[i] if langs else "")
-                                    for i in first])
+                                    for i in first], inplace=True)
 
     by_bucket: dict[tuple[Hashable, bool], list[int]] = {}
     for u, ((bucket, _), polarity) in enumerate(zip(same_text, negated, strict=True)):
@@ -283,8 +284,10 @@ def _relabelled(same_text: list[list[int]], first: list[int], unique_label: list
                       [part_smallest[part] for part in parts], doubts)
 
 
-def centred(vectors: np.ndarray, langs: Sequence[str]) -> np.ndarray:
-    """The unit vectors with their language's mean taken off, unit again.
+def centred(vectors: np.ndarray, langs: Sequence[str], *, inplace: bool = False
+            ) -> np.ndarray:
+    """The unit vectors with their language's mean taken off, unit again (in
+    ``vectors`` itself with ``inplace``: 100,000 vectors are 200 MB).
 
     A multilingual encoder gives every sentence of one language a shared component (the
     language's identity); taking it off lets a French and a Portuguese paraphrase meet
@@ -292,16 +295,23 @@ def centred(vectors: np.ndarray, langs: Sequence[str]) -> np.ndarray:
     texts, so a language with one text keeps most of it. A text left without a
     direction (its vector was its language's mean) keeps its own vector.
     """
-    out = np.array(vectors, dtype=np.float32, copy=True)
+    out = vectors if inplace else np.array(vectors, dtype=np.float32, copy=True)
     names = np.array(list(langs), dtype=object)
+    means = {}
     for lang in dict.fromkeys(langs):
         rows = np.flatnonzero(names == lang)
-        out[rows] -= vectors[rows].sum(axis=0) / (len(rows) + LANGUAGE_PRIOR)
+        means[lang] = (rows, out[rows].sum(axis=0) / (len(rows) + LANGUAGE_PRIOR))
+    for rows, mean in means.values():
+        out[rows] -= mean
     norm = np.linalg.norm(out, axis=1, keepdims=True)
-    flat = norm[:, 0] < 1e-6
-    out[flat] = vectors[flat]
-    norm[flat] = 1.0
-    return out / norm
+    flat = np.flatnonzero(norm[:, 0] < 1e-6)
+    if len(flat):
+        for rows, mean in means.values():  # back to the text's own vector
+            back = np.intersect1d(rows, flat)
+            out[back] += mean
+        norm[flat] = np.linalg.norm(out[flat], axis=1, keepdims=True)
+    out /= np.maximum(norm, 1e-12)
+    return out
 
 
 #: The word alignment under which a member's key words are said to differ from its
@@ -328,7 +338,8 @@ def guard_flags(texts: Sequence[str], codes: Sequence[GridPlace] | None = None,
     named = [groups(t) for t in texts]
     if words is None:
         words = word_vectors(texts, store)
-    aligned = _alignment(list(texts), words)[0] if len(texts) > 1 else np.ones(1)
+    lists = [_content_words(t) for t in texts]
+    aligned = _lead_alignment(lists, words)
     found: list[tuple[str, ...]] = [()]
     lead_dimension = codes[0][0] if codes else ""
     for k in range(1, len(texts)):
@@ -339,10 +350,32 @@ def guard_flags(texts: Sequence[str], codes: Sequence[GridPlace] | None = None,
             flags.append("groups")
         if codes and lead_dimension and codes[k][0] and codes[k][0] != lead_dimension:
             flags.append("dimension")
-        if _content_words(texts[k]) and _content_words(texts[0]) and aligned[k] < WORD_FLAG:
+        if lists[k] and lists[0] and aligned[k] < WORD_FLAG:
             flags.append("words")
         found.append(tuple(flags))
     return found
+
+
+def _lead_alignment(lists: list[list[str]], words: dict[str, np.ndarray]) -> np.ndarray:
+    """The word-alignment F-measure (as :func:`_alignment` has it) of the first text's
+    content words with each text's (0 when either has none): one product of the lead's
+    words with all the others', not the n x n of every pair."""
+    aligned = np.zeros(len(lists), dtype=np.float32)
+    rest = [k for k in range(1, len(lists)) if lists[k]]
+    if not lists[0] or not rest:
+        return aligned
+    lead = np.stack([words[w] for w in lists[0]])
+    others = np.stack([words[w] for k in rest for w in lists[k]])
+    lengths = np.array([len(lists[k]) for k in rest])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    cosines = lead @ others.T
+    # The lead's words' best match in each text, each text's words' best in the lead.
+    recall = np.maximum.reduceat(cosines, starts, axis=1).mean(axis=0)
+    precision = np.add.reduceat(cosines.max(axis=0), starts) / lengths
+    total = recall + precision
+    aligned[rest] = np.divide(2 * recall * precision, total, out=np.zeros_like(total),
+                              where=total > 0)
+    return aligned
 
 
 def _language(text: str, given: str) -> str:
@@ -565,19 +598,26 @@ def _components(members: list[int], vectors: np.ndarray, norms: list[str],
     scan = n <= settings.surface_scan_limit
     # Components are merged block by block (each text linked to its component's label),
     # so memory holds one block of pairs, not all of them: a bucket of 15,000 similar
-    # texts has some 100 million.
+    # texts has some 100 million. A pair inside the largest component found so far adds
+    # nothing, so once one holds most texts, only the rows outside it are compared with
+    # every text (a pair of two rows in it would add nothing; a pair with one row out of
+    # it is found from that row): the same components, far fewer products.
     which = np.arange(n)
-    for lo in range(0, n, block):
-        hi = min(lo + block, n)
-        close = sub[lo:hi] @ sub.T >= settings.sentence_threshold - settings.shared_code_bonus
+    todo = np.arange(n)
+    while len(todo):
+        rows, todo = todo[:block], todo[block:]
+        close = sub[rows] @ sub.T >= settings.sentence_threshold - settings.shared_code_bonus
         if scan:
-            close |= process.cdist(texts[lo:hi], texts, scorer=fuzz.ratio, dtype=np.uint8,
-                                   score_cutoff=settings.surface_threshold, workers=-1) > 0
+            close |= process.cdist([texts[i] for i in rows], texts, scorer=fuzz.ratio,
+                                   dtype=np.uint8, score_cutoff=settings.surface_threshold,
+                                   workers=-1) > 0
         r, c = np.nonzero(close)
-        r += lo
+        r = rows[r]
         joins = which[r] != which[c]  # pairs inside a component found so far add nothing
         if joins.any():
             which = _merge(which, r[joins], c[joins])
+        largest = np.bincount(which).argmax()
+        todo = todo[which[todo] != largest]
     if not scan:
         which = _merge(which, *_neighbours_alike(texts, settings.surface_threshold))
     count = int(which.max()) + 1
@@ -617,6 +657,17 @@ def _neighbours_alike(texts: list[str], threshold: float,
     return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
 
 
+def _alike(norms: list[str], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of texts whose letters look alike: among all pairs up to
+    ``settings.surface_scan_limit`` texts, among neighbours in alphabetical order
+    beyond (see :func:`_neighbours_alike`)."""
+    if len(norms) <= settings.surface_scan_limit:
+        return np.nonzero(process.cdist(norms, norms, scorer=fuzz.ratio, dtype=np.uint8,
+                                        score_cutoff=settings.surface_threshold,
+                                        workers=-1))
+    return _neighbours_alike(norms, settings.surface_threshold)
+
+
 def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
             words: dict[str, np.ndarray], settings: Settings) -> np.ndarray:
     """Pair scores: the smaller margin of the two views, 1 for look-alike letters,
@@ -631,10 +682,8 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
     if words_margin is not None:
         np.minimum(score, words_margin, out=score)
         del words_margin
-    alike = process.cdist(norms, norms, scorer=fuzz.ratio, dtype=np.uint8,
-                          score_cutoff=settings.surface_threshold, workers=-1)
-    for i, j in zip(*np.nonzero(alike), strict=True):
-        if i < j and same_idea(norms[i], norms[j], settings.surface_threshold):
+    for i, j in zip(*_alike(norms, settings), strict=True):
+        if i != j and same_idea(norms[i], norms[j], settings.surface_threshold):
             score[i, j] = score[j, i] = 1.0
     if settings.group_guard:
         # Each text's groups as bits: a pair is vetoed when each has a bit the other lacks.
@@ -647,19 +696,27 @@ def _scores(texts: list[str], vectors: np.ndarray, norms: list[str],
     return score
 
 
+def _numbered(names: list[str]) -> np.ndarray:
+    """Each name as a number, equal names alike, ``""`` as 0."""
+    numbers = {"": 0}
+    return np.array([numbers.setdefault(name, len(numbers)) for name in names],
+                    dtype=np.int32)
+
+
 def _weigh_codes(score: np.ndarray, codes: list[GridPlace], settings: Settings) -> None:
     """The grid as a signal: pairs coded in different dimensions lose
     ``other_dimension_malus``, pairs with the same code (its object part: ``A03`` of
     ``A03/P15``) gain ``shared_code_bonus``;
     look-alike letters (score 1) and vetoes stay as they are."""
-    dimension = np.array([d for d, _ in codes], dtype=object)
-    code = np.array([c.split("/")[0].strip().upper() for _, c in codes], dtype=object)
-    coded = dimension != ""
-    other = coded[:, None] & coded[None, :] & (dimension[:, None] != dimension[None, :])
-    shared = (code != "")[:, None] & (code[:, None] == code[None, :])
+    # As integers (0: uncoded), whose n x n comparisons are fast, unlike strings'.
+    dimension = _numbered([d for d, _ in codes])
+    code = _numbered([c.split("/")[0].strip().upper() for _, c in codes])
+    other = (dimension[:, None] != dimension[None, :]) & (dimension > 0)[:, None] \
+        & (dimension > 0)[None, :]
+    shared = (code[:, None] == code[None, :]) & (code > 0)[:, None]
     free = (score < 1.0) & (score > -_VETO)
-    score[other & free] -= settings.other_dimension_malus
-    score[shared & free] += settings.shared_code_bonus
+    np.subtract(score, settings.other_dimension_malus, out=score, where=other & free)
+    np.add(score, settings.shared_code_bonus, out=score, where=shared & free)
 
 
 def _hierarchical(texts: list[str], vectors: np.ndarray, norms: list[str],
