@@ -309,8 +309,10 @@ def _majority(truth: list, rows) -> object:
 
 def best_possible(items: list[dict], embeddings, settings: Settings,
                   answers: int = 200) -> list[float]:
-    """The same from a perfect queue (a yardstick, not a method): only pairs the labels
-    merge, of the same question and kind, the biggest first."""
+    """The same from a perfect queue (a yardstick, not a method): each answer the one
+    that raises the ARI most, among merging two predicted ideas the labels merge (same
+    question and kind) and setting apart the members of one gold idea from a predicted
+    idea whose main gold idea is another (a right "no" to a check)."""
     truth = [item["cluster"] for item in items]
     labels = [str(label) for label in semantic.cluster(
         [item["text"] for item in items], [bucket(i) for i in items], settings, embeddings,
@@ -318,15 +320,22 @@ def best_possible(items: list[dict], embeddings, settings: Settings,
     where = {label: (item["question"], item["kind"]) for label, item in zip(labels, items,
                                                                             strict=True)}
     curve = [adjusted_rand(truth, labels)]
-    for _ in range(answers):
+    for step in range(answers):
         size = Counter(labels)
         main = {key: _main(truth, labels, key) for key in size}
-        pairs = [(size[a] * size[b], a, b) for a, b in itertools.combinations(sorted(size), 2)
-                 if main[a] == main[b] and where[a] == where[b]]
-        if not pairs:
+        options = [[a if label == b else label for label in labels]
+                   for a, b in itertools.combinations(sorted(size), 2)
+                   if main[a] == main[b] and where[a] == where[b]]
+        for key in size:
+            for gold in {t for t, label in zip(truth, labels, strict=True)
+                         if label == key} - {main[key]}:
+                apart = f"{key}~{gold}~{step}"
+                where[apart] = where[key]
+                options.append([apart if label == key and t == gold else label
+                                for t, label in zip(truth, labels, strict=True)])
+        if not options:
             break
-        _, a, b = max(pairs)
-        labels = [a if label == b else label for label in labels]
+        labels = max(options, key=lambda o: adjusted_rand(truth, o))
         curve.append(adjusted_rand(truth, labels))
     return curve
 
