@@ -8,6 +8,7 @@ the wiki contract's (design §5) and the grid's (the ``CO-ACTE/Grille`` page).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -256,10 +257,22 @@ def _read_header(page: PageRevision, call: Call, problems: list[Problem]) -> Deb
                   participants, language)
 
 
+def _visible(r: Reader, field: str, value: str) -> str:
+    """A name without its invisible characters (zero-width spaces and joiners, bidi
+    controls, soft hyphens: Unicode's format characters), reported when there were
+    some: "Guimar\u200bães" would otherwise be a second territory that reads the same."""
+    kept = "".join(c for c in value if unicodedata.category(c) != "Cf")
+    if kept != value:
+        shown = "".join(f"‹U+{ord(c):04X}›" if unicodedata.category(c) == "Cf" else c
+                        for c in value)
+        r.report(field, "coacte-problem-invisible", shown, kept, blocking=False)
+    return " ".join(kept.split())
+
+
 def _territory(r: Reader) -> str | None:
     """The header's territory, spacing normalised; ``None`` (reported) when it cannot
     name the territory's pages."""
-    territory = " ".join(r.get("territoire").split())
+    territory = _visible(r, "territoire", " ".join(r.get("territoire").split()))
     if not territory:
         r.report("territoire", "coacte-problem-required", "territoire")
     elif _TITLE_FORBIDDEN & set(territory):
@@ -329,8 +342,8 @@ def _read_postit(page: PageRevision, call: Call, grid: Grid,
     if r.blocked or question is None or not text or kind is None:
         return None
     return PostIt(page.title, page.revid, call.ordinal, question, text,
-                  " ".join(r.get("groupe").split()), kind, code, levels,
-                  split_list(r.get("acteurs")))
+                  _visible(r, "groupe", " ".join(r.get("groupe").split())), kind, code,
+                  levels, split_list(r.get("acteurs")))
 
 
 def _question(r: Reader) -> int | None:

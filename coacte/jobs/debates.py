@@ -9,7 +9,7 @@ changed meanwhile is a conflict, nothing is overwritten).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coacte.i18n import message
 from coacte.model import PageRevision
@@ -29,6 +29,9 @@ class Entry:
     text: str
     action: str
     count: int
+    #: What the text was made of, to add them again to a page that moved meanwhile.
+    header: Mapping[str, object] = field(default_factory=dict)
+    postits: Sequence[Mapping[str, object]] = ()
 
 
 def prepare(wiki: Wiki, title: str, header: Mapping[str, object],
@@ -43,8 +46,10 @@ def entry(title: str, current: PageRevision | None, header: Mapping[str, object]
           postits: Sequence[Mapping[str, object]]) -> Entry:
     """:func:`prepare` for a caller that has already read the page."""
     if current is None:
-        return Entry(title, None, debate_page(header, postits), CREATE, len(postits))
-    return Entry(title, current, append_postits(current.text, postits), APPEND, len(postits))
+        return Entry(title, None, debate_page(header, postits), CREATE, len(postits),
+                     header, postits)
+    return Entry(title, current, append_postits(current.text, postits), APPEND, len(postits),
+                 header, postits)
 
 
 def write(wiki: Wiki, e: Entry, source: str, lang: str | None = None) -> Saved:
@@ -53,4 +58,7 @@ def write(wiki: Wiki, e: Entry, source: str, lang: str | None = None) -> Saved:
     ``lang`` (the person's language in the forms; the wiki's by default)."""
     key = f"coacte-forms-summary-{source}" + ("-create" if e.action == CREATE else "")
     summary = message(key, e.count, lang=lang or wiki.language)
-    return wiki.save(e.title, e.text, summary, e.current)
+    # Post-its added to a page another save moved meanwhile are added to its latest
+    # revision (a page created meanwhile gets them appended): nothing lost, none twice.
+    return wiki.update(e.title, lambda page: entry(e.title, page, e.header, e.postits).text,
+                       summary, e.current)

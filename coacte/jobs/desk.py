@@ -420,15 +420,16 @@ def add_curation(wiki: Wiki, round_: int, d: Curation) -> tuple[Result, list[Pro
 
 
 def write_decision(wiki: Wiki, title: str, page: PageRevision | None, d: Curation) -> Result:
-    """Write a checked decision on ``title`` against its revision ``page`` (a page
-    changed since is a conflict, never overwritten). The next round's page may not
-    exist yet (no `coacte global` since `round open`): it starts with the decision and
-    an empty bot region, which the next run fills."""
+    """Write a checked decision on ``title``, read as revision ``page``: a page changed
+    since gets it on its latest revision (nothing overwritten, the decision once). The
+    next round's page may not exist yet (no `coacte global` since `round open`): it
+    starts with the decision and an empty bot region, which the next run fills."""
     summary = message("coacte-mod-summary-curation", d.action, d.idea or ", ".join(d.ideas),
                       lang=wiki.language)
-    text = page.text if page else region.wrap("")
-    try:
-        saved = wiki.save(title, insert_curation(text, curation_call(d)), summary, page)
+    call = curation_call(d)
+    try:  # a page moved meanwhile gets the decision on its latest revision: none lost
+        saved = wiki.update(title, lambda at: insert_curation(
+            at.text if at else region.wrap(""), call), summary, page)
     except WikiError as exc:
         return wiki_error(exc)
     if saved.status != "saved":

@@ -357,7 +357,8 @@ def import_file():
 def confirm():
     """Write the post-its a preview showed (and nothing else)."""
     store = _pending()
-    pending = store.take(request.form.get("token", ""), session.get("sid", ""))
+    token = request.form.get("token", "")
+    pending = store.take(token, session.get("sid", ""))
     if pending is None:
         return render_template("error.html", message=t("coacte-forms-pending-gone")), 410
     wiki = user_wiki()
@@ -365,8 +366,10 @@ def confirm():
         entry = debates.prepare(wiki, pending.title, pending.header, pending.postits)
         saved_ = debates.write(wiki, entry, pending.source, lang=_lang())
     except WikiError as exc:
+        store.give_back(token, pending)  # not written: the same preview can be confirmed
         return render_template("error.html", message=str(exc)), 502
     if saved_.status != "saved":
+        store.give_back(token, pending)
         return render_template("error.html", message=t("coacte-forms-conflict",
                                                        pending.title)), 409
     kind = "created" if entry.action == debates.CREATE else "appended"

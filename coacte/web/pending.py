@@ -54,6 +54,12 @@ class PendingStore:
                 return None
             return self._items.pop(token)
 
+    def give_back(self, token: str, pending: Pending) -> None:
+        """Keep a taken preview again under its token: its write was refused (a
+        conflict, the wiki unreachable), so the person can confirm it again."""
+        with self._lock:
+            self._items[token] = pending
+
     def _purge(self) -> None:
         now = time.monotonic()
         for token in [k for k, p in self._items.items() if now - p.created > self.ttl]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 from urllib.parse import parse_qs, urlsplit
@@ -66,6 +67,22 @@ class Saved:
     status: str
     revid: int | None = None
     code: str = ""
+    #: The revision the save was made on top of (the API's ``oldrevid``; 0: a new
+    #: page), when the wiki said: not the one read means a revision slipped in between.
+    parent: int | None = None
+
+
+#: One lock per page title in this process, held from the read before a save to the
+#: save: two saves of one page from one process (two tabs of one account, six quick
+#: desk decisions) cannot both pass the check against the same revision, which the wiki
+#: does not catch for one account (it reports no conflict with your own last edit).
+_SAVING: dict[str, threading.Lock] = {}
+_SAVING_GUARD = threading.Lock()
+
+
+def _saving(title: str) -> threading.Lock:
+    with _SAVING_GUARD:
+        return _SAVING.setdefault(title, threading.Lock())
 
 
 @dataclass(frozen=True)
@@ -462,6 +479,41 @@ class Wiki:
         # itself, whose revision must still be the one the text was computed from. This
         # catches what basetimestamp (one-second resolution) cannot: a human edit saved in
         # the same second as the revision the bot read.
+        with _saving(title):
+            return self._save(title, text, summary, base)
+
+    def update(self, title: str, change: Callable[[PageRevision | None], str], summary: str,
+               base: PageRevision | None, attempts: int = 4) -> Saved:
+        """Save ``change(revision)``: an addition (post-its appended, a decision inserted)
+        computed from ``base``, applied again to the latest revision when the page moved
+        since it was read, so nothing another save added meanwhile is lost and the
+        addition is made once. After the save, a revision that slipped in between (the
+        same account in another process: the wiki reports no conflict) is put back by
+        applying the addition to it and saving on top. A ``conflict`` only after
+        ``attempts`` tries."""
+        page = base
+        saved = Saved(title, "conflict", code="editconflict")
+        for _ in range(attempts):
+            saved = self.save(title, change(page), summary, page)
+            if saved.status == "saved":
+                slipped = saved.parent not in (None, page.revid if page else 0)
+                if not slipped:
+                    return saved
+                # Our text replaced a revision we did not read: redo the addition on it.
+                (lost,) = self.revisions(revids=str(saved.parent)) or [None]
+                if lost is None:
+                    return saved
+                page = self.read([title])[title]
+                if page is None or page.revid != saved.revid:
+                    continue  # moved again: the loop reads and adds once more
+                change_on_lost = change(lost)
+                repaired = self.save(title, change_on_lost, summary, page)
+                if repaired.status == "saved":
+                    return replace(repaired, parent=saved.revid)
+            page = self.read([title])[title]
+        return saved
+
+    def _save(self, title: str, text: str, summary: str, base: PageRevision | None) -> Saved:
         stop = self.config.stop_page
         now = self.read([stop, title] if self.config.bot_user else [title])
         if self.config.bot_user and self.stop_requested(now.get(stop)):
@@ -502,7 +554,9 @@ class Wiki:
             raise WikiError(
                 f"The wiki refused to save {title!r}: {exc.code}: {exc.info}"
             ) from None
-        return Saved(title, "saved", result.get("newrevid"))
+        # No "oldrevid" when nothing changed (or a page was created): on what was read.
+        return Saved(title, "saved", result.get("newrevid"),
+                     parent=result.get("oldrevid", base.revid if base else 0))
 
     # -- plumbing -------------------------------------------------------------------
 

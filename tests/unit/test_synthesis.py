@@ -23,7 +23,9 @@ def p(index, text, question=1, kind="", group="", code="", page="Débat:X/Tour 1
 def _normalize_by_the_definition(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[^\W_]+", folded))
+    tokens = [t for t in re.findall(r"(?:(?<![^\W_])[+\-\u2212](?=\d))?[^\W_]+|[^\w\s]", folded)
+              if t[-1].isalnum() or unicodedata.category(t) in ("Sm", "Sc", "So")]
+    return " ".join(tokens) or " ".join(folded.split())
 
 
 @given(st.text())
@@ -35,6 +37,23 @@ def test_normalize_is_exactly_its_definition(text):
 def test_normalize_folds_case_accents_punctuation_spacing():
     assert normalize("  Le Jardin  partagé, rapproche-t-il LES voisins ?! ") == (
         "le jardin partage rapproche t il les voisins")
+
+
+def test_texts_differing_in_a_number_a_sign_or_a_symbol_are_different_texts():
+    """Issue 22: emoji, currency and signs are part of the text; another number is
+    another idea, however close the letters; punctuation alone is kept, never empty."""
+    pairs = [("😀", "😢"), ("🏠❌", "🏠✅"), ("👍", "👎"), ("€€€", "???"), ("???", "!!!"),
+             ("+1", "-1"), ("3 écoles ferment", "30 écoles ferment"),
+             ("Loyer à 500 €", "Loyer à 1500 €"), ("Vitesse limitée à 30", "à 90"),
+             ("Vitesse limitée à 30 km/h", "Vitesse limitée à 90 km/h")]
+    for a, b in pairs:
+        assert normalize(a) and normalize(b) and normalize(a) != normalize(b), (a, b)
+        assert not same_idea(normalize(a), normalize(b), 50), (a, b)
+    assert normalize("Le bien-être des jeunes !") == "le bien etre des jeunes"
+    assert same_idea(normalize("Loyer à 500 € !!"), normalize("loyer a 500 €"), 92)
+    keys = {idea.key for idea in ideas([p(1, "😀", question=2), p(2, "😢", question=2),
+                                        p(3, "€€€", question=2), p(4, "???", question=2)], GRID)}
+    assert len(keys) == 4 and "q2-da39a3ee" not in keys  # never the hash of ""
 
 
 def test_near_duplicates_merge_but_negations_never_do():

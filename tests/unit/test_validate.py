@@ -160,6 +160,24 @@ def test_two_pages_for_the_same_territory_and_round():
     ]
 
 
+def test_invisible_characters_in_names_are_taken_out_and_reported():
+    """Issue 22: a zero-width space (or a bidi control, a soft hyphen) in a territory or
+    group name would make a second territory that reads the same."""
+    hidden = "{{CO-ACTE débat|territoire=Guimar\u200bães|tour=1}}" + postit(
+        question=1, texte="a", groupe="Jo\u00advens\u202e")
+    plain = "{{CO-ACTE débat|territoire=Guimarães|tour=1}}" + postit(question=1, texte="b")
+    debates, problems = read_debates([page(hidden, "Débat:Guimar\u200bães/Tour 1"),
+                                      page(plain, "Débat:Guimarães/Tour 1")], GRID)
+    assert [d.territory for d in debates] == ["Guimarães", "Guimarães"]
+    assert debates[0].postits[0].group == "Jovens"
+    invisible = [p for p in problems if p.key == "coacte-problem-invisible"]
+    assert [(p.field, p.params, p.blocking) for p in invisible] == [
+        ("territoire", ("Guimar‹U+200B›ães", "Guimarães"), False),
+        ("groupe", ("Jo‹U+00AD›vens‹U+202E›", "Jovens"), False)]
+    # Now one territory: the two pages of one round are named for a facilitator to settle.
+    assert sum(p.key == "coacte-problem-same-territory-round" for p in problems) == 2
+
+
 def test_grid_problems():
     grid, problems = read_grid(page(
         "{{CO-ACTE code|code=A|libellé=x}}{{CO-ACTE code|code=A|libellé=y}}"
