@@ -23,6 +23,7 @@ from coacte.jobs import desk as desk_core
 from coacte.jobs.global_round import published_rounds
 from coacte.web.auth import moderator_required, user_wiki
 from coacte.web.i18n import t
+from coacte.web.params import round_arg
 from coacte.wiki.client import WikiError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -202,7 +203,7 @@ def _curation_page(round_: int | None, decision=None, errors=(), status: int = 2
 @bp.route("/curation")
 @moderator_required
 def curation():
-    return _curation_page(_int(request.args.get("round")))
+    return _curation_page(round_arg())
 
 
 @bp.route("/curation", methods=["POST"])

@@ -29,6 +29,7 @@ from coacte.jobs import review as core
 from coacte.jobs.global_round import published_rounds
 from coacte.web.auth import moderator_required, user_wiki
 from coacte.web.i18n import t
+from coacte.web.params import round_arg
 from coacte.wiki.client import Wiki, WikiError
 
 bp = Blueprint("review", __name__, url_prefix="/moderation/review")
@@ -86,11 +87,11 @@ def _flash(result: desk.Result) -> None:
 @bp.route("")
 @moderator_required
 def queue():
-    round_ = request.args.get("round", "")
+    round_ = round_arg()
     wiki = user_wiki()
     try:
         rounds = published_rounds(wiki)
-        chosen = int(round_) if round_.isdigit() else (rounds[-1] if rounds else None)
+        chosen = round_ if round_ is not None else (rounds[-1] if rounds else None)
         current = _queue(wiki, chosen) if chosen in rounds else None
     except WikiError as exc:
         return render_template("error.html",

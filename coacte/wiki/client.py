@@ -76,13 +76,14 @@ class Saved:
 #: save: two saves of one page from one process (two tabs of one account, six quick
 #: desk decisions) cannot both pass the check against the same revision, which the wiki
 #: does not catch for one account (it reports no conflict with your own last edit).
-_SAVING: dict[str, threading.Lock] = {}
+_SAVING: dict[str, threading.RLock] = {}
 _SAVING_GUARD = threading.Lock()
 
 
-def _saving(title: str) -> threading.Lock:
+def _saving(title: str) -> threading.RLock:
+    """The page's lock (re-entrant: :meth:`Wiki.update` holds it around its saves)."""
     with _SAVING_GUARD:
-        return _SAVING.setdefault(title, threading.Lock())
+        return _SAVING.setdefault(title, threading.RLock())
 
 
 @dataclass(frozen=True)
@@ -491,6 +492,11 @@ class Wiki:
         same account in another process: the wiki reports no conflict) is put back by
         applying the addition to it and saving on top. A ``conflict`` only after
         ``attempts`` tries."""
+        with _saving(title):  # read, add and save: once at a time in this process
+            return self._update(title, change, summary, base, attempts)
+
+    def _update(self, title: str, change: Callable[[PageRevision | None], str], summary: str,
+                base: PageRevision | None, attempts: int) -> Saved:
         page = base
         saved = Saved(title, "conflict", code="editconflict")
         for _ in range(attempts):

@@ -14,6 +14,7 @@ from coacte.i18n import keys
 from coacte.jobs import desk as moderation
 from coacte.model import PageRevision
 from coacte.synthesis.cross_territory import build, surface_cluster
+from coacte.wiki.client import Wiki
 from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import freeze, published_ideas
 from tests.unit.test_cross_territory import GRID, syntheses
@@ -244,6 +245,8 @@ class FakeWiki:
         self.saves = []
 
     titles = Titles()
+    # The real client's additions, on this fake's read and save.
+    update, _update = Wiki.update, Wiki._update
 
     def read(self, titles):
         return {t: self.pages.get(t) for t in titles}

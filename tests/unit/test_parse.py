@@ -75,7 +75,7 @@ def test_a_post_it_inside_another_is_reported_not_counted_twice():
     assert [(p.index, p.params) for p in nested] == [(2, ("CO-ACTE post-it", 2))]
 
 
-def test_territories_that_lead_to_one_page_are_reported_and_neither_kept():
+def test_territories_that_lead_to_one_page_are_one_territory_and_reported():
     from coacte.validate import read_debates
 
     def page(territory: str, n: int) -> PageRevision:
@@ -85,12 +85,13 @@ def test_territories_that_lead_to_one_page_are_reported_and_neither_kept():
 
     debates, problems = read_debates(
         [page("Arles", 1), page("Arles\u202e", 2), page("Nîmes", 3), page("nîmes", 4)], GRID)
-    # "Arles" + U+202E is "Arles" on the wiki: both would write Synthèse:Arles/Tour 1.
-    assert sorted(d.territory for d in debates) == ["Nîmes", "nîmes"]  # one territory
-    collisions = [p for p in problems if p.key == "coacte-problem-territory-collision"]
-    assert sorted(p.page for p in collisions) == ["Débat:T1/Tour 1", "Débat:T2/Tour 1"]
-    assert all(p.blocking for p in collisions)
-    assert "\\u202e" in collisions[1].params[0] or "\\u202e" in collisions[0].params[0]
+    # "Arles" + U+202E is "Arles" on the wiki: the mark is taken out (and reported), so
+    # both pages are one territory's, and two pages of one round are named.
+    assert sorted(d.territory for d in debates) == ["Arles", "Arles", "Nîmes", "nîmes"]
+    (invisible,) = [p for p in problems if p.key == "coacte-problem-invisible"]
+    assert invisible.page == "Débat:T2/Tour 1" and "‹U+202E›" in invisible.params[0]
+    twice = [p.page for p in problems if p.key == "coacte-problem-same-territory-round"]
+    assert sorted(twice) == [f"Débat:T{n}/Tour 1" for n in range(1, 5)]
 
 
 def test_a_very_long_post_it_is_reported_kept_whole_and_compared_by_its_beginning(

@@ -291,6 +291,21 @@ def test_approve_all_reports_each_page(installed, moderator):
     assert response.text.count("est mise à jour avec la proposition du bot") == 2
 
 
+MALFORMED = ["/moderation/review?round=-1", "/moderation/review?round=abc",
+             "/moderation/review?round=1%2F..%2F..%2Fetc%2Fpasswd",
+             "/moderation/review?round=99999999999999999999", "/moderation/curation?round=-1",
+             "/moderation/curation?round=0"]
+
+
+@pytest.mark.parametrize("path", MALFORMED)
+def test_a_malformed_address_is_a_400_naming_the_parameter(moderator, path):
+    """Issue 22: never a 500, never another round's page without saying so."""
+    answer = moderator.get(path, headers={"Accept-Language": "en"})
+    assert answer.status_code == 400
+    page = unescape(answer.get_data(as_text=True))
+    assert "parameter “round”" in page and "a whole number from 1 to 1000000" in page
+
+
 # -- conflicts ------------------------------------------------------------------------------------
 
 
