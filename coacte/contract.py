@@ -593,6 +593,11 @@ PROPOSAL = Template(
     description_pt="Uma atualização proposta pelo bot, a aguardar a aprovação de um moderador.",
 )
 
+#: The right of the wiki's CO-ACTE moderators (declared by the extension, given to its
+#: ``coacte-moderator`` group and to administrators): the desk asks for it, and only the
+#: decisions of accounts that hold it are applied.
+MODERATE = "coacte-moderate"
+
 #: Every template ``coacte install`` puts on the wiki.
 TEMPLATES: tuple[Template, ...] = (
     DEBATE, POSTIT, GRID_CODE, GROUP_KIND, SYNTHESIS, IDEA, REACTION, CONTRIBUTION, CURATION,

@@ -57,10 +57,12 @@ class Curation:
 
 def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Problem]]:
     """The curation calls a page holds outside the bot's region (a call with an unknown
-    action is reported, not kept: it could not be applied)."""
+    action is reported, not kept: it could not be applied; nor is one the page's
+    ``refused`` names: written by an account without the moderators' right)."""
     if page is None:
         return [], []
     found, problems = [], []
+    refused = dict(page.refused)
     for call in calls(region.outside(page.text)):
         if call.template is not contract.CURATION:
             continue
@@ -83,6 +85,9 @@ def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Prob
         )
         c, wrong = _with_round(c, values.get("tour", ""))
         wrong = wrong or _action_problems(c) or _round_problems(c)
+        who = refused.get(decision_id(c)) if refused and not wrong else None
+        if who is not None:
+            wrong = [c.problem("action", "coacte-curation-not-moderator", who or "?")]
         problems += wrong
         if not wrong:
             found.append(c)
@@ -185,6 +190,12 @@ def kept_apart(curations: Sequence[Curation]) -> list[tuple[str, ...]]:
     """The keys each ``distinguer`` decision keeps apart, in page order: the clustering
     never puts their members in one idea (:func:`coacte.synthesis.cross_territory.build`)."""
     return [tuple(dict.fromkeys(c.ideas)) for c in curations if c.action == "distinguer"]
+
+
+def decision_id(c: Curation) -> str:
+    """A decision's identity, whatever its spacing or place on the page: the same
+    decision written twice has one id, a changed one another."""
+    return hashlib.sha1(curation_call(c).encode("utf-8")).hexdigest()[:16]
 
 
 def curation_call(c: Curation) -> str:

@@ -24,6 +24,9 @@ class PageRevision:
     text: str
     #: Who saved this revision (to tell the bot's own revisions from humans').
     user: str = ""
+    #: Decisions on the page written by accounts without the moderators' right, as
+    #: ``(decision id, user)`` (:mod:`coacte.jobs.authority`): listed, never applied.
+    refused: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from coacte.curation import (
     read_curations,
 )
 from coacte.i18n import message
+from coacte.jobs.authority import vetted
 from coacte.jobs.inputs import read_inputs
 from coacte.model import Grid, PageRevision
 from coacte.problems import Problem
@@ -381,7 +382,7 @@ def curation_page(wiki: Wiki, round_: int) -> CurationPage:
     title = global_title(wiki, round_)
     grid_page = wiki.config.grid_page
     pages = wiki.read([title, grid_page])
-    page = pages[title]
+    page = vetted(wiki, pages[title])  # a decision not by a moderator: listed, not kept
     grid, _ = read_grid(pages[grid_page])
     curations, problems = read_curations(page)
     text = page.text if page else None

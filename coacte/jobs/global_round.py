@@ -19,6 +19,7 @@ from coacte.curation import read_curations
 from coacte.dossier import charts
 from coacte.dossier.data import for_round
 from coacte.i18n import message
+from coacte.jobs.authority import vetted_pages
 from coacte.jobs.inputs import read_inputs
 from coacte.jobs.lock import locked
 from coacte.jobs.report import (
@@ -75,7 +76,7 @@ def read_pages(wiki: Wiki, round_: int) -> dict[int, PageRevision | None]:
     (keys, curations, state, earlier rounds' ideas)."""
     titles = {n: wiki.titles.global_synthesis(n) for n in _rounds_up_to(wiki, round_)}
     current = wiki.read(titles.values())
-    return {n: current.get(t) for n, t in titles.items()}
+    return vetted_pages(wiki, {n: current.get(t) for n, t in titles.items()})
 
 
 def published_rounds(wiki: Wiki) -> list[int]:

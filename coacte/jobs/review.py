@@ -32,6 +32,7 @@ from coacte.curation import (
 from coacte.curation import split_key as curation_split_key
 from coacte.i18n import message
 from coacte.jobs import desk
+from coacte.jobs.authority import vetted_pages
 from coacte.jobs.global_round import load
 from coacte.model import GlobalIdea, Member
 from coacte.synthesis import suggestions
@@ -198,7 +199,7 @@ def compute(wiki: Wiki, round_: int, stores: Stores = NONE) -> Queue:
     page's decisions applied, the pairs they answer never asked). On a frozen round, the
     decisions carried to the next round's page count too, merges applied."""
     this, following = titles(wiki, round_)
-    pages = wiki.read([this, following])
+    pages = vetted_pages(wiki, wiki.read([this, following]))  # moderators' decisions only
     page, next_page = pages[this], pages[following]
     frozen = state(page.text if page else None) == FROZEN
     computed = load(wiki, round_, stores=stores)

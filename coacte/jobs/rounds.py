@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from coacte.cache.stores import NONE, Stores
 from coacte.curation import read_curations
 from coacte.i18n import message
+from coacte.jobs.authority import vetted
 from coacte.jobs.inputs import read_inputs
 from coacte.jobs.lock import locked
 from coacte.jobs.publish import CONFLICT, publish
@@ -48,7 +49,7 @@ def open_round(wiki: Wiki, n: int, extra: Iterable[str] = (), *, dry_run: bool =
     """
     report = report or Report()
     previous_title = wiki.titles.global_synthesis(n - 1)
-    previous = wiki.read([previous_title])[previous_title]
+    previous = vetted(wiki, wiki.read([previous_title])[previous_title])
     if previous is None or region.body_of(previous.text) is None:
         raise JobError(
             f"{previous_title} does not exist yet: run `coacte global --round {n - 1}` first.")

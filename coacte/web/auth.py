@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from coacte import contract
 from coacte.web.i18n import choose_language, t
 from coacte.web.sessions import SessionStore, UserSession
 from coacte.wiki.client import LoginRefused, Wiki, WikiError
@@ -33,7 +34,7 @@ from coacte.wiki.client import LoginRefused, Wiki, WikiError
 bp = Blueprint("auth", __name__)
 
 #: The right that opens the moderators' desk (granted by the CoActe extension).
-MODERATE = "coacte-moderate"
+MODERATE = contract.MODERATE
 
 
 class LoginForm(FlaskForm):

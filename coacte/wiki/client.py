@@ -263,6 +263,51 @@ class Wiki:
         return self._pages(_revision, aliases, prop="revisions",
                            rvprop="content|ids|timestamp|user", rvslots="main", **params)
 
+    def authors(self, title: str) -> list[tuple[int, int, str]]:
+        """Every revision of a page, newest first, as ``(revid, parent revid, user)``
+        (no texts: one request per 5,000 revisions for a bot)."""
+        found: list[tuple[int, int, str]] = []
+        cont: dict = {}
+        while True:
+            result = self.call("query", prop="revisions", titles=title, rvprop="ids|user",
+                               rvlimit="max", formatversion=2, **cont)
+            for page in result.get("query", {}).get("pages", []):
+                found += [(r["revid"], r.get("parentid", 0), r.get("user", ""))
+                          for r in page.get("revisions", [])]
+            if "continue" not in result:
+                return found
+            cont = result["continue"]
+
+    def holders(self, right: str, users: Iterable[str]) -> frozenset[str]:
+        """Those of ``users`` that hold ``right`` through their groups. (The API's list of
+        another user's rights is cut down to a bot password's grants; the groups, and
+        which rights each group has, are not.)"""
+        users = sorted(set(users))
+        if not users:
+            return frozenset()
+        groups = self.call("query", meta="siteinfo", siprop="usergroups",
+                           formatversion=2)["query"]["usergroups"]
+        granting = {g["name"] for g in groups if right in g.get("rights", [])}
+        found = set()
+        for i in range(0, len(users), 50):
+            answer = self.call("query", list="users", ususers="|".join(users[i:i + 50]),
+                               usprop="groups", formatversion=2)["query"]["users"]
+            found |= {u["name"] for u in answer if granting & set(u.get("groups", []))}
+        return frozenset(found)
+
+    def texts_of(self, revids: Iterable[int]) -> dict[int, str]:
+        """The texts of those revisions, by revision id, in batches."""
+        wanted = sorted({r for r in revids if r})
+        found: dict[int, str] = {}
+        for i in range(0, len(wanted), 50):
+            result = self.call("query", prop="revisions", revids="|".join(
+                map(str, wanted[i:i + 50])), rvprop="ids|content", rvslots="main",
+                formatversion=2)
+            for page in result.get("query", {}).get("pages", []):
+                for r in page.get("revisions", []):
+                    found[r["revid"]] = r.get("slots", {}).get("main", {}).get("content", "")
+        return found
+
     def _by_titles(self, titles: Iterable[str], query) -> dict[str, PageRevision | None]:
         """``query(titles=…, aliases=…)`` by batches of titles; each asked title gets its
         page under the name it was asked by, or ``None``."""

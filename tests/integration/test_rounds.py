@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import mwclient
 import pytest
 
+from coacte.wikitext import region
 from coacte.wikitext.synthesis_page import published_ideas, state
 from tests.integration.helpers import (
     bot,
@@ -123,6 +125,34 @@ def test_curation_survives_reruns_and_unmatched_is_reported(round_one):
     assert "edits 0" in run("global", "--round", "22").output
     assert revid_of(wiki, title) == before
     assert page.startswith("{{CO-ACTE curation|action=reformuler")
+
+
+def test_only_a_moderators_decision_is_applied(round_one):
+    """Issue 22: a facilitator (no coacte-moderate) writes a reformuler on the global
+    page: the next run lists it among the decisions not applied, naming the account;
+    the same decision written again by a moderator is applied."""
+    wiki = bot(round_one)
+    title = GLOBAL.format(23)
+    put(wiki, "Débat:Nantes/Tour 23", debate_text("Nantes", [
+        {"question": 1, "texte": "Le jardin des Plantes accueille les familles."}], round_=23))
+    assert run("global", "--round", "23").exit_code == 0
+    (idea,) = published_ideas(text_of(wiki, title))
+    local = round_one.extra["local"]
+    facilitator = mwclient.Site(round_one.wiki_url.split("://", 1)[1], path="/", scheme="http")
+    facilitator.clientlogin(username=local["editor_user"], password=local["editor_password"])
+    decision = (f"{{{{CO-ACTE curation|action=reformuler|idée={idea.key}"
+                "|énoncé=Énoncé d'une animatrice}}\n")
+    human_edit(facilitator, title, lambda t: decision + t)
+    result = run("global", "--round", "23")
+    assert result.exit_code == 0
+    page = text_of(wiki, title)
+    assert "Énoncé d'une animatrice" not in region.body_of(page)
+    assert "Décisions de modération non appliquées" in page
+    assert local["editor_user"] in region.body_of(page)
+    human_edit(human(round_one), title, lambda t: decision.replace(
+        "}}", "|motif=repris}}") + t)
+    assert run("global", "--round", "23").exit_code == 0
+    assert "Énoncé d'une animatrice" in region.body_of(text_of(wiki, title))
 
 
 def test_network_contribution_appears_under_its_idea(round_one):
