@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
-from coacte.cache.files import open_cache
+from coacte.cache.files import Cache
 
 
 class ParseStore:
@@ -29,7 +29,7 @@ class ParseStore:
     def __init__(self, path: Path):
         self.path = path
         self.lock = threading.Lock()
-        self.db = open_cache(path, "CREATE TABLE IF NOT EXISTS parsed (title TEXT, "
+        self.db = Cache(path, "CREATE TABLE IF NOT EXISTS parsed (title TEXT, "
                              "context TEXT, revid INTEGER, value BLOB, "
                              "PRIMARY KEY (title, context))", autocommit=True)
 
@@ -50,9 +50,10 @@ class ParsedPages(MutableMapping):
         if key in self.memory:
             return True
         with self.store.lock:
-            row = self.store.db.execute(
+            rows = self.store.db.rows(
                 "SELECT revid, value FROM parsed WHERE title = ? AND context = ?",
-                (key[0], self.context)).fetchone()
+                (key[0], self.context))
+        row = rows[0] if rows else None
         if row is None or row[0] != key[1]:
             return False
         try:
@@ -73,14 +74,14 @@ class ParsedPages(MutableMapping):
         self.memory[key] = value
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         with self.store.lock:
-            self.store.db.execute("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)",
-                                  (key[0], self.context, key[1], blob))
+            self.store.db.write("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)",
+                                (key[0], self.context, key[1], blob))
 
     def __delitem__(self, key: tuple[str, int]) -> None:
         self.memory.pop(key, None)
         with self.store.lock:
-            self.store.db.execute("DELETE FROM parsed WHERE title = ? AND context = ?",
-                                  (key[0], self.context))
+            self.store.db.write("DELETE FROM parsed WHERE title = ? AND context = ?",
+                                (key[0], self.context))
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
         return iter(self.memory)

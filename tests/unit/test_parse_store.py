@@ -36,7 +36,7 @@ def test_a_damaged_row_is_parsed_again_not_trusted(tmp_path):
     grid, _ = read_grid(None)
     store = ParseStore(tmp_path / "parsed.sqlite")
     read_debates([PAGE], grid, known=store.view("c"))
-    store.db.execute("UPDATE parsed SET value = x'00ff'")
+    store.db.write("UPDATE parsed SET value = x'00ff'")
     view = store.view("c")
     assert (PAGE.title, 7) not in view
     debates, _ = read_debates([PAGE], grid, known=view)
@@ -53,3 +53,19 @@ def test_an_unreadable_file_is_set_aside_and_the_run_goes_on(tmp_path, caplog):
     assert "parsed.sqlite cannot be read" in caplog.text
     assert (tmp_path / "parsed.sqlite.damaged").exists()
     assert len(debates) == 1 and (PAGE.title, PAGE.revid) in ParseStore(path).view("v1|grid 3")
+
+
+def test_a_file_cut_during_a_run_is_set_aside_and_the_pages_parsed_again(tmp_path):
+    """Issue 22: the cache file is overwritten while a run has it open: the run parses
+    the page again (no error), and the next run opens a new file."""
+    grid, _ = read_grid(None)
+    path = tmp_path / "parsed.sqlite"
+    store = ParseStore(path)
+    filler = "\n{{CO-ACTE post-it|question=2|texte=" + "mot " * 1000 + "}}"
+    pages = [PageRevision(f"Débat:T{n}/Tour 1", n, "t",  # more than SQLite keeps in memory
+                          PAGE.text.replace("Lyon", f"T{n}") + filler) for n in range(1, 800)]
+    read_debates(pages, grid, known=store.view("c"))
+    path.write_bytes(b"not a database at all " * 100_000)
+    debates, _ = read_debates(pages, grid, known=store.view("c"))
+    assert len(debates) == 799 and (tmp_path / "parsed.sqlite.damaged").exists()
+    assert (pages[0].title, 1) in ParseStore(path).view("c")  # written again, in a new file
