@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from coacte import contract
 from coacte.model import GlobalIdea, Grid, PageRevision
 from coacte.problems import Problem
-from coacte.validate import code_problems
+from coacte.validate import code_problems, unclosed_problems
 from coacte.wikitext import region
-from coacte.wikitext.parse import calls
+from coacte.wikitext.parse import parse
 from coacte.wikitext.synthesis_page import PublishedIdea, members_of, members_value
 from coacte.wikitext.values import decode, encode, split_list
 
@@ -63,7 +63,10 @@ def read_curations(page: PageRevision | None) -> tuple[list[Curation], list[Prob
         return [], []
     found, problems = [], []
     refused = dict(page.refused)
-    for call in calls(region.outside(page.text)):
+    parsed = parse(region.outside(page.text))
+    problems += [replace(p, item="curation") for p in
+                 unclosed_problems(page.title, parsed.unclosed, contract.CURATION)]
+    for call in parsed.calls:
         if call.template is not contract.CURATION:
             continue
         values, raws = {}, {}

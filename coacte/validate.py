@@ -36,6 +36,9 @@ _CODE = re.compile(
     r"^(?P<object>[A-Z](?:\d{2}(?:-\d{2})?)?)"
     r"(?:/(?P<meaning>[A-Z](?:\d{2})?)(?:/(?P<beneficiary>[a-z0-9]+))?)?$"
 )
+#: A grid entry's code: a dimension letter, its two-digit objects (``A01``, ``A01-11``),
+#: or a meaning (``P15``): never more parts (``A01/P15/k/x``) nor other characters.
+_GRID_CODE = re.compile(r"^[A-Za-z](?:\d{2}(?:-\d{2})?)?$")
 #: Characters MediaWiki forbids in titles: a territory is part of the synthesis title.
 _TITLE_FORBIDDEN = set("#<>[]|{}")
 #: Accepted priorities of a reaction.
@@ -125,11 +128,21 @@ def read_grid(page: PageRevision | None) -> tuple[Grid, list[Problem]]:
     problems: list[Problem] = []
     if page is None:
         return grid, problems
-    for call in calls(page.text):
+    parsed = parse(page.text)
+    problems += unclosed_problems(page.title, parsed.unclosed, contract.GRID_CODE)
+    folded: set[str] = set()
+    for call in parsed.calls:
         if call.template is not contract.GRID_CODE:
             continue
         r = Reader(page.title, call, None, problems)
         code, label = r.get("code").strip(), r.get("libellé").strip()
+        if code and not _GRID_CODE.match(code):
+            r.report("code", "coacte-problem-grid-code", code)
+            continue
+        if code.upper() in folded and code not in grid.entries:  # a01 beside A01
+            r.report("code", "coacte-problem-grid-duplicate", code)
+            continue
+        folded.add(code.upper())
         kind = _choice(r.get("type") or "objet", ("objet", "sens"))
         if not code or not label:
             r.report("code" if not code else "libellé", "coacte-problem-grid-entry",
@@ -148,7 +161,18 @@ def read_grid(page: PageRevision | None) -> tuple[Grid, list[Problem]]:
         if entry.parent and entry.parent not in grid.entries:
             problems.append(Problem(page.title, None, "parent", "coacte-problem-grid-parent",
                                     (entry.code, entry.parent), blocking=False))
+    if not grid.entries:  # as good as no grid: codes are checked for their form only
+        problems.append(Problem(page.title, None, None, "coacte-problem-grid-empty",
+                                (contract.GRID_CODE.name,), blocking=False))
     return grid, problems
+
+
+def unclosed_problems(title: str, unclosed: list, template: contract.Template
+                      ) -> list[Problem]:
+    """A problem for each call of ``template`` a page never closes (MediaWiki shows it
+    as plain text, nothing reads it), naming its line."""
+    return [Problem(title, None, None, "coacte-problem-unclosed-call", (t.name, line))
+            for t, line in unclosed if t is template]
 
 
 def read_groups(page: PageRevision | None) -> tuple[GroupKinds, list[Problem]]:

@@ -272,3 +272,18 @@ def test_a_decision_about_the_frozen_round_reads_back_and_is_checked():
     assert [(p.index, p.key, p.params) for p in wrong] == [
         (4, "coacte-curation-round-other", ("2", "4"))]
     assert this_round(found, 5) == [] and this_round(found, 4) == found[:1]
+
+
+def test_an_unclosed_decision_is_listed_with_its_line():
+    """Issue 22: ``{{CO-ACTE curation …`` without its ``}}`` is neither applied nor
+    silent."""
+    from coacte.curation import read_curations
+    from coacte.model import PageRevision
+
+    page = PageRevision("Synthèse:Globale/Tour 1", 1, "t",
+                        "{{CO-ACTE curation|action=reformuler|idée=g1-1|énoncé=Bien}}\n"
+                        "{{CO-ACTE curation|action=reformuler|idée=g1-2|énoncé=Pas fermé\n")
+    found, problems = read_curations(page)
+    assert [c.idea for c in found] == ["g1-1"]
+    assert [(p.key, p.params, p.item) for p in problems] == [
+        ("coacte-problem-unclosed-call", ("CO-ACTE curation", 2), "curation")]

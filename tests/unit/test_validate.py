@@ -178,6 +178,25 @@ def test_invisible_characters_in_names_are_taken_out_and_reported():
     assert sum(p.key == "coacte-problem-same-territory-round" for p in problems) == 2
 
 
+def test_malformed_grid_entries_are_reported_at_their_line():
+    """Issue 22: a four-part code, a code twice by case, an unclosed call; an emptied
+    grid page warns like a missing one."""
+    grid, problems = read_grid(PageRevision("CO-ACTE/Grille", 1, "t", """
+{{CO-ACTE code|code=A|libellé=Accès}}
+{{CO-ACTE code|code=A01|libellé=Alimentation|parent=A}}
+{{CO-ACTE code|code=A01/P15/k/x|libellé=Quatre parties|parent=A}}
+{{CO-ACTE code|code=a01|libellé=Doublon en minuscules|parent=A}}
+{{CO-ACTE code|code=A02|libellé=Jamais fermé|parent=A
+"""))
+    assert sorted(grid.entries) == ["A", "A01"]
+    found = {(p.key, p.params) for p in problems}
+    assert ("coacte-problem-grid-code", ("A01/P15/k/x",)) in found
+    assert ("coacte-problem-grid-duplicate", ("a01",)) in found
+    assert ("coacte-problem-unclosed-call", ("CO-ACTE code", 6)) in found
+    _, empty = read_grid(PageRevision("CO-ACTE/Grille", 2, "t", "Page vidée."))
+    assert [p.key for p in empty] == ["coacte-problem-grid-empty"]
+
+
 def test_grid_problems():
     grid, problems = read_grid(page(
         "{{CO-ACTE code|code=A|libellé=x}}{{CO-ACTE code|code=A|libellé=y}}"
