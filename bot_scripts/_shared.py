@@ -16,7 +16,10 @@ from coacte.jobs.lock import Busy
 from coacte.jobs.publish import CONFLICT, PENDING, UNCHANGED, Outcome
 from coacte.jobs.report import JobError, Report
 from coacte.problems import Problem
-from coacte.wiki.client import Wiki, WikiError, connect
+from coacte.wiki.client import LoginRefused, ReadOnly, Unreachable, Wiki, WikiError, connect
+
+#: What stops a run with its own exit status (:mod:`coacte.cli` says which).
+STOPS = (Busy, settings.ConfigError, LoginRefused, Unreachable, ReadOnly)
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Print the diffs of what would change; write nothing."
@@ -31,6 +34,8 @@ def open_wiki() -> Wiki:
     """Log in to the configured wiki, or stop with a message that says what to do."""
     try:
         return connect(settings.load())
+    except STOPS:
+        raise  # their own exit statuses: see coacte.cli
     except WikiError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -48,8 +53,8 @@ def fail_on(*errors: type[Exception]) -> Iterator[None]:
     error: its message on standard error, exit status 1."""
     try:
         yield
-    except Busy:
-        raise  # its own exit status: see coacte.cli
+    except STOPS:
+        raise  # their own exit statuses: see coacte.cli
     except (JobError, *errors) as exc:
         raise click.ClickException(str(exc)) from None
 

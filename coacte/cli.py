@@ -42,25 +42,44 @@ class _BotGroup(click.Group):
         return importlib.import_module(f"bot_scripts.{BOTS[name]}").command
 
     def invoke(self, ctx: click.Context) -> object:
-        """Any bot: another run of the same wiki going is said, with its own status."""
-        from coacte.jobs.lock import Busy
+        """Any bot: what stops a run before or outside its work is said in one line,
+        each with its own exit status (documented in ``coacte --help``)."""
+        from bot_scripts._shared import STOPS
 
         try:
             return super().invoke(ctx)
-        except Busy as exc:
-            raise _Busy(str(exc)) from None
+        except STOPS as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = _status(exc)
+            raise error from None
 
 
-class _Busy(click.ClickException):
-    """Exit status :data:`coacte.jobs.lock.BUSY` (5): another run holds the wiki's lock."""
+def _status(exc: Exception) -> int:
+    """The exit status of what stopped a run (``bot_scripts._shared.STOPS``)."""
+    from coacte.config import ConfigError
+    from coacte.jobs import report
+    from coacte.jobs.lock import BUSY, Busy
+    from coacte.wiki.client import LoginRefused, ReadOnly, Unreachable
 
-    exit_code = 5
+    for kind, status in ((Busy, BUSY), (ConfigError, report.CONFIGURATION),
+                         (LoginRefused, report.LOGIN), (Unreachable, report.NETWORK),
+                         (ReadOnly, report.READ_ONLY)):
+        if isinstance(exc, kind):
+            return status
+    return 1
 
 
 @click.group(cls=_BotGroup)
 @click.version_option(__version__, prog_name="coacte")
 def main() -> None:
-    """CO-ACTE Synthèse: turn debate post-its on a MediaWiki into syntheses."""
+    """CO-ACTE Synthèse: turn debate post-its on a MediaWiki into syntheses.
+
+    \b
+    Exit statuses: 0 done; 1 problems to fix (on the pages, in a file); 2 conflicts
+    (a page changed meanwhile, left for a person); 3 halted by the stop page; 4 a frozen
+    round; 5 another run holds the wiki; 6 bad settings (coacte.toml); 7 login refused;
+    8 the wiki does not answer; 9 the wiki is read-only.
+    """
     from coacte.synthesis.parallel import workers
 
     try:

@@ -87,23 +87,63 @@ _ENV = {
 }
 
 
+class ConfigError(ValueError):
+    """Settings the bots cannot use, said in one line: the file, the key, the value and
+    what is accepted (the commands exit with status 6, the service does not start)."""
+
+
+#: Ranges of the whole-number settings (inclusive).
+_RANGES = {"near_duplicate_threshold": (0, 100), "debate_namespace": (100, 2**31 - 1),
+           "synthesis_namespace": (100, 2**31 - 1)}
+
+
 def load(path: Path | None = None) -> Config:
-    """Read the settings file (if any), then apply the environment overrides."""
+    """Read the settings file (if any), then apply the environment overrides. Raises
+    :class:`ConfigError` for a file that is not TOML, an unknown key or a value of the
+    wrong kind or out of range."""
     path = path or config_path()
     data: dict = {}
     if path.exists():
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    flat: dict = {}
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not a valid settings file ({exc}): fix that line, "
+                              "or delete the file and run `coacte wiki up` again.") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
+    known = {f.name: f for f in fields(Config) if f.name != "extra"}
+    kwargs: dict = {}
     for table in ("wiki", "bot"):
-        flat.update(data.get(table, {}))
-    known = {f.name for f in fields(Config)} - {"extra"}
-    kwargs = {k: v for k, v in flat.items() if k in known}
+        values = data.get(table, {})
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [{table}] must be a table of settings.")
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{path}: [{table}] {key} is not a setting; the settings "
+                                  f"are {', '.join(sorted(known))}.")
+            kwargs[key] = _checked(path, table, key, value, DEFAULTS.get(key, ""))
     extra = {k: v for k, v in data.items() if k not in ("wiki", "bot")}
     for name, var in _ENV.items():
         if os.environ.get(var):
             kwargs[name] = os.environ[var]
     return Config(**kwargs, extra=extra)
+
+
+def _checked(path: Path, table: str, key: str, value: object, default: object) -> object:
+    """``value`` when it is of the kind of ``default`` (and within its range)."""
+    shown = "(hidden)" if "password" in key else repr(value)  # a secret is never printed
+    where = f"{path}: [{table}] {key} = {shown}"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: true or false is expected.")
+    elif isinstance(default, int):
+        low, high = _RANGES.get(key, (0, 2**31 - 1))
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"{where}: a whole number from {low} to {high} is expected.")
+    elif not isinstance(value, str):
+        raise ConfigError(f"{where}: text in quotes is expected.")
+    return value
 
 
 def save(config: Config, path: Path | None = None) -> Path:

@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 #: Exit statuses shared by the bots. ``TO_FIX``: something the user must fix first
 #: (problems on the pages, a file's rows, a round without debates).
 DONE, TO_FIX, CONFLICTS, HALTED, FROZEN_ROUND = 0, 1, 2, 3, 4
+#: Exit statuses of runs that could not start or go on, after 5 (another run holds the
+#: wiki: :data:`coacte.jobs.lock.BUSY`): bad settings, a refused login, a wiki that does
+#: not answer, a read-only wiki.
+CONFIGURATION, LOGIN, NETWORK, READ_ONLY = 6, 7, 8, 9
 
 
 class JobError(Exception):

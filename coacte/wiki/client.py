@@ -46,7 +46,15 @@ class StopRequested(WikiError):
 
 
 class LoginRefused(WikiError):
-    """The wiki refused a person's name and password."""
+    """The wiki refused a name and password (a person's, or the bot's)."""
+
+
+class Unreachable(WikiError):
+    """The wiki did not answer, or not as a MediaWiki API does."""
+
+
+class ReadOnly(WikiError):
+    """The wiki is read-only (maintenance): nothing can be written now."""
 
 
 class Refused(WikiError):
@@ -139,7 +147,7 @@ class Wiki:
                 self.site.site_init()
         except mwclient.errors.LoginError as exc:
             reason = getattr(exc, "info", None) or getattr(exc, "code", "") or exc
-            raise WikiError(
+            raise LoginRefused(
                 f"The wiki at {self.config.wiki_url} refused the login of {user!r} "
                 f"({reason}). Check COACTE_BOT_USER / COACTE_BOT_PASSWORD (a BotPassword "
                 "is written User@AppId)."
@@ -627,7 +635,7 @@ class Wiki:
                 if exc.code != "readonly":
                     raise Refused(exc.code, exc.info) from None
                 if attempt == self.max_retries:
-                    raise WikiError(
+                    raise ReadOnly(
                         f"The wiki at {self.config.wiki_url} is read-only right now "
                         f"({exc.info}); nothing was written. Try again later."
                     ) from None
@@ -638,7 +646,7 @@ class Wiki:
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _unreachable(self, exc: Exception) -> WikiError:
-        return WikiError(
+        return Unreachable(
             f"The wiki at {self.config.wiki_url} did not answer properly "
             f"({type(exc).__name__}: {exc}). Is it running (`coacte wiki status`)?"
         )

@@ -12,7 +12,7 @@ import requests
 from coacte import config
 from coacte.config import Config
 from coacte.wiki import local as localwiki
-from tests.integration.helpers import human
+from tests.integration.helpers import human, run
 
 
 def _api(cfg: Config, **params: str) -> dict:
@@ -395,3 +395,13 @@ def test_up_repairs_lost_passwords_and_old_grants(tmp_path, monkeypatch) -> None
         assert "bot" in bot.rights
     finally:
         localwiki.down(home)
+
+
+def test_a_refused_login_is_status_7_in_one_line(local_wiki, monkeypatch):
+    """Issue 22: a wrong bot password stops the command with its own status, naming the
+    account, never the password."""
+    monkeypatch.setenv("COACTE_BOT_PASSWORD", "wrong-password-for-the-test")
+    result = run("check", "--dry-run")
+    assert result.exit_code == 7, result.output
+    assert "refused the login of" in result.output
+    assert "wrong-password-for-the-test" not in result.output
