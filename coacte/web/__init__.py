@@ -21,6 +21,7 @@ from coacte import config as settings
 from coacte.cache.stores import NONE, Stores
 from coacte.config import Config
 from coacte.web import i18n
+from coacte.web.pending import PER_SESSION, TOTAL, PendingStore
 from coacte.web.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -42,16 +43,23 @@ def create_app(config: Config | None = None, *, stores: Stores = NONE,
     if not secret:
         log.warning("No COACTE_SECRET_KEY: sessions will not survive a restart.")
         secret = secrets.token_hex(32)
+    # Behind https (the service's [web] url), the browser sends the cookie over https
+    # only; HSTS is the proxy's to set (it serves the certificate).
+    secure = web.get("secure_cookies", str(web.get("url", "")).startswith("https://"))
     app.config.update(
         SECRET_KEY=secret,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(secure),
         COACTE=config,
         COACTE_SESSION_HOURS=float(web.get("session_hours", 8)),
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
     )
     app.config.update(overrides)
     app.extensions["coacte_sessions"] = SessionStore(app.config["COACTE_SESSION_HOURS"])
+    app.extensions["coacte_forms_pending"] = PendingStore(
+        per_session=int(web.get("previews_per_session", PER_SESSION)),
+        total=int(web.get("previews_total", TOTAL)))
     app.extensions["coacte_stores"] = stores
     csrf = CSRFProtect(app)
     i18n.init_app(app)

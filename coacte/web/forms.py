@@ -78,7 +78,7 @@ def _lang() -> str:
 
 def _pending() -> PendingStore:
     """The app's store of previewed post-its (one per app, made on first use)."""
-    return current_app.extensions.setdefault("coacte_forms_pending", PendingStore())
+    return current_app.extensions["coacte_forms_pending"]
 
 
 # -- shared helpers --------------------------------------------------------------------
@@ -360,7 +360,9 @@ def confirm():
     token = request.form.get("token", "")
     pending = store.take(token, session.get("sid", ""))
     if pending is None:
-        return render_template("error.html", message=t("coacte-forms-pending-gone")), 410
+        gone = ("coacte-forms-pending-dropped" if store.dropped(token, session.get("sid", ""))
+                else "coacte-forms-pending-gone")
+        return render_template("error.html", message=t(gone, store.per_session)), 410
     wiki = user_wiki()
     try:
         entry = debates.prepare(wiki, pending.title, pending.header, pending.postits)

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 
 #: How long a previewed paste or import waits for its confirmation.
 PENDING_SECONDS = 3600
+#: Previews waiting at once, per person and for the whole service (``[web]
+#: previews_per_session``, ``previews_total``): an import preview holds its rows (up to
+#: 5,000 rows, some 6 MB), so a person's oldest is dropped beyond these.
+PER_SESSION, TOTAL = 5, 60
 
 
 @dataclass
@@ -32,15 +36,25 @@ class Pending:
 class PendingStore:
     """Previews waiting for confirmation, by random token (thread-safe, expiring)."""
 
-    def __init__(self, ttl: float = PENDING_SECONDS):
-        self.ttl = ttl
-        self._items: dict[str, Pending] = {}
+    def __init__(self, ttl: float = PENDING_SECONDS, *, per_session: int = PER_SESSION,
+                 total: int = TOTAL):
+        self.ttl, self.per_session, self.total = ttl, max(per_session, 1), max(total, 1)
+        self._items: dict[str, Pending] = {}  # oldest first
+        #: Tokens dropped to make room, with their owner's session: told when confirmed.
+        self._dropped: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def put(self, pending: Pending) -> str:
+        """Keep a preview; beyond the caps, the oldest of the same person (else the
+        oldest of all) is dropped, and its confirmation will say why."""
         token = secrets.token_urlsafe(24)
         with self._lock:
             self._purge()
+            own = [k for k, p in self._items.items() if p.sid == pending.sid]
+            for old in own[:max(len(own) - self.per_session + 1, 0)]:
+                self._drop(old)
+            for old in list(self._items)[:max(len(self._items) - self.total + 1, 0)]:
+                self._drop(old)
             self._items[token] = pending
         return token
 
@@ -53,6 +67,18 @@ class PendingStore:
             if pending is None or not secrets.compare_digest(pending.sid, sid or ""):
                 return None
             return self._items.pop(token)
+
+    def dropped(self, token: str, sid: str) -> bool:
+        """Whether this person's preview ``token`` was dropped to make room (not
+        expired, not confirmed): what to tell them."""
+        with self._lock:
+            owner = self._dropped.get(token or "")
+            return owner is not None and secrets.compare_digest(owner, sid or "")
+
+    def _drop(self, token: str) -> None:
+        self._dropped[token] = self._items.pop(token).sid
+        while len(self._dropped) > 10 * self.total:  # the memory of drops is bounded too
+            self._dropped.pop(next(iter(self._dropped)))
 
     def give_back(self, token: str, pending: Pending) -> None:
         """Keep a taken preview again under its token: its write was refused (a

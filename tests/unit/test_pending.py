@@ -49,8 +49,30 @@ def test_a_preview_expires():
 
 
 def test_tokens_are_distinct_under_concurrent_puts():
-    store = PendingStore()
+    store = PendingStore(total=200)  # above the cap, the oldest would be dropped
     with ThreadPoolExecutor(8) as pool:
         tokens = list(pool.map(lambda i: store.put(pending(f"sid-{i}")), range(200)))
     assert len(set(tokens)) == 200
     assert all(store.take(token, f"sid-{i}") is not None for i, token in enumerate(tokens))
+
+
+def test_previews_are_capped_per_person_and_in_total_the_oldest_dropped_and_said():
+    """Issue 22: 27 import previews of 4,900 rows held 300 MB; now a person keeps the
+    last ``per_session``, the service the last ``total``; a dropped preview says so."""
+    store = PendingStore(per_session=3, total=5)
+    mine = [store.put(pending("me")) for _ in range(4)]
+    assert store.take(mine[0], "me") is None and store.dropped(mine[0], "me")
+    assert not store.dropped(mine[0], "someone else")  # told to its owner only
+    others = [store.put(pending(f"other-{n}")) for n in range(3)]  # 3 + 3 > 5: oldest go
+    assert store.dropped(mine[1], "me") and store.take(mine[1], "me") is None
+    assert all(store.take(t, f"other-{n}") is not None for n, t in enumerate(others))
+    assert store.take(mine[3], "me") is not None
+    assert not store.dropped("never-given", "me")
+
+
+def test_a_refused_write_gives_the_preview_back():
+    store = PendingStore()
+    token = store.put(pending())
+    item = store.take(token, "sid-1")
+    store.give_back(token, item)
+    assert store.take(token, "sid-1") is item
