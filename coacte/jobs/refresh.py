@@ -66,8 +66,14 @@ class Debouncer:
     with the next batch)."""
 
     def __init__(self, job: Callable[[set[str]], object], quiet: float = 0.5,
-                 max_wait: float = 2.0):
+                 max_wait: float = 2.0, *, backoff: float = 2.0, longest: float = 300.0):
         self.job, self.quiet, self.max_wait = job, quiet, max_wait
+        #: After a failure, the pause before the next try: ``backoff`` seconds, doubled
+        #: at each failure in a row up to ``longest`` (a wrong bot password must not
+        #: retry every second forever).
+        self.backoff, self.longest = backoff, longest
+        self.failures = 0
+        self._said: set[str] = set()
         self._pending: set[str] = set()
         self._first = self._last = 0.0
         self._lock = threading.Lock()
@@ -106,9 +112,29 @@ class Debouncer:
                 batch, self._pending = self._pending, set()
             try:
                 self.job(batch)
-            except Exception:  # noqa: BLE001 — a refresh must never kill the service
-                log.exception("CO-ACTE refresh of %s failed; will retry", sorted(batch))
+            except Exception as exc:  # noqa: BLE001 — a refresh must never kill the service
+                pause = self.failed(exc, batch)
                 with self._lock:
                     self._pending |= batch
                     self._first = self._last = time.monotonic()
-                time.sleep(1)
+                time.sleep(pause)
+            else:
+                if self.failures:
+                    log.warning("CO-ACTE refresh works again after %d failures",
+                                self.failures)
+                self.failures, self._said = 0, set()
+
+    def failed(self, exc: Exception, batch: set[str]) -> float:
+        """Log a failure (a traceback the first time a kind of failure is met, one line
+        after) and give the pause before the next try."""
+        self.failures += 1
+        pause = min(self.backoff * 2 ** (self.failures - 1), self.longest)
+        kind = type(exc).__name__
+        if kind in self._said:
+            log.warning("CO-ACTE refresh of %d pages failed again (%s: %s); next try in "
+                        "%.0f s", len(batch), kind, exc, pause)
+        else:
+            self._said.add(kind)
+            log.error("CO-ACTE refresh of %s failed; next try in %.0f s", sorted(batch),
+                      pause, exc_info=exc)
+        return pause
