@@ -22,9 +22,10 @@ from coacte.curation import from_form
 from coacte.jobs import desk as desk_core
 from coacte.jobs.global_round import published_rounds
 from coacte.web.auth import moderator_required, user_wiki
+from coacte.web.fresh import fresh
 from coacte.web.i18n import t
 from coacte.web.params import round_arg
-from coacte.wiki.client import WikiError
+from coacte.wiki.client import Wiki, WikiError
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -55,16 +56,33 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+# The desk's lists, computed again only when the wiki changed (see coacte.web.fresh).
+def _pending(wiki: Wiki) -> list:
+    return fresh(wiki, "pending", lambda: desk_core.pending(wiki))
+
+
+def _conflicts(wiki: Wiki) -> list:
+    return fresh(wiki, "conflicts", lambda: desk_core.conflicts(wiki))
+
+
+def _problems(wiki: Wiki) -> list:
+    return fresh(wiki, "problems", lambda: desk_core.input_problems(wiki, _stores().parsed))
+
+
+def _unpatrolled(wiki: Wiki) -> list:
+    return fresh(wiki, "unpatrolled", lambda: desk_core.unpatrolled(wiki))
+
+
 @bp.route("/")
 @moderator_required
 def desk():
     wiki = user_wiki()
     try:
         counts = {
-            "proposals": len(desk_core.pending(wiki)),
-            "conflicts": len(desk_core.conflicts(wiki)),
-            "problems": len(desk_core.input_problems(wiki, _stores().parsed)),
-            "patrol": len(desk_core.unpatrolled(wiki)),
+            "proposals": len(_pending(wiki)),
+            "conflicts": len(_conflicts(wiki)),
+            "problems": len(_problems(wiki)),
+            "patrol": len(_unpatrolled(wiki)),
         }
     except WikiError as exc:
         return _unreachable(exc)
@@ -79,7 +97,7 @@ def desk():
 @moderator_required
 def proposals():
     try:
-        items = desk_core.pending(user_wiki())
+        items = _pending(user_wiki())
     except WikiError as exc:
         return _unreachable(exc)
     return render_template("moderation/proposals.html", items=items, config=_config(),
@@ -124,7 +142,7 @@ def approve_all():
 @moderator_required
 def conflicts():
     try:
-        items = desk_core.conflicts(user_wiki())
+        items = _conflicts(user_wiki())
     except WikiError as exc:
         return _unreachable(exc)
     return render_template("moderation/conflicts.html", items=items, config=_config(),
@@ -153,7 +171,7 @@ def conflict():
 @moderator_required
 def problems():
     try:
-        items = desk_core.input_problems(user_wiki(), _stores().parsed)
+        items = _problems(user_wiki())
     except WikiError as exc:
         return _unreachable(exc)
     return render_template("moderation/problems.html", items=items, config=_config())
@@ -166,7 +184,7 @@ def problems():
 @moderator_required
 def patrol():
     try:
-        edits = desk_core.unpatrolled(user_wiki())
+        edits = _unpatrolled(user_wiki())
     except WikiError as exc:
         return _unreachable(exc)
     return render_template("moderation/patrol.html", edits=edits, config=_config())
