@@ -63,7 +63,7 @@ def main() -> None:
 
     def read(n: int) -> None:
         start.wait()
-        for k in range(args.rounds):
+        for _ in range(args.rounds):
             for path in PAGES[n % len(PAGES):] + PAGES[:n % len(PAGES)]:
                 began = time.perf_counter()
                 readers[n].get(path)
