@@ -3,10 +3,11 @@
 Each desk page lists what the wiki holds now (proposals, conflicts, input problems,
 unpatrolled edits), and computing a list reads many pages. Several moderators open the
 same pages at once, again and again, while the wiki seldom changes between two clicks;
-so a list is kept with the wiki's newest change when it was computed (its recent
-changes' id, edits and log actions such as a patrol: one small request), and served
-again only while that is still the newest change. Nobody sees a list older than the
-wiki: any edit or patrol anywhere computes it again.
+so a list is kept with the wiki's newest change when it was computed (the ids of its
+newest recent change and of its newest patrol, which the wiki logs but does not list
+among recent changes: one small request), and served again only while those are still
+the newest. Nobody sees a list older than the wiki: any edit or patrol anywhere computes
+it again.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ class Fresh:
     """Lists by name, each with the change it was computed at (thread-safe)."""
 
     def __init__(self) -> None:
-        self._items: dict[str, tuple[int, object]] = {}
+        self._items: dict[str, tuple[object, object]] = {}
         self._lock = threading.Lock()
 
-    def get(self, name: str, stamp: int, compute: Callable[[], T]) -> T:
+    def get(self, name: str, stamp: object, compute: Callable[[], T]) -> T:
         """The list ``name`` as of change ``stamp``: kept, or computed now."""
         with self._lock:
             kept = self._items.get(name)
@@ -41,12 +42,11 @@ class Fresh:
         return value
 
 
-def newest_change(wiki: Wiki) -> int:
-    """The id of the wiki's newest recent change (0 when none), read once a request."""
+def newest_change(wiki: Wiki) -> tuple[int, int]:
+    """The wiki's newest change and patrol (:meth:`~coacte.wiki.client.Wiki.newest_change`),
+    read once a request."""
     if "coacte_newest_change" not in g:
-        changes = wiki.call("query", list="recentchanges", rclimit=1, rcprop="ids",
-                            rctype="edit|new|log", formatversion=2)["query"]["recentchanges"]
-        g.coacte_newest_change = changes[0]["rcid"] if changes else 0
+        g.coacte_newest_change = wiki.newest_change()
     return g.coacte_newest_change
 
 

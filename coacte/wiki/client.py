@@ -303,6 +303,16 @@ class Wiki:
             found |= {u["name"] for u in answer if granting & set(u.get("groups", []))}
         return frozenset(found)
 
+    def newest_change(self) -> tuple[int, int]:
+        """The ids of the wiki's newest recent change (edit, creation or log action) and
+        of its newest patrol (patrols are logged, not listed among recent changes): what
+        changes whenever the desk's lists may (one request; 0 when none)."""
+        result = self.call("query", list="recentchanges|logevents", rclimit=1, rcprop="ids",
+                           rctype="edit|new|log", letype="patrol", lelimit=1, leprop="ids",
+                           formatversion=2)["query"]
+        changes, patrols = result.get("recentchanges", []), result.get("logevents", [])
+        return (changes[0]["rcid"] if changes else 0, patrols[0]["logid"] if patrols else 0)
+
     def texts_of(self, revids: Iterable[int]) -> dict[int, str]:
         """The texts of those revisions, by revision id, in batches."""
         wanted = sorted({r for r in revids if r})
