@@ -30,6 +30,14 @@ BOTS = {
 }
 
 
+#: What every command's exit status means (each ``--help`` ends with it).
+EXIT_STATUSES = (
+    "Exit statuses: 0 done; 1 problems to fix (on the pages, in a file); 2 conflicts (a "
+    "page changed meanwhile, left for a person); 3 halted by the stop page; 4 a frozen "
+    "round; 5 another run holds the wiki; 6 bad settings (coacte.toml); 7 login refused; "
+    "8 the wiki does not answer; 9 the wiki is read-only.")
+
+
 class _BotGroup(click.Group):
     """Imports a bot only when it is run, so ``coacte --help`` stays fast."""
 
@@ -39,7 +47,10 @@ class _BotGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in BOTS:
             return None
-        return importlib.import_module(f"bot_scripts.{BOTS[name]}").command
+        command = importlib.import_module(f"bot_scripts.{BOTS[name]}").command
+        if EXIT_STATUSES not in (command.epilog or ""):  # every --help says them
+            command.epilog = "\n\n".join(filter(None, [command.epilog, EXIT_STATUSES]))
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         """Any bot: what stops a run before or outside its work is said in one line,
@@ -69,17 +80,10 @@ def _status(exc: Exception) -> int:
     return 1
 
 
-@click.group(cls=_BotGroup)
+@click.group(cls=_BotGroup, epilog=EXIT_STATUSES)
 @click.version_option(__version__, prog_name="coacte")
 def main() -> None:
-    """CO-ACTE Synthèse: turn debate post-its on a MediaWiki into syntheses.
-
-    \b
-    Exit statuses: 0 done; 1 problems to fix (on the pages, in a file); 2 conflicts
-    (a page changed meanwhile, left for a person); 3 halted by the stop page; 4 a frozen
-    round; 5 another run holds the wiki; 6 bad settings (coacte.toml); 7 login refused;
-    8 the wiki does not answer; 9 the wiki is read-only.
-    """
+    """CO-ACTE Synthèse: turn debate post-its on a MediaWiki into syntheses."""
     from coacte.synthesis.parallel import workers
 
     try:

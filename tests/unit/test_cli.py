@@ -62,3 +62,10 @@ def test_a_wiki_that_does_not_answer_is_status_8(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["check", "--dry-run"])
     assert result.exit_code == 8, result.output
     assert "did not answer" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(BOTS))
+def test_every_help_says_the_exit_statuses(name):
+    result = CliRunner().invoke(main, [name, "--help"])
+    flat = " ".join(result.output.split())
+    assert "6 bad settings" in flat and "9 the wiki is read-only" in flat
