@@ -740,3 +740,21 @@ def test_a_merge_to_confirm_is_marked_confirmed_from_the_desk_or_set_apart(
     assert set(apart) == {s["member"] for i in after.values() for s in i["sources"]
                           if i["key"] not in (first, second)}
     assert text_of(wiki, title).count("fusion proposée par l'outil") == 0
+
+
+GARBAGE = {"round": "-1", "tour": "../../etc/passwd", "page": "Synthèse:<script>|[[x]]",
+           "territoire": "\u202e{{x}}", "view": "../../etc/passwd", "a": "x", "b": "y",
+           "next": "//evil.example/", "uselang": "xx-<b>", "token": "'", "revid": "abc"}
+
+
+def test_no_page_of_the_service_answers_500_to_malformed_parameters(app, moderator):
+    """Issue 22: every GET page, with every parameter the service reads set to
+    something malformed, answers a page (a 400 naming the parameter at worst)."""
+    paths = sorted({rule.rule for rule in app.url_map.iter_rules()
+                    if "GET" in rule.methods and "<" not in rule.rule
+                    and not rule.rule.startswith(("/static", "/hooks"))})
+    assert "/moderation/review" in paths and "/reactions" in paths
+    for path in paths:
+        answer = moderator.get(path, query_string=GARBAGE)
+        assert answer.status_code < 500, (path, answer.status_code)
+        assert "Traceback" not in answer.get_data(as_text=True)
