@@ -88,6 +88,11 @@ _SAVING: dict[str, threading.RLock] = {}
 _SAVING_GUARD = threading.Lock()
 
 
+def _slipped(saved: Saved, base: PageRevision | None) -> bool:
+    """Whether a save was made on top of another revision than the one read."""
+    return saved.status == "saved" and saved.parent not in (None, base.revid if base else 0)
+
+
 def _saving(title: str) -> threading.RLock:
     """The page's lock (re-entrant: :meth:`Wiki.update` holds it around its saves)."""
     with _SAVING_GUARD:
@@ -529,7 +534,11 @@ class Wiki:
         """Write a page, or report a conflict; never overwrite a change made meanwhile.
 
         ``base`` is the revision the new text was computed from (``None``: the page did
-        not exist, so it is created only if it still does not).
+        not exist, so it is created only if it still does not). The check before writing
+        and the write hold the page's lock in this process; a revision another process
+        of the same account saved in between (which the wiki does not report) is put
+        back after the write, and the save is a conflict. For an addition to the page,
+        :meth:`update` redoes it on the latest revision instead.
         """
         limit = (getattr(self.site, "site", None) or {}).get("maxarticlesize")
         size = len(text.encode("utf-8"))
@@ -544,7 +553,16 @@ class Wiki:
         # catches what basetimestamp (one-second resolution) cannot: a human edit saved in
         # the same second as the revision the bot read.
         with _saving(title):
-            return self._save(title, text, summary, base)
+            saved = self._save(title, text, summary, base)
+            if not _slipped(saved, base):
+                return saved
+            # A revision saved meanwhile (the same account, another process: the wiki
+            # reports no conflict) was replaced: put it back, and refuse ours.
+            (lost,) = self.revisions(revids=str(saved.parent)) or [None]
+            now = self.read([title])[title]
+            if lost is not None and now is not None and now.revid == saved.revid:
+                self._save(title, lost.text, summary, now)
+            return Saved(title, "conflict", code="editconflict")
 
     def update(self, title: str, change: Callable[[PageRevision | None], str], summary: str,
                base: PageRevision | None, attempts: int = 4) -> Saved:
@@ -563,10 +581,9 @@ class Wiki:
         page = base
         saved = Saved(title, "conflict", code="editconflict")
         for _ in range(attempts):
-            saved = self.save(title, change(page), summary, page)
+            saved = self._save(title, change(page), summary, page)
             if saved.status == "saved":
-                slipped = saved.parent not in (None, page.revid if page else 0)
-                if not slipped:
+                if not _slipped(saved, page):
                     return saved
                 # Our text replaced a revision we did not read: redo the addition on it.
                 (lost,) = self.revisions(revids=str(saved.parent)) or [None]
@@ -575,8 +592,7 @@ class Wiki:
                 page = self.read([title])[title]
                 if page is None or page.revid != saved.revid:
                     continue  # moved again: the loop reads and adds once more
-                change_on_lost = change(lost)
-                repaired = self.save(title, change_on_lost, summary, page)
+                repaired = self._save(title, change(lost), summary, page)
                 if repaired.status == "saved":
                     return replace(repaired, parent=saved.revid)
             page = self.read([title])[title]

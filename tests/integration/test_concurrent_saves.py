@@ -76,6 +76,29 @@ def test_a_revision_that_slips_in_between_read_and_save_is_put_back(local_wiki):
     assert text.count("L'autre.") == 1 and text.count("La mienne.") == 1, text
 
 
+def test_a_whole_text_saved_over_a_revision_that_slipped_in_is_refused_and_it_put_back(
+        local_wiki):
+    """A save of a whole text (not an addition) computed from a revision that another
+    process replaced just before the write: the other revision is put back, and the
+    save answers a conflict (its caller keeps its input)."""
+    wiki = bot(local_wiki)
+    title = _page(wiki, unique("Entier"))
+    base = wiki.read([title])[title]
+    other = connect(local_wiki)
+    token = wiki.site.get_token
+
+    def sneaky(kind: str, *args, **kwargs):
+        wiki.site.get_token = token
+        assert other._save(title, base.text + "\nL'autre.", "other", base).status == "saved"
+        return token(kind, *args, **kwargs)
+
+    wiki.site.get_token = sneaky
+    saved = wiki.save(title, base.text + "\nLa mienne.", "mine", base)
+    assert saved.status == "conflict"
+    text = text_of(wiki, title)
+    assert "L'autre." in text and "La mienne." not in text
+
+
 def test_six_decisions_at_once_by_one_moderator_are_six_decisions(local_wiki):
     """Six quick decisions on one global page, each from the same read: six calls."""
     wiki = bot(local_wiki)

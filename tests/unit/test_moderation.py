@@ -248,6 +248,9 @@ class FakeWiki:
     # The real client's additions, on this fake's read and save.
     update, _update = Wiki.update, Wiki._update
 
+    def _save(self, title, text, summary, base):
+        return self.save(title, text, summary, base)
+
     def read(self, titles):
         return {t: self.pages.get(t) for t in titles}
 
