@@ -26,6 +26,8 @@ import time
 import traceback
 from pathlib import Path
 
+from coacte.package_data import DEMO  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -55,7 +57,7 @@ FRAGMENTS = [
 def seeds() -> list[str]:
     from coacte.wikitext.debate_page import debate_page
 
-    found = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "demo" / "debates").glob(
+    found = [p.read_text(encoding="utf-8") for p in sorted((DEMO / "debates").glob(
         "*.wikitext"))]
     found += HOSTILE
     found.append(debate_page({"territoire": "T", "tour": "1"},

@@ -79,7 +79,7 @@ class Param:
 
 @dataclass(frozen=True)
 class Template:
-    """One template of the contract, with the file (``templates/<slug>.wikitext``) that
+    """One template of the contract, with the file (``coacte/wiki_templates/<slug>.wikitext``) that
     holds what it displays on the wiki."""
 
     name: str

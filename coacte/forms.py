@@ -1,11 +1,11 @@
-"""Declarative forms (``forms/*.toml``): one definition, two doors.
+"""Declarative forms (``coacte/form_definitions/*.toml``): one definition, two doors.
 
 A definition says which contract template a form fills, which parameters it asks for,
 in which order, with which widget, label and help. From the same definitions this
 module builds:
 
 * the WTForms classes the web service's views use (:func:`wtform`), so a field added to
-  ``forms/postit.toml`` appears in ``/debates/new`` with no template change;
+  ``postit.toml`` appears in ``/debates/new`` with no template change;
 * the wiki's own pages (:func:`wiki_pages`): a *preload* page holding the skeleton of a
   new debate page, and an *InputBox* page (``CO-ACTE/Formulaires``) that creates a
   debate page from it, so people who edit inside the wiki get the same fields, in the
@@ -36,14 +36,14 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, T
 from coacte import contract
 from coacte.contract import fold
 from coacte.i18n import keys, message
+from coacte.package_data import FORM_DEFINITIONS
 
 try:  # WTForms ≥ 3.3 deprecates (value, label) tuples
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover - older WTForms
     SelectChoice = None
 
-ROOT = Path(__file__).resolve().parent.parent
-FORMS_DIR = ROOT / "forms"
+FORMS_DIR = FORM_DEFINITIONS
 
 WIDGETS = ("text", "textarea", "number", "date", "select", "checkboxes", "hidden")
 #: Widgets that offer the contract's choices.
@@ -179,7 +179,7 @@ def load(path: Path) -> FormDef:
 
 @cache
 def definitions() -> dict[str, FormDef]:
-    """Every definition of ``forms/``, by name (``debate``, ``postit``, ``reaction``)."""
+    """Every definition of ``form_definitions/``, by name (``debate``, ``postit``, ``reaction``)."""
     found = {}
     for path in sorted(FORMS_DIR.glob("*.toml")):
         definition = load(path)

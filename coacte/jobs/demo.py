@@ -1,5 +1,5 @@
 """``coacte demo``: the whole method on the local wiki, with the demo debates shipped in
-``demo/debates/`` (four territories, round 1), their Delphi round 2 and commitments.
+``coacte/demo/debates/`` (four territories, round 1), their Delphi round 2 and commitments.
 
 :func:`demo` runs the jobs one after the other, as a secretariat would run the bots:
 install, check, synthesize, global synthesis, round 2 opened, reacted to and closed,
@@ -20,20 +20,21 @@ from coacte.contract import DEBATE, Titles
 from coacte.jobs.check import check
 from coacte.jobs.export import export
 from coacte.jobs.global_round import global_synthesis, state_path
-from coacte.jobs.install import ROOT, install
+from coacte.jobs.install import install
 from coacte.jobs.programme import compose, programme
 from coacte.jobs.publish import publish
 from coacte.jobs.report import DONE, Report, Result
 from coacte.jobs.rounds import open_round
 from coacte.jobs.synthesize import synthesize
+from coacte.package_data import DEMO
 from coacte.wiki import local as localwiki
 from coacte.wiki.client import Wiki
 from coacte.wikitext.parse import calls
 
-DEMO_DIR = ROOT / "demo" / "debates"
+DEMO_DIR = DEMO / "debates"
 #: The demo's co-responsibility commitments ("what can I do?").
 DEMO_COMMITMENTS = ("CO-ACTE/Engagements de démonstration",
-                    ROOT / "demo" / "engagements.wikitext")
+                    DEMO / "engagements.wikitext")
 DEMO_SUMMARY = "CO-ACTE : débat de démonstration"
 
 

@@ -11,7 +11,6 @@ missing and then belong to the wiki's moderators, so they are never overwritten.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from coacte import contract
 from coacte.config import Config
@@ -21,11 +20,11 @@ from coacte.i18n import message
 from coacte.jobs.lock import locked
 from coacte.jobs.report import DONE, Report, Result
 from coacte.model import PageRevision
+from coacte.package_data import WIKI_TEMPLATES
 from coacte.wiki.client import Wiki
 from coacte.wikitext.templatedata import templatedata_json
 
-ROOT = Path(__file__).resolve().parents[2]  # the source tree: templates/, demo/
-TEMPLATES_DIR = ROOT / "templates"
+TEMPLATES_DIR = WIKI_TEMPLATES
 PLACEHOLDER = "@TEMPLATEDATA@"
 
 MANAGED, SEEDED = "managed", "seeded"
@@ -57,7 +56,7 @@ def template_text(template: contract.Template) -> str:
 
 
 def wanted_pages(config: Config, titles: Titles = DEFAULT_TITLES) -> list[Wanted]:
-    """Templates, the forms' preload and InputBox pages (from ``forms/``), the grid, the
+    """Templates, the forms' preload and InputBox pages (from ``form_definitions/``), the grid, the
     groups page, the stop page, the portal (the extension links it from the sidebar) and
     the categories (``titles``: the wiki's namespace prefixes)."""
     debate_prefix = titles.debate_prefix

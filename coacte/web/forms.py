@@ -1,7 +1,7 @@
 """Facilitators' forms: enter a debate, paste post-its, import a transcription, react.
 
 Wiring only: parse the form, call the core or the job, render. The fields come from
-``forms/*.toml`` (:mod:`coacte.forms`); what is accepted is decided by
+``coacte/form_definitions/*.toml`` (:mod:`coacte.forms`); what is accepted is decided by
 :func:`coacte.validate.read_debate`, the bots' own validation, on the very page text that
 will be saved; the text is made by :mod:`coacte.wikitext.debate_page` (which also holds
 the reactions form's logic); confirmed post-its are written by the one "create or append"

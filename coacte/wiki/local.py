@@ -49,6 +49,7 @@ import requests
 from coacte import __version__
 from coacte import config as configmod
 from coacte.config import Config
+from coacte.package_data import EXTENSION
 
 #: Debian's MediaWiki code tree, shared by every local wiki.
 MEDIAWIKI_DIR = Path("/usr/share/mediawiki")
@@ -173,16 +174,16 @@ def wiki_dir(home: Path) -> Path:
 
 
 def extension_manifest() -> Path:
-    """The CoActe extension's ``extension.json``, loaded from the source tree.
+    """The CoActe extension's ``extension.json``, shipped in the package.
 
     The wiki loads the extension in place (not a copy), so an edit to the extension is live
     at the next request.
     """
-    manifest = Path(__file__).resolve().parents[2] / "extension" / "extension.json"
+    manifest = EXTENSION / "extension.json"
     if not manifest.exists():
         raise LocalWikiError(
-            f"the CoActe extension is not at {manifest}; run from a source checkout "
-            "(pip install -e .)"
+            f"the CoActe extension is not at {manifest}: the package is incomplete; "
+            "install it again (pip install coacte, or pip install -e . in a checkout)"
         )
     return manifest
 

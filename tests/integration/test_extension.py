@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from coacte.package_data import EXTENSION
 from coacte.web import create_app, webhook
 from tests.integration.helpers import (
     bot,
@@ -175,9 +176,8 @@ def test_watch_catches_up_after_a_restart(local_wiki):
 
 def test_extension_php_is_lint_clean_and_manifest_valid():
     import subprocess
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2] / "extension"
+    root = EXTENSION
     for php in [*root.glob("*.php"), *root.glob("src/*.php")]:
         result = subprocess.run(["php", "-l", str(php)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr

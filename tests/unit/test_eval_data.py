@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from coacte.model import PageRevision
+from coacte.package_data import WIKI_TEMPLATES
 from coacte.validate import code_problems, read_grid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +70,7 @@ def test_question_and_kind_agree(rows, shared):
 
 
 def test_codes_are_in_the_default_grid(rows):
-    text = (ROOT / "templates" / "pages" / "grille.wikitext").read_text("utf-8")
+    text = (WIKI_TEMPLATES / "pages" / "grille.wikitext").read_text("utf-8")
     grid, problems = read_grid(PageRevision("CO-ACTE/Grille", 1, "t", text))
     assert problems == [] and grid.entries
     for row in rows:

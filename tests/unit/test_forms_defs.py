@@ -151,11 +151,11 @@ def test_forms_page_has_an_inputbox_per_language_and_every_field():
 
 def test_every_message_of_the_forms_templates_exists_in_both_languages():
     import json
-    from pathlib import Path
 
-    root = Path(forms.ROOT)
+    from coacte.package_data import HERE as package
+
     used = set()
-    for path in (root / "coacte" / "web" / "templates" / "forms").glob("*.html"):
+    for path in (package / "web" / "templates" / "forms").glob("*.html"):
         used |= set(re.findall(r"""_\(\s*["'](coacte-[a-z0-9-]*[a-z0-9])["']""",
                                path.read_text(encoding="utf-8")))
     assert len(used) > 50
@@ -165,7 +165,7 @@ def test_every_message_of_the_forms_templates_exists_in_both_languages():
         "kind-blocage", "kind-levier", "summary-paste", "summary-paste-create",
         "summary-import", "summary-import-create")}
     assert used - (keys("en") & keys("fr") & keys("qqq")) == set()
-    files = {lang: json.loads((root / "coacte" / "i18n" / "forms" / f"{lang}.json").read_text(
+    files = {lang: json.loads((package / "i18n" / "forms" / f"{lang}.json").read_text(
         encoding="utf-8")) for lang in ("en", "fr", "qqq")}
     assert set(files["en"]) == set(files["fr"]) == set(files["qqq"])
     assert "@metadata" in files["en"]

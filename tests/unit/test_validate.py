@@ -3,6 +3,7 @@
 import pytest
 
 from coacte.model import PageRevision
+from coacte.package_data import WIKI_TEMPLATES
 from coacte.validate import (
     agreement_value,
     priority_value,
@@ -268,9 +269,8 @@ def test_grid_labels_in_other_languages():
 
 
 def test_the_installed_grid_speaks_every_language():
-    from pathlib import Path
 
-    text = (Path(__file__).parents[2] / "templates" / "pages" / "grille.wikitext").read_text(
+    text = (WIKI_TEMPLATES / "pages" / "grille.wikitext").read_text(
         "utf-8")
     grid, problems = read_grid(PageRevision("CO-ACTE/Grille", 1, "t", text))
     assert problems == [] and len(grid.entries) > 60
