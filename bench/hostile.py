@@ -147,8 +147,8 @@ def long_texts() -> Iterable[Case]:
 def imports() -> Iterable[Case]:
     import tempfile
 
+    from bench.workbooks import workbook  # the zip-bomb builder
     from coacte.importing import TranscriptionError, read_transcription
-    from tests.unit.test_importing_limits import workbook  # the zip-bomb builder
 
     def refused(name: str, data: bytes) -> bool:
         try:
@@ -221,7 +221,7 @@ def bomb_peak() -> float:
     """The peak memory of a fresh process that reads (and refuses) the bomb."""
     import tempfile
 
-    from tests.unit.test_importing_limits import measure, workbook
+    from bench.workbooks import measure, workbook
 
     with tempfile.TemporaryDirectory() as folder:
         _, peak = measure(workbook(Path(folder) / "bomb.xlsx", 1_000_000))

@@ -50,6 +50,7 @@ from coacte import __version__
 from coacte import config as configmod
 from coacte.config import Config
 from coacte.package_data import EXTENSION
+from coacte.package_data import HERE as PACKAGE
 
 #: Debian's MediaWiki code tree, shared by every local wiki.
 MEDIAWIKI_DIR = Path("/usr/share/mediawiki")
@@ -808,7 +809,7 @@ def _start_server(wdir: Path, port: int) -> int:
     if not _port_free(port):
         raise LocalWikiError(_port_taken(port))
     log = wdir / "server.log"
-    source = str(Path(__file__).resolve().parents[2])
+    source = str(PACKAGE.parent)  # the folder that holds the coacte package
     env = {
         **os.environ,
         "MW_CONFIG_FILE": str(wdir / "LocalSettings.php"),

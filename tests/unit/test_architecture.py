@@ -165,3 +165,22 @@ def test_the_readme_names_no_module_that_is_gone():
             if not path.exists():
                 gone.append(f"{name} ({row[:40]}…)")
     assert gone == []
+
+
+def test_no_benchmark_imports_the_tests():
+    """Issue 23: what a benchmark and a test share lives in ``bench/`` (the tests may
+    import it), so a benchmark runs without the test suite."""
+    found = [f"{path.name}:{line} imports {name}" for path in sorted((ROOT / "bench").glob("*.py"))
+             for name, line in imports(path, f"bench.{path.stem}")
+             if name == "tests" or name.startswith("tests.")]
+    assert found == []
+
+
+def test_the_files_shipped_beside_the_code_are_inside_the_package():
+    """Issue 23: a wheel holds them (``coacte/package_data.py``); none is found by
+    walking up from a source file out of the package."""
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in modules().values()
+             for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"parents\[2\]|parent\.parent\.parent", text)
+             and "tests" not in path.parts]
+    assert found == []
