@@ -19,7 +19,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import mwparserfromhell
+
 from coacte import contract
+from coacte.contract import template_named
 from coacte.model import GlobalIdea, Grid, PageRevision
 from coacte.problems import Problem
 from coacte.validate import code_problems, unclosed_problems
@@ -234,6 +237,42 @@ def insert_curation(text: str | None, call: str) -> str:
     if before and not before.endswith("\n"):
         before += "\n"
     return f"{before}{call}\n{after}"
+
+
+def remove_curation(text: str, decision: Curation) -> str | None:
+    """The page without the last call of ``decision`` (found by what it decides, by
+    :func:`decision_id`, whatever its spacing; the line it stood on goes with it), or
+    ``None`` when the page holds no such call outside the bot's region. The page is
+    parsed, not searched as a string: a call inside another one, or one in the bot's
+    region, is never cut."""
+    wanted = decision_id(decision)
+    begins, ends = region.begin_marks(text), region.end_marks(text)
+    inside = (begins[0].start(), ends[0].end()) if len(begins) == len(ends) == 1 else (0, 0)
+    code = mwparserfromhell.parse(text)
+    found, offset = None, 0
+    for node in code.nodes:  # the page's own calls, with where each starts
+        start, offset = offset, offset + len(str(node))
+        if (isinstance(node, mwparserfromhell.nodes.Template)
+                and template_named(str(node.name)) is contract.CURATION
+                and not inside[0] <= start < inside[1]):
+            read = read_curations(PageRevision("", 0, "", str(node)))[0]
+            if read and decision_id(read[0]) == wanted:
+                found = node
+    if found is None:
+        return None
+    index = code.index(found)
+    following = code.nodes[index + 1] if index + 1 < len(code.nodes) else None
+    code.remove(found)
+    if isinstance(following, mwparserfromhell.nodes.Text) and following.value.startswith("\n"):
+        following.value = following.value[1:]
+    return str(code)
+
+
+def decision_of(call: str) -> Curation | None:
+    """The decision a ``{{CO-ACTE curation}}`` call writes (as :func:`curation_call`
+    wrote it), or ``None`` when it is not one."""
+    read = read_curations(PageRevision("", 0, "", call))[0]
+    return read[0] if read else None
 
 
 # -- the rules ---------------------------------------------------------------------------

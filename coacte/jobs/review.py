@@ -27,7 +27,9 @@ from coacte.curation import (
     action_named,
     carried,
     curation_call,
+    decision_of,
     read_curations,
+    remove_curation,
 )
 from coacte.curation import split_key as curation_split_key
 from coacte.i18n import message
@@ -311,12 +313,12 @@ def undo(wiki: Wiki, queue: Queue | None, title: str, call: str,
     with the new revision); otherwise None (compute it again)."""
     try:
         page = wiki.read([title])[title]
-        text = page.text if page else ""
-        at = text.rfind(call + "\n")
-        if page is None or at < 0:
+        decision = decision_of(call)
+        without = remove_curation(page.text, decision) if page and decision else None
+        if without is None:
             return desk.Result(desk.GONE, "coacte-mod-review-undo-gone", (title,)), None
         summary = message("coacte-mod-summary-review-undo", lang=wiki.language)
-        saved = wiki.save(title, text[:at] + text[at + len(call) + 1:], summary, page)
+        saved = wiki.save(title, without, summary, page)
     except WikiError as exc:
         return desk.wiki_error(exc), None
     if saved.status != "saved":

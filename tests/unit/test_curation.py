@@ -287,3 +287,21 @@ def test_an_unclosed_decision_is_listed_with_its_line():
     assert [c.idea for c in found] == ["g1-1"]
     assert [(p.key, p.params, p.item) for p in problems] == [
         ("coacte-problem-unclosed-call", ("CO-ACTE curation", 2), "curation")]
+
+
+def test_a_decision_is_removed_by_parsing_not_by_cutting_a_string():
+    """Issue 23: undo takes away the last call of the decision, whatever its spacing,
+    never a look-alike inside another call or the bot's region."""
+    from coacte.curation import Curation, curation_call, decision_of, remove_curation
+    from coacte.wikitext import region
+
+    d = Curation("fusionner", ideas=("g1-a", "g1-b"))
+    call = curation_call(d)
+    spaced = "{{CO-ACTE curation|action=fusionner|idées=g1-a,g1-b}}"
+    other = "{{CO-ACTE curation | action = distinguer | idées = g1-a, g1-c }}"
+    text = (f"Intro.\n{spaced}\n{other}\n{{{{Note|{call}}}}}\n"
+            + region.wrap(f"Bot text quoting {call}"))
+    after = remove_curation(text, decision_of(call))
+    assert after == text.replace(spaced + "\n", "", 1)
+    assert remove_curation(after, d) is None  # the one in {{Note|…}} and the region stay
+    assert decision_of("not a call") is None
