@@ -38,6 +38,14 @@ def home() -> Path:
     return Path(os.environ.get("COACTE_HOME") or ".coacte").absolute()
 
 
+def environment(name: str) -> str:
+    """An environment variable's value (``""`` when unset): every setting read from the
+    environment is read here, in this module (``COACTE_WORKERS``, ``COACTE_LANG``,
+    ``COACTE_SECRET_KEY``, ``COACTE_LOCK_WAIT``, the locale's ``LC_ALL``/``LANG``, and
+    those of :func:`load`)."""
+    return os.environ.get(name, "")
+
+
 def config_path() -> Path:
     """The settings file: ``$COACTE_CONFIG`` or ``<home>/coacte.toml``."""
     explicit = os.environ.get("COACTE_CONFIG")

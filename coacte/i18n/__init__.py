@@ -8,10 +8,11 @@ translation falls back to English, then to the key itself, so a message is never
 from __future__ import annotations
 
 import json
-import os
 import re
 from functools import cache
 from pathlib import Path
+
+from coacte.config import environment
 
 LANGUAGES = ("fr", "en", "pt")
 _DIR = Path(__file__).parent
@@ -41,7 +42,7 @@ def language() -> str:
     """The user's language: ``COACTE_LANG``, else the locale's (``LANG``), else French,
     the network's working language."""
     for var in ("COACTE_LANG", "LC_ALL", "LANG"):
-        code = os.environ.get(var, "")[:2].lower()
+        code = environment(var)[:2].lower()
         if code in LANGUAGES:
             return code
     return "fr"

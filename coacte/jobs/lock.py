@@ -61,7 +61,7 @@ def lock_path(config: Config, home: Path | None = None) -> Path:
 
 def wait_limit() -> float:
     try:
-        return max(0.0, float(os.environ.get("COACTE_LOCK_WAIT", DEFAULT_WAIT)))
+        return max(0.0, float(settings.environment("COACTE_LOCK_WAIT") or DEFAULT_WAIT))
     except ValueError:
         return DEFAULT_WAIT
 

@@ -19,13 +19,15 @@ from typing import TypeVar
 
 from threadpoolctl import threadpool_limits
 
+from coacte.config import environment
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 def workers() -> int:
     """Cores this process may use (``COACTE_WORKERS`` overrides; 1 = no threads)."""
-    configured = os.environ.get("COACTE_WORKERS", "").strip()
+    configured = environment("COACTE_WORKERS").strip()
     if configured:
         try:
             return max(1, int(configured))

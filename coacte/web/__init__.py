@@ -10,7 +10,6 @@ validation, rendering and wiki access are the core's.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from importlib import import_module
 
@@ -39,7 +38,7 @@ def create_app(config: Config | None = None, *, stores: Stores = NONE,
     app = Flask(__name__)
     config = config or settings.load()
     web = config.extra.get("web", {})
-    secret = os.environ.get("COACTE_SECRET_KEY") or web.get("secret_key")
+    secret = settings.environment("COACTE_SECRET_KEY") or web.get("secret_key")
     if not secret:
         log.warning("No COACTE_SECRET_KEY: sessions will not survive a restart.")
         secret = secrets.token_hex(32)

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: its floor: a unit may import from its own floor or below, never above.
 FLOORS = {
     "coacte.contract": 0, "coacte.config": 0, "coacte.i18n": 0, "coacte.cache": 0,
+    "coacte.package_data": 0,
     "coacte": 0,  # the package's face: __version__ only
     "coacte.problems": 1, "coacte.model": 1,
     "coacte.wikitext": 2, "coacte.forms": 2,
@@ -183,4 +184,15 @@ def test_the_files_shipped_beside_the_code_are_inside_the_package():
              for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"parents\[2\]|parent\.parent\.parent", text)
              and "tests" not in path.parts]
+    assert found == []
+
+
+def test_settings_are_read_from_the_environment_in_config_only():
+    """Issue 23: one place says which variables set what (``config.environment``); the
+    wiki side may pass the environment on to the programs it starts."""
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in modules().values()
+             if path.name != "config.py"
+             for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if re.search(r"os\.environ\.get\(|os\.getenv\(|os\.environ\[", text)
+             and "PYTHONPATH" not in text]
     assert found == []
