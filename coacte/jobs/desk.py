@@ -199,13 +199,13 @@ def approve(wiki: Wiki, target: str, seen_revid: int | None = None) -> Result:
         lang = wiki.language
         summary = message("coacte-mod-summary-approve", proposed.summary, title, lang=lang)
         saved = wiki.save(target, proposed.text, summary, base)
-        if saved.status != "saved":
+        if not saved.ok:
             return Result(CONFLICT, "coacte-mod-approve-conflict", (target,), target)
         closed = wiki.save(title, "", message("coacte-mod-summary-approved", target,
                                               lang=lang), page)
     except WikiError as exc:
         return wiki_error(exc)
-    if closed.status != "saved":
+    if not closed.ok:
         return Result(APPROVED, "coacte-mod-approved-proposal-kept", (target, title), target)
     return Result(APPROVED, "coacte-mod-approved", (target,), target)
 
@@ -224,7 +224,7 @@ def reject(wiki: Wiki, target: str, reason: str, seen_revid: int | None = None) 
         saved = wiki.save(title, "", summary, page)
     except WikiError as exc:
         return wiki_error(exc)
-    if saved.status != "saved":
+    if not saved.ok:
         return Result(CHANGED, "coacte-mod-proposal-changed", (target,), target)
     return Result(REJECTED, "coacte-mod-rejected", (target,), target)
 
@@ -433,6 +433,6 @@ def write_decision(wiki: Wiki, title: str, page: PageRevision | None, d: Curatio
             at.text if at else region.wrap(""), call), summary, page)
     except WikiError as exc:
         return wiki_error(exc)
-    if saved.status != "saved":
+    if not saved.ok:
         return Result(CONFLICT, "coacte-mod-curation-conflict", (title,))
     return Result(SAVED, "coacte-mod-curation-saved", (d.action, title), title, saved.revid)

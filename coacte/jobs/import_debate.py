@@ -67,7 +67,7 @@ def import_debate(wiki: Wiki, transcription: Transcription, territory: str, roun
     except StopRequested as exc:
         report.line(str(exc), err=True)
         return Result(HALTED)
-    if saved.status != "saved":
+    if not saved.ok:
         report.line(f"{title}: changed meanwhile ({saved.code}) — nothing written; run again",
                     err=True)
         return Result(CONFLICTS)

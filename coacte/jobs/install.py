@@ -148,7 +148,7 @@ def install(wiki: Wiki, *, force: bool = False, report: Report | None = None) ->
             saved = wiki.save(step.title, step.text,
                               message("coacte-summary-install", step.title,
                                       lang=wiki.language), step.base)
-            if saved.status != "saved":
+            if not saved.ok:
                 report.line(f"{step.title}: conflict ({saved.code}), not written", err=True)
                 continue
             edits += 1

@@ -86,7 +86,7 @@ def publish(wiki: Wiki, bodies: dict[str, tuple[str, str]], *, dry_run: bool = F
             else:
                 saved = wiki.save(title, placed.text, summary, base)
                 outcome = (Outcome(title, status, revid=saved.revid)
-                           if saved.status == "saved"
+                           if saved.ok
                            else Outcome(title, CONFLICT, "coacte-conflict-edit"))
         outcomes.append(outcome)
         if progress:
@@ -110,7 +110,7 @@ def _propose(wiki: Wiki, title: str, text: str, summary: str, base: PageRevision
     if pending is not None and pending.text == page:
         return Outcome(title, UNCHANGED, PENDING)
     saved = wiki.save(proposal.title_for(title), page, summary, pending)
-    if saved.status != "saved":
+    if not saved.ok:
         return Outcome(title, CONFLICT, "coacte-conflict-edit")
     return Outcome(title, PROPOSED)
 

@@ -321,7 +321,7 @@ def undo(wiki: Wiki, queue: Queue | None, title: str, call: str,
         saved = wiki.save(title, without, summary, page)
     except WikiError as exc:
         return desk.wiki_error(exc), None
-    if saved.status != "saved":
+    if not saved.ok:
         return desk.Result(desk.CONFLICT, "coacte-mod-curation-conflict", (title,)), None
     result = desk.Result(desk.SAVED, "coacte-mod-review-undone", (title,), title, saved.revid)
     if queue is None or page.revid != answered_as or saved.revid is None:

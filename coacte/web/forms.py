@@ -219,7 +219,7 @@ def new_debate():
         saved = wiki.save(title, text, summary_text, None)
     except WikiError as exc:
         return _debate_error(form, str(exc), 502)
-    if saved.status != "saved":
+    if not saved.ok:
         return render_template("forms/new_debate.html", **_debate_context(
             form, exists=title, exists_url=_page_url(title))), 409
     return _done(title, "created", len(rows), saved.revid)
@@ -370,7 +370,7 @@ def confirm():
     except WikiError as exc:
         store.give_back(token, pending)  # not written: the same preview can be confirmed
         return render_template("error.html", message=str(exc)), 502
-    if saved_.status != "saved":
+    if not saved_.ok:
         store.give_back(token, pending)
         return render_template("error.html", message=t("coacte-forms-conflict",
                                                        pending.title)), 409
@@ -484,7 +484,7 @@ def _save_reactions(wiki: Wiki, form: Form, ideas: list[PublishedIdea], group: s
     except WikiError as exc:
         flash(str(exc), "error")
         return render_template(page, form=form, ideas=ideas, **context), 502
-    if saved_.status != "saved":
+    if not saved_.ok:
         flash(t("coacte-forms-conflict", title), "error")
         return render_template(page, form=form, ideas=ideas, **context), 409
     return _done(title, "reactions", len(given), saved_.revid)

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from itertools import islice
 from urllib.parse import parse_qs, urlsplit
 
@@ -67,17 +68,29 @@ class Refused(WikiError):
         self.code, self.info = code, info
 
 
+class SaveStatus(StrEnum):
+    """What became of one write (equal to its name in lower case, as JSON says it)."""
+
+    SAVED = "saved"
+    CONFLICT = "conflict"
+
+
 @dataclass(frozen=True)
 class Saved:
-    """Outcome of one write: ``saved`` or ``conflict`` (with the API's error code)."""
+    """Outcome of one write: saved, or a conflict (with the API's error code)."""
 
     title: str
-    status: str
+    status: SaveStatus
     revid: int | None = None
     code: str = ""
     #: The revision the save was made on top of (the API's ``oldrevid``; 0: a new
     #: page), when the wiki said: not the one read means a revision slipped in between.
     parent: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the text was saved."""
+        return self.status == SaveStatus.SAVED
 
 
 #: One lock per page title in this process, held from the read before a save to the
@@ -90,7 +103,7 @@ _SAVING_GUARD = threading.Lock()
 
 def _slipped(saved: Saved, base: PageRevision | None) -> bool:
     """Whether a save was made on top of another revision than the one read."""
-    return saved.status == "saved" and saved.parent not in (None, base.revid if base else 0)
+    return saved.ok and saved.parent not in (None, base.revid if base else 0)
 
 
 def _saving(title: str) -> threading.RLock:
@@ -562,7 +575,7 @@ class Wiki:
             now = self.read([title])[title]
             if lost is not None and now is not None and now.revid == saved.revid:
                 self._save(title, lost.text, summary, now)
-            return Saved(title, "conflict", code="editconflict")
+            return Saved(title, SaveStatus.CONFLICT, code="editconflict")
 
     def update(self, title: str, change: Callable[[PageRevision | None], str], summary: str,
                base: PageRevision | None, attempts: int = 4) -> Saved:
@@ -579,10 +592,10 @@ class Wiki:
     def _update(self, title: str, change: Callable[[PageRevision | None], str], summary: str,
                 base: PageRevision | None, attempts: int) -> Saved:
         page = base
-        saved = Saved(title, "conflict", code="editconflict")
+        saved = Saved(title, SaveStatus.CONFLICT, code="editconflict")
         for _ in range(attempts):
             saved = self._save(title, change(page), summary, page)
-            if saved.status == "saved":
+            if saved.ok:
                 if not _slipped(saved, page):
                     return saved
                 # Our text replaced a revision we did not read: redo the addition on it.
@@ -593,7 +606,7 @@ class Wiki:
                 if page is None or page.revid != saved.revid:
                     continue  # moved again: the loop reads and adds once more
                 repaired = self._save(title, change(lost), summary, page)
-                if repaired.status == "saved":
+                if repaired.ok:
                     return replace(repaired, parent=saved.revid)
             page = self.read([title])[title]
         return saved
@@ -609,8 +622,8 @@ class Wiki:
         current = now.get(title)
         if (current.revid if current else None) != (base.revid if base else None):
             if current is not None and current.text.strip() == text.strip():
-                return Saved(title, "saved", current.revid)  # already written (a retry)
-            return Saved(title, "conflict", code="editconflict")
+                return Saved(title, SaveStatus.SAVED, current.revid)  # already written (a retry)
+            return Saved(title, SaveStatus.CONFLICT, code="editconflict")
         try:
             token = self.site.get_token("csrf")
         except (requests.RequestException, mwclient.errors.MwClientError) as exc:
@@ -634,13 +647,13 @@ class Wiki:
                 now = self.read([title]).get(title)
                 if now is not None and now.text.strip() == text.strip() \
                         and now.user == self.username:
-                    return Saved(title, "saved", now.revid)
-                return Saved(title, "conflict", code=exc.code)
+                    return Saved(title, SaveStatus.SAVED, now.revid)
+                return Saved(title, SaveStatus.CONFLICT, code=exc.code)
             raise WikiError(
                 f"The wiki refused to save {title!r}: {exc.code}: {exc.info}"
             ) from None
         # No "oldrevid" when nothing changed (or a page was created): on what was read.
-        return Saved(title, "saved", result.get("newrevid"),
+        return Saved(title, SaveStatus.SAVED, result.get("newrevid"),
                      parent=result.get("oldrevid", base.revid if base else 0))
 
     # -- plumbing -------------------------------------------------------------------
