@@ -372,7 +372,7 @@ def confirm():
         return render_template("error.html", message=str(exc)), 502
     if not saved_.ok:
         store.give_back(token, pending)
-        return render_template("error.html", message=t("coacte-forms-conflict",
+        return render_template("error.html", message=t("coacte-forms-conflict-preview",
                                                        pending.title)), 409
     kind = "created" if entry.action == debates.CREATE else "appended"
     return _done(pending.title, kind, entry.count, saved_.revid)
@@ -479,8 +479,14 @@ def _save_reactions(wiki: Wiki, form: Form, ideas: list[PublishedIdea], group: s
         flash(t("coacte-forms-reactions-unchanged"), "success")
         return render_template(page, form=form, ideas=ideas, **context)
     title = context["title"]
+    lines = [values for _, values in given]
+
+    def reacted(page: PageRevision | None) -> str:  # on the latest revision: none lost
+        return set_reactions(page.text if page else base_text, lines)
+
     try:
-        saved_ = wiki.save(title, text, t("coacte-forms-summary-reactions", len(given)), current)
+        saved_ = wiki.update(title, reacted, t("coacte-forms-summary-reactions", len(given)),
+                             current)
     except WikiError as exc:
         flash(str(exc), "error")
         return render_template(page, form=form, ideas=ideas, **context), 502
