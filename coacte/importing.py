@@ -53,7 +53,7 @@ from pathlib import Path
 from coacte import contract
 from coacte.i18n import message
 from coacte.model import Grid, PageRevision
-from coacte.problems import Problem
+from coacte.problems import Problem, row_problem
 from coacte.validate import read_debate
 from coacte.wikitext.debate_page import debate_page
 
@@ -156,32 +156,6 @@ class TranscriptionError(Exception):
         return message(self.key, *self.params, lang=lang)
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    """A problem of a transcription, located: ``row`` is ``None`` for the debate itself
-    (territory, round), ``column`` the file's column letter when known."""
-
-    row: int | None
-    column: str | None
-    field: str | None
-    key: str
-    params: tuple = ()
-    blocking: bool = True
-
-    def message(self, lang: str | None = None) -> str:
-        return message(self.key, *self.params, lang=lang)
-
-    def location(self, lang: str | None = None) -> str:
-        parts = []
-        if self.row is not None:
-            parts.append(message("coacte-forms-where-row", self.row, lang=lang))
-        if self.column:
-            parts.append(message("coacte-forms-where-column", self.column, lang=lang))
-        if self.field:
-            parts.append(message("coacte-where-field", self.field, lang=lang))
-        return " — ".join(parts) or message("coacte-forms-where-debate", lang=lang)
-
-
 @dataclass
 class Row:
     """One post-it of a transcription: where it came from and its values.
@@ -194,7 +168,7 @@ class Row:
     number: int
     values: dict[str, str]
     columns: dict[str, str] = field(default_factory=dict)
-    notes: list[RowProblem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -334,7 +308,7 @@ def _row(number: int, cells: list[str], width: int, headers: dict[str, int],
     extra = [column_letter(i) for i in range(width, len(cells)) if cells[i]]
     row = Row(number, values, {p: column_letter(i) for p, i in headers.items()})
     if extra:
-        row.notes.append(RowProblem(number, extra[0], None, "coacte-forms-file-cell-outside",
+        row.notes.append(row_problem(number, extra[0], None, "coacte-forms-file-cell-outside",
                                     (", ".join(extra),), blocking=False))
     if default_question and not values.get("question"):
         values["question"] = default_question
@@ -479,7 +453,7 @@ def _note_windows_lines(name: str, rows: list[Row], windows: list[int]) -> None:
     named = ", ".join(str(n) for n in lines[:_NAMED_LINES])
     if len(lines) > _NAMED_LINES:
         named += ", …"
-    row.notes.append(RowProblem(row.number, None, None, "coacte-forms-file-mixed-encoding",
+    row.notes.append(row_problem(row.number, None, None, "coacte-forms-file-mixed-encoding",
                                 (name, named), blocking=False))
 
 
@@ -670,7 +644,7 @@ def parse_paste(text: str, defaults: Mapping[str, str] | None = None) -> list[Ro
             if cell:
                 values[name] = cell
         if len(cells) > len(PASTE_COLUMNS):
-            row.notes.append(RowProblem(number, None, None, "coacte-forms-paste-too-many",
+            row.notes.append(row_problem(number, None, None, "coacte-forms-paste-too-many",
                                         (len(cells), len(PASTE_COLUMNS))))
         rows.append(row)
     return rows
@@ -680,7 +654,7 @@ def parse_paste(text: str, defaults: Mapping[str, str] | None = None) -> list[Ro
 
 
 def check(header: Mapping[str, str], rows: list[Row], grid: Grid | None = None,
-          title: str = "") -> list[RowProblem]:
+          title: str = "") -> list[Problem]:
     """Every problem of ``rows`` as a debate of ``header`` (territory, round…), located.
 
     The rows are written as the debate page the import would create and that page is
@@ -691,21 +665,21 @@ def check(header: Mapping[str, str], rows: list[Row], grid: Grid | None = None,
     return locate(problems, rows)
 
 
-def locate(problems: Iterable[Problem], rows: list[Row]) -> list[RowProblem]:
+def locate(problems: Iterable[Problem], rows: list[Row]) -> list[Problem]:
     """Validation problems of a page made of ``rows`` → problems located in the file."""
     found = [note for row in rows for note in row.notes]
     for p in problems:
         if p.index is None or p.item != "postit" or not 0 < p.index <= len(rows):
-            found.append(RowProblem(None, None, p.field, p.key, p.params, p.blocking))
+            found.append(row_problem(None, None, p.field, p.key, p.params, p.blocking))
             continue
         row = rows[p.index - 1]
         column = row.columns.get(p.field or "")
-        found.append(RowProblem(row.number, column, p.field, p.key, p.params, p.blocking))
+        found.append(row_problem(row.number, column, p.field, p.key, p.params, p.blocking))
     found.sort(key=lambda r: (r.row or 0, r.column or "", r.field or ""))
     return found
 
 
-def blocking(problems: Iterable[RowProblem]) -> bool:
+def blocking(problems: Iterable[Problem]) -> bool:
     return any(p.blocking for p in problems)
 
 

@@ -23,8 +23,15 @@ class Problem:
     params: tuple = ()
     blocking: bool = True
     #: What ``index`` counts: post-its on a debate page, curations on a synthesis page,
-    #: reactions on a round-2+ debate page.
+    #: reactions on a round-2+ debate page, rows of a transcription (``row``: ``page``
+    #: is then the file, and ``column`` its column letter when known).
     item: str = "postit"
+    column: str | None = None
+
+    @property
+    def row(self) -> int | None:
+        """The transcription's row (``None``: the debate itself, or not a row)."""
+        return self.index if self.item == "row" else None
 
     def message(self, lang: str | None = None) -> str:
         text = message(self.key, *self.params, lang=lang)
@@ -42,6 +49,8 @@ class Problem:
         }
 
     def location(self, lang: str | None = None) -> str:
+        if self.item == "row":
+            return self._row_location(lang)
         where = self.page
         if self.index is not None:
             where += " — " + message(f"coacte-where-{self.item}", self.index, lang=lang)
@@ -49,5 +58,24 @@ class Problem:
             where += " — " + message("coacte-where-field", self.field, lang=lang)
         return where
 
+    def _row_location(self, lang: str | None) -> str:
+        """Where in a transcription: its row and column, else the debate itself."""
+        parts = []
+        if self.index is not None:
+            parts.append(message("coacte-forms-where-row", self.index, lang=lang))
+        if self.column:
+            parts.append(message("coacte-forms-where-column", self.column, lang=lang))
+        if self.field:
+            parts.append(message("coacte-where-field", self.field, lang=lang))
+        return " — ".join(parts) or message("coacte-forms-where-debate", lang=lang)
+
     def sort_key(self) -> tuple:
         return (self.page, self.index or 0, self.field or "", self.key)
+
+
+def row_problem(row: int | None, column: str | None, field: str | None, key: str,
+                params: tuple = (), blocking: bool = True, file: str = "") -> Problem:
+    """A problem of a transcription (a pasted or imported table): ``row`` is ``None``
+    for the debate itself (territory, round), ``column`` the file's column letter when
+    known."""
+    return Problem(file, row, field, key, tuple(params), blocking, item="row", column=column)

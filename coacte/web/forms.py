@@ -37,7 +37,6 @@ from coacte import contract
 from coacte import forms as defs
 from coacte.importing import (
     Row,
-    RowProblem,
     TranscriptionError,
     blocking,
     check,
@@ -46,7 +45,7 @@ from coacte.importing import (
 )
 from coacte.jobs import debates
 from coacte.model import Grid, PageRevision
-from coacte.problems import Problem
+from coacte.problems import Problem, row_problem
 from coacte.render.round_pages import round_debate
 from coacte.synthesis.rounds import CLOSED, FROZEN
 from coacte.validate import read_debate, read_grid
@@ -136,7 +135,7 @@ def _target_errors(form: Form, minimum: int = 1) -> dict[str, list[str]]:
     else:
         _, problems = read_debate(PageRevision("?", 0, "", debate_page(
             {"territoire": territory, "tour": "1"}, [])), Grid())
-        found = [RowProblem(None, None, p.field, p.key, p.params) for p in problems]
+        found = [row_problem(None, None, p.field, p.key, p.params) for p in problems]
         if found:
             errors["territoire"] = [p.message(_lang()) for p in found]
     if _round(form.tour.data, minimum) is None:
@@ -201,7 +200,7 @@ def new_debate():
     for p in problems:
         row = rows[p.index - 1][0] if p.index and p.index <= len(rows) else None
         anchor = _problem_anchor(p.field, row)
-        text_ = RowProblem(row, None, p.field, p.key, p.params, p.blocking).message(_lang())
+        text_ = row_problem(row, None, p.field, p.key, p.params, p.blocking).message(_lang())
         errors.setdefault(anchor, []).append(text_)
         fdef = defs.definition("debate" if row is None else "postit").field(p.field or "")
         summary.append({"anchor": anchor, "row": None if row is None else row + 1,
@@ -290,7 +289,7 @@ def _preview(template: str, form: Form, wiki: Wiki, rows: list[Row], source: str
         return render_template(template, form=form, errors={"file": [
             t("coacte-forms-file-no-rows", extra.get("filename", ""), 1)]}, **extra), 422
     problems = check(header, rows, _grid(wiki), title)
-    by_row: dict[int | None, list[RowProblem]] = {}
+    by_row: dict[int | None, list[Problem]] = {}
     for p in problems:
         by_row.setdefault(p.row, []).append(p)
     token = None
@@ -499,5 +498,5 @@ def _save_reactions(wiki: Wiki, form: Form, ideas: list[PublishedIdea], group: s
 def _reaction_errors(located: dict[tuple[int, str] | None, list[Problem]]) -> dict[str, list[str]]:
     """Located problems as messages by form field: a line's field, or the territory."""
     return {("territoire" if where is None else f"lines-{where[0]}-{where[1]}"):
-            [RowProblem(None, None, p.field, p.key, p.params).message(_lang()) for p in found]
+            [row_problem(None, None, p.field, p.key, p.params).message(_lang()) for p in found]
             for where, found in located.items()}
