@@ -20,7 +20,7 @@ from coacte import package_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (package_data.WIKI_TEMPLATES, package_data.FORM_DEFINITIONS, package_data.DEMO,
-           package_data.EXTENSION)
+           package_data.EXTENSION, package_data.HERE / "wiki" / "php")
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,8 @@ def test_the_wheel_holds_every_file_shipped_beside_the_code(venv):
     for folder in SHIPPED:
         wanted = {p.relative_to(package_data.HERE) for p in folder.rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts}
-        there = {p.relative_to(installed) for p in (installed / folder.name).rglob("*")
-                 if p.is_file()}
+        there = {p.relative_to(installed) for p in
+                 (installed / folder.relative_to(package_data.HERE)).rglob("*") if p.is_file()}
         assert wanted and wanted <= there, folder.name
 
 
