@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from coacte import config as configmod
-from coacte.wiki import local
+from coacte.wiki import local, supervisor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,7 +117,7 @@ def test_no_password_is_ever_on_a_command_line(tmp_path: Path, recorder: _Record
 
 
 def test_the_server_and_its_supervisor_carry_no_password(tmp_path: Path) -> None:
-    argv = local._supervisor_argv(tmp_path, 18080) + local._php_argv(18080, tmp_path)
+    argv = local._supervisor_argv(tmp_path, 18080) + supervisor.php_argv(18080, tmp_path)
     assert not any("password" in arg.lower() or "pass=" in arg for arg in argv)
 
 
@@ -276,7 +276,7 @@ class _FakePhp:
 
 def test_the_watch_sees_a_crashed_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(local, "_answers", lambda url, timeout=5.0: True)
-    reason = local._watch(_FakePhp(exit_after=2), "http://x", local.Watch(0.0, 1.0, 3))
+    reason = supervisor._watch(_FakePhp(exit_after=2), "http://x", supervisor.Watch(0.0, 1.0, 3))
     assert reason == "php -S exited (killed by SIGSEGV)"
 
 
@@ -286,8 +286,9 @@ def test_the_watch_sees_a_deaf_server_after_so_many_probes(
     """Alive but no longer answering (every worker dead or stuck): after ``failures``
     probes in a row, counted once it has answered."""
     answers = iter([True, False, True, False, False, False])
-    monkeypatch.setattr(local, "_answers", lambda url, timeout=5.0: next(answers))
-    reason = local._watch(_FakePhp(exit_after=None), "http://x", local.Watch(0.0, 1.0, 3))
+    monkeypatch.setattr(supervisor, "answers", lambda url, timeout=5.0: next(answers))
+    reason = supervisor._watch(_FakePhp(exit_after=None), "http://x",
+                               supervisor.Watch(0.0, 1.0, 3))
     assert reason == "no answer to 3 probes in a row"
     assert next(answers, None) is None  # the one miss before an answer did not count
 
