@@ -23,6 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.browsers import csrf, logged_in  # noqa: E402
 from coacte import config  # noqa: E402
 from coacte.web import create_app  # noqa: E402
 from coacte.wiki.client import connect  # noqa: E402
@@ -31,22 +32,8 @@ from coacte.wikitext.debate_page import debate_page  # noqa: E402
 ACCOUNTS = ("editor", "moderator", "admin")
 
 
-def _csrf(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-
-
-def _browser(app, cfg, who: str):
-    client = app.test_client()
-    local = cfg.extra["local"]
-    client.post("/login", data={"csrf_token": _csrf(client, "/login"),
-                                "username": local[f"{who}_user"],
-                                "password": local[f"{who}_password"]})
-    return client
-
-
 def _preview(client, title: str, text: str) -> tuple[str, str]:
-    token = _csrf(client, "/debates/paste")
+    token = csrf(client, "/debates/paste")
     answer = client.post("/debates/paste", data={
         "csrf_token": token, "page": title, "question": "1", "lines": text + "\n"})
     confirm = re.search(r'name="token" value="([^"]+)"', answer.get_data(as_text=True))
@@ -65,7 +52,7 @@ def run(saves: int, accounts: tuple[str, ...]) -> tuple[int, int, int, float]:
     bot.save(title, debate_page({"territoire": territory, "tour": 1},
                                 [{"question": 1, "texte": "Déjà là."}]), "bench setup", None)
     texts = [f"Post-it {n} {uuid.uuid4().hex[:6]}" for n in range(saves)]
-    browsers = [_browser(app, cfg, accounts[n % len(accounts)]) for n in range(saves)]
+    browsers = [logged_in(app, cfg, accounts[n % len(accounts)]) for n in range(saves)]
     previews = [_preview(b, title, t) for b, t in zip(browsers, texts, strict=True)]
     answers: list[int] = [0] * saves
     start = threading.Barrier(saves)

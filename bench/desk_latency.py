@@ -12,7 +12,6 @@ page and in all, the median, the 95th percentile and the longest answer.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import threading
@@ -22,22 +21,13 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.browsers import logged_in  # noqa: E402
 from coacte import config  # noqa: E402
 from coacte.web import create_app  # noqa: E402
 
 PAGES = ["/moderation/", "/moderation/proposals", "/moderation/conflicts",
          "/moderation/problems", "/moderation/patrol", "/moderation/curation?round=1",
          "/moderation/review?round=1"]
-
-
-def _reader(app, cfg):
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    local = cfg.extra["local"]
-    client.post("/login", data={"csrf_token": token, "username": local["moderator_user"],
-                                "password": local["moderator_password"]})
-    return client
 
 
 def _p95(values: list[float]) -> float:
@@ -52,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     cfg = config.load()
     app = create_app(cfg)
-    readers = [_reader(app, cfg) for _ in range(args.readers)]
+    readers = [logged_in(app, cfg) for _ in range(args.readers)]
     for path in PAGES:  # each page once, alone: what the service computes and keeps
         status = readers[0].get(path).status_code
         if status != 200:

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.browsers import logged_in  # noqa: E402
 from coacte import config as settings  # noqa: E402
 from coacte.jobs.global_round import global_synthesis, load  # noqa: E402
 from coacte.web import create_app  # noqa: E402
@@ -94,12 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
     Wiki.save = timed_save
     app = create_app(config, TESTING=True)
-    client = app.test_client()
-    local = config.extra["local"]
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
-                      client.get("/login").get_data(as_text=True)).group(1)
-    client.post("/login", data={"csrf_token": token, "username": local["moderator_user"],
-                                "password": local["moderator_password"]})
+    client = logged_in(app, config)
     start = time.perf_counter()
     page = client.get(f"/moderation/review?round={round_}").get_data(as_text=True)
     print(f"first view (the queue computed): {1000 * (time.perf_counter() - start):.0f} ms")

@@ -12,14 +12,19 @@ import click
 from coacte import config as settings
 from coacte.cache.stores import Stores
 from coacte.i18n import language, message
-from coacte.jobs.lock import Busy
+from coacte.jobs.lock import BUSY, Busy
 from coacte.jobs.publish import CONFLICT, PENDING, UNCHANGED, Outcome
-from coacte.jobs.report import JobError, Report
+from coacte.jobs.report import CONFIGURATION, LOGIN, NETWORK, READ_ONLY, JobError, Report
 from coacte.problems import Problem
 from coacte.wiki.client import LoginRefused, ReadOnly, Unreachable, Wiki, WikiError, connect
 
-#: What stops a run with its own exit status (:mod:`coacte.cli` says which).
-STOPS = (Busy, settings.ConfigError, LoginRefused, Unreachable, ReadOnly)
+#: What stops a run with its own exit status, and that status (:mod:`coacte.cli` turns
+#: each into one line on standard error).
+EXIT_STATUSES: dict[type[Exception], int] = {
+    Busy: BUSY, settings.ConfigError: CONFIGURATION, LoginRefused: LOGIN,
+    Unreachable: NETWORK, ReadOnly: READ_ONLY,
+}
+STOPS = tuple(EXIT_STATUSES)
 
 dry_run_option = click.option(
     "--dry-run", is_flag=True, help="Print the diffs of what would change; write nothing."

@@ -55,29 +55,15 @@ class _BotGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         """Any bot: what stops a run before or outside its work is said in one line,
         each with its own exit status (documented in ``coacte --help``)."""
-        from bot_scripts._shared import STOPS
+        from bot_scripts._shared import EXIT_STATUSES, STOPS
 
         try:
             return super().invoke(ctx)
         except STOPS as exc:
             error = click.ClickException(str(exc))
-            error.exit_code = _status(exc)
+            error.exit_code = next(status for kind, status in EXIT_STATUSES.items()
+                                   if isinstance(exc, kind))
             raise error from None
-
-
-def _status(exc: Exception) -> int:
-    """The exit status of what stopped a run (``bot_scripts._shared.STOPS``)."""
-    from coacte.config import ConfigError
-    from coacte.jobs import report
-    from coacte.jobs.lock import BUSY, Busy
-    from coacte.wiki.client import LoginRefused, ReadOnly, Unreachable
-
-    for kind, status in ((Busy, BUSY), (ConfigError, report.CONFIGURATION),
-                         (LoginRefused, report.LOGIN), (Unreachable, report.NETWORK),
-                         (ReadOnly, report.READ_ONLY)):
-        if isinstance(exc, kind):
-            return status
-    return 1
 
 
 @click.group(cls=_BotGroup, epilog=EXIT_STATUSES)

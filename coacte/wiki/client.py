@@ -140,6 +140,7 @@ class Wiki:
         self.config = config
         self.max_retries, self.retry_timeout = max_retries, retry_timeout
         self.requests: Counter[str] = Counter()
+        self._granting: dict[str, set[str]] = {}
         self.start_timestamp = ""
         url = urlsplit(config.wiki_url.rstrip("/") + "/")
         session = requests.Session()
@@ -311,9 +312,11 @@ class Wiki:
         users = sorted(set(users))
         if not users:
             return frozenset()
-        groups = self.call("query", meta="siteinfo", siprop="usergroups",
-                           formatversion=2)["query"]["usergroups"]
-        granting = {g["name"] for g in groups if right in g.get("rights", [])}
+        if right not in self._granting:  # the wiki's groups, read once a session
+            groups = self.call("query", meta="siteinfo", siprop="usergroups",
+                               formatversion=2)["query"]["usergroups"]
+            self._granting[right] = {g["name"] for g in groups if right in g.get("rights", [])}
+        granting = self._granting[right]
         found = set()
         for i in range(0, len(users), 50):
             answer = self.call("query", list="users", ususers="|".join(users[i:i + 50]),
@@ -553,18 +556,6 @@ class Wiki:
         back after the write, and the save is a conflict. For an addition to the page,
         :meth:`update` redoes it on the latest revision instead.
         """
-        limit = (getattr(self.site, "site", None) or {}).get("maxarticlesize")
-        size = len(text.encode("utf-8"))
-        if limit and size > limit:
-            raise WikiError(
-                f"{title!r} would be {size / 1e6:.1f} MB of wikitext, over this wiki's page "
-                f"size limit of {limit / 1e6:.1f} MB: nothing was written. An administrator "
-                "can raise $wgMaxArticleSize (in KB) in LocalSettings.php."
-            )
-        # One read just before writing: the stop page (it halts bots only) and the page
-        # itself, whose revision must still be the one the text was computed from. This
-        # catches what basetimestamp (one-second resolution) cannot: a human edit saved in
-        # the same second as the revision the bot read.
         with _saving(title):
             saved = self._save(title, text, summary, base)
             if not _slipped(saved, base):
@@ -612,6 +603,20 @@ class Wiki:
         return saved
 
     def _save(self, title: str, text: str, summary: str, base: PageRevision | None) -> Saved:
+        """One check against ``base`` and one write (callers hold the page's lock): the
+        size limit, the stop page, the revision read; then the edit."""
+        limit = (getattr(self.site, "site", None) or {}).get("maxarticlesize")
+        size = len(text.encode("utf-8"))
+        if limit and size > limit:
+            raise WikiError(
+                f"{title!r} would be {size / 1e6:.1f} MB of wikitext, over this wiki's page "
+                f"size limit of {limit / 1e6:.1f} MB: nothing was written. An administrator "
+                "can raise $wgMaxArticleSize (in KB) in LocalSettings.php."
+            )
+        # One read just before writing: the stop page (it halts bots only) and the page
+        # itself, whose revision must still be the one the text was computed from. This
+        # catches what basetimestamp (one-second resolution) cannot: a human edit saved in
+        # the same second as the revision the bot read.
         stop = self.config.stop_page
         now = self.read([stop, title] if self.config.bot_user else [title])
         if self.config.bot_user and self.stop_requested(now.get(stop)):
